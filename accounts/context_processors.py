@@ -1,0 +1,21 @@
+from accounts.scope import has_any
+
+
+def navigation(request):
+    """Navigation by role: each entry shows only to users holding its permission somewhere."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    # (url name, label, the URL namespace or view name that marks it current)
+    items = [("home", "工作台", "home")]
+    if has_any(user, "view_households"):
+        items.append(("households:list", "家庭档案", "households"))
+    if has_any(user, "manage_staff") or has_any(user, "manage_rules"):
+        items.append(("admin:index", "系统管理", "admin"))
+    match = getattr(request, "resolver_match", None)
+    current = (match.namespace or match.view_name) if match else ""
+    grants = list(user.grants.select_related("region__parent__parent").order_by("region__code"))
+    return {
+        "nav_items": [(name, label, key == current) for name, label, key in items],
+        "nav_grants": grants,
+    }

@@ -1,0 +1,82 @@
+"""Demo regions and staff: 北京市大兴区 (seed 000) with three of its streets.
+
+District and township codes are the official ones; the community codes follow the
+12-digit statistical scheme (township code + 3 digits) and are for demonstration.
+"""
+
+import functools
+
+from django.contrib.auth.hashers import make_password
+
+from accounts.models import Region, User
+from accounts.roles import Level, Role
+from accounts.services import grant_role
+
+DEMO_PASSWORD = "demo12345"
+
+DISTRICT = ("110115", "大兴区")
+# township code, name, login prefix, communities (code suffix, name, login part)
+TOWNSHIPS = [
+    ("110115001", "兴丰街道", "xingfeng", [
+        ("001", "三合南里社区", "sanhe"), ("002", "兴华中里社区", "xinghua"),
+        ("003", "滨河北里社区", "binhe"),
+    ]),
+    ("110115002", "林校路街道", "linxiao", [
+        ("001", "林校北里社区", "linbei"), ("002", "车站北里社区", "chezhan"),
+        ("003", "兴涛社区", "xingtao"),
+    ]),
+    ("110115003", "清源街道", "qingyuan", [
+        ("001", "枣园社区", "zaoyuan"), ("002", "康盛园社区", "kangsheng"),
+    ]),
+]
+
+TOWNSHIP_ROLES = [
+    # login suffix, role, name suffix. Two caseworkers: the one who accepts a case may not
+    # also review it (受理、审核、审批三分离, seed 004 §二(二)3).
+    ("caseworker", Role.TOWNSHIP_CASEWORKER, "经办人（受理）"),
+    ("reviewer", Role.TOWNSHIP_CASEWORKER, "经办人（审核）"),
+    ("approver", Role.TOWNSHIP_APPROVER, "审批人"),
+]
+
+
+@functools.cache
+def _demo_password_hash() -> str:
+    return make_password(DEMO_PASSWORD)  # hashed once: hashing is slow on purpose
+
+
+def _user(username: str, full_name: str) -> User:
+    user, _ = User.objects.get_or_create(
+        username=username, defaults={"full_name": full_name, "password": _demo_password_hash()})
+    return user
+
+
+def load() -> list[tuple[str, str, str]]:
+    """Create (or keep) the regions and one user per role per region.
+
+    Returns (username, role label, region) rows for printing.
+    """
+    logins = []
+    district, _ = Region.objects.update_or_create(
+        code=DISTRICT[0], defaults={"name": DISTRICT[1], "level": Level.DISTRICT, "parent": None})
+    for username, role, label in [("daxing_admin", Role.DISTRICT_ADMIN, "区民政局管理员"),
+                                  ("daxing_reviewer", Role.DISTRICT_REVIEWER, "区民政局审核人")]:
+        grant_role(user=_user(username, f"大兴区{label}"), region=district, role=role,
+                   granted_by=None)
+        logins.append((username, role.label, district.name))
+    for code, name, prefix, communities in TOWNSHIPS:
+        township, _ = Region.objects.update_or_create(
+            code=code, defaults={"name": name, "level": Level.TOWNSHIP, "parent": district})
+        for suffix, role, label in TOWNSHIP_ROLES:
+            username = f"{prefix}_{suffix}"
+            grant_role(user=_user(username, f"{name}{label}"), region=township, role=role,
+                       granted_by=None)
+            logins.append((username, role.label, name))
+        for code_suffix, community_name, part in communities:
+            community, _ = Region.objects.update_or_create(
+                code=code + code_suffix,
+                defaults={"name": community_name, "level": Level.COMMUNITY, "parent": township})
+            username = f"{prefix}_{part}"
+            grant_role(user=_user(username, f"{community_name}协办员"), region=community,
+                       role=Role.COMMUNITY_ASSISTANT, granted_by=None)
+            logins.append((username, Role.COMMUNITY_ASSISTANT.label, f"{name}{community_name}"))
+    return logins

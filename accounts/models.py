@@ -1,0 +1,128 @@
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from accounts.roles import PERMISSIONS, ROLE_LEVEL, Level, Role
+
+CODE_LENGTH = {Level.DISTRICT: 6, Level.TOWNSHIP: 9, Level.COMMUNITY: 12}
+
+
+class Region(models.Model):
+    """区划: district 区/县 → township 镇/街道 → community 社区/村.
+
+    Codes are the official ones (GB/T 2260 for districts, the 9- and 12-digit statistical
+    codes below) and nest: a child's code starts with its parent's. A subtree is
+    therefore `code LIKE '<code>%'`, with no recursive query.
+    """
+
+    code = models.CharField("区划代码", max_length=12, unique=True)
+    name = models.CharField("名称", max_length=50)
+    level = models.CharField("层级", max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级区划", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="children",
+    )
+
+    class Meta:
+        verbose_name = "区划"
+        verbose_name_plural = "区划"
+        ordering = ["code"]
+        permissions = list(PERMISSIONS.items())
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        expected = CODE_LENGTH.get(self.level)
+        if expected and (len(self.code) != expected or not self.code.isdigit()):
+            raise ValidationError({"code": f"{self.get_level_display()}的区划代码应为{expected}位数字。"})
+        if self.level == Level.DISTRICT:
+            if self.parent_id:
+                raise ValidationError({"parent": "区/县是最高一级，不能有上级区划。"})
+            return
+        if not self.parent_id:
+            raise ValidationError({"parent": "请选择上级区划。"})
+        parent_level = Level.DISTRICT if self.level == Level.TOWNSHIP else Level.TOWNSHIP
+        if self.parent.level != parent_level:
+            raise ValidationError({"parent": f"上级区划应为{parent_level.label}。"})
+        if not self.code.startswith(self.parent.code):
+            raise ValidationError({"code": f"区划代码应以上级区划代码 {self.parent.code} 开头。"})
+
+    @property
+    def full_name(self) -> str:
+        names = [r.name for r in self.lineage()]
+        return "".join(names)
+
+    def lineage(self) -> list["Region"]:
+        """This region and its ancestors, top first."""
+        chain, node = [], self
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return list(reversed(chain))
+
+    def ancestor_codes(self) -> list[str]:
+        """Codes of this region and every region above it (prefixes of its code)."""
+        return [self.code[:n] for n in CODE_LENGTH.values() if n <= len(self.code)]
+
+    def township(self) -> "Region | None":
+        return next((r for r in self.lineage() if r.level == Level.TOWNSHIP), None)
+
+
+class User(AbstractUser):
+    """Staff member. What a user may do and where comes from RegionGrant, not from here."""
+
+    full_name = models.CharField("姓名", max_length=50, blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = "工作人员"
+        verbose_name_plural = "工作人员"
+
+    def __str__(self):
+        return self.full_name or self.username
+
+
+class RegionGrant(models.Model):
+    """授权: one role for one staff member on one region (and so on its subtree).
+
+    The guardian permission rows of the role are written by accounts.services alongside
+    this row, in the same transaction; this row says why they exist.
+    """
+
+    user = models.ForeignKey(User, verbose_name="工作人员", on_delete=models.CASCADE,
+                             related_name="grants")
+    region = models.ForeignKey(Region, verbose_name="区划", on_delete=models.PROTECT,
+                               related_name="grants")
+    role = models.CharField("岗位", max_length=30, choices=Role.choices)
+    granted_by = models.ForeignKey(User, verbose_name="授权人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    granted_at = models.DateTimeField("授权时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "区划授权"
+        verbose_name_plural = "区划授权"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "region"], name="one_grant_per_user_region"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.region} · {self.get_role_display()}"
+
+    def clean(self):
+        level = ROLE_LEVEL.get(self.role)
+        if level and self.region_id and self.region.level != level:
+            raise ValidationError(
+                {"region": f"{self.get_role_display()}只能授权在{level.label}一级。"}
+            )
+
+
+# django-guardian with direct foreign keys: permission rows point at Region itself,
+# so scoping a query is a plain join instead of a generic (content type, text id) lookup.
+class RegionUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Region, on_delete=models.CASCADE)
+
+
+class RegionGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Region, on_delete=models.CASCADE)

@@ -1,0 +1,67 @@
+from django import forms
+
+from households.models import Asset, Expenditure, Household, Income, Member
+
+
+class HouseholdForm(forms.ModelForm):
+    class Meta:
+        model = Household
+        fields = ["region", "residence", "address", "phone"]
+
+    def __init__(self, *args, communities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = communities.select_related("parent")
+        self.fields["region"].label_from_instance = lambda r: f"{r.parent.name} · {r.name}"
+        self.fields["region"].empty_label = "请选择社区/村"
+
+
+class MemberForm(forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = ["name", "id_number", "relation", "disability", "health", "health_note",
+                  "self_care", "employment", "employment_group", "public_role"]
+        help_texts = {
+            "id_number": "18位，末位可为X；出生日期和性别由身份证号自动得出。",
+            "public_role": "本人为村(居)委会成员、党政机关或事业单位工作人员的，须备案审查。",
+        }
+        widgets = {"id_number": forms.TextInput(attrs={"autocomplete": "off",
+                                                        "inputmode": "text"})}
+
+    def validate_unique(self):
+        # The service checks that a person belongs to one household and says where;
+        # the model form's generic "already exists" would say less.
+        pass
+
+
+class HeadForm(MemberForm):
+    """The head entered together with a new household: relation is fixed to 户主."""
+
+    class Meta(MemberForm.Meta):
+        fields = [f for f in MemberForm.Meta.fields if f != "relation"]
+
+
+class _HouseholdRecordForm(forms.ModelForm):
+    def __init__(self, *args, household, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "member" in self.fields:
+            self.fields["member"].queryset = household.members.all()
+            self.fields["member"].empty_label = "全家共有"
+
+
+class IncomeForm(_HouseholdRecordForm):
+    class Meta:
+        model = Income
+        fields = ["member", "category", "amount", "months", "note"]
+
+
+class AssetForm(_HouseholdRecordForm):
+    class Meta:
+        model = Asset
+        fields = ["member", "kind", "description", "value", "quantity"]
+
+
+class ExpenditureForm(_HouseholdRecordForm):
+    class Meta:
+        model = Expenditure
+        fields = ["member", "category", "amount", "incurred_on", "note"]
+        widgets = {"incurred_on": forms.DateInput(attrs={"type": "date"})}

@@ -1,0 +1,60 @@
+"""Reads of households. Every lookup goes through accounts.scope."""
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from accounts.models import Region, User
+from accounts.scope import get_scoped_or_404, regions_where, scoped
+from accounts.roles import Level
+from households.idnumber import normalize
+from households.models import Household, Member
+
+
+def _with_members(queryset: QuerySet[Household]) -> QuerySet[Household]:
+    return queryset.select_related("region__parent").prefetch_related(
+        Prefetch("members", queryset=Member.objects.order_by("id"))
+    )
+
+
+def household_list(*, fetched_by: User, search: str = "", region: Region | None = None
+                   ) -> QuerySet[Household]:
+    """The user's households, newest first. `search` is a name (part of it) or a whole ID
+    number; ID numbers match exactly so that the lookup survives encryption at rest."""
+    queryset = scoped(Household.objects.all(), user=fetched_by, perm="view_households")
+    if region is not None:
+        queryset = queryset.filter(region__code__startswith=region.code)
+    search = search.strip()
+    if search:
+        number = normalize(search)
+        if len(number) == 18 and number[:17].isdigit():
+            queryset = queryset.filter(members__id_number=number)
+        else:
+            queryset = queryset.filter(members__name__contains=search)
+        queryset = queryset.distinct()
+    return _with_members(queryset.order_by("-id"))
+
+
+def household_get(*, fetched_by: User, pk: int) -> Household:
+    """One household the user may see, or 404 (also for households of other regions)."""
+    return get_scoped_or_404(_with_members(Household.objects.all()), user=fetched_by,
+                             perm="view_households", pk=pk)
+
+
+def household_child_get(*, household: Household, model, pk: int):
+    """A member, income, asset or expenditure row of a household already in scope."""
+    try:
+        return model.objects.get(household=household, pk=pk)
+    except model.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def communities_for_change(*, user: User) -> QuerySet[Region]:
+    """Communities where the user may register households."""
+    return regions_where(user, "change_households").filter(level=Level.COMMUNITY)
+
+
+def filter_regions(*, user: User) -> QuerySet[Region]:
+    """Townships and communities the user can filter the household list by."""
+    return regions_where(user, "view_households").exclude(level=Level.DISTRICT).select_related(
+        "parent"
+    )

@@ -1,0 +1,192 @@
+"""Household pages. Thin: parse the form, call one service, render."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.errors import ServiceError
+from accounts.scope import user_can
+from households import selectors, services
+from households.forms import (
+    AssetForm,
+    ExpenditureForm,
+    HeadForm,
+    HouseholdForm,
+    IncomeForm,
+    MemberForm,
+)
+from households.idnumber import mask
+from households.models import Asset, Expenditure, Income, Member
+
+# Declared records handled alike: kind in the URL → (model, form).
+RECORD_KINDS = {
+    "incomes": (Income, IncomeForm),
+    "assets": (Asset, AssetForm),
+    "expenditures": (Expenditure, ExpenditureForm),
+}
+PAGE_SIZE = 20
+
+
+def _household_for_change(request, pk):
+    """The household if the user may see it (else 404) and change it (else 403)."""
+    household = selectors.household_get(fetched_by=request.user, pk=pk)
+    if not user_can(request.user, "change_households", household.region):
+        raise PermissionDenied("您可以查看但不能修改该家庭档案。")
+    return household
+
+
+def _show_error(form, error: ServiceError) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+def household_list(request):
+    search = request.GET.get("q", "")
+    regions = selectors.filter_regions(user=request.user)
+    region = None
+    if request.GET.get("region"):
+        region = regions.filter(code=request.GET["region"]).first()
+    households = selectors.household_list(fetched_by=request.user, search=search, region=region)
+    page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "households/list.html", {
+        "page": page, "search": search, "regions": regions, "region": region,
+        "can_add": selectors.communities_for_change(user=request.user).exists(),
+    })
+
+
+def household_create(request):
+    communities = selectors.communities_for_change(user=request.user)
+    if not communities.exists():
+        raise Http404
+    household_form = HouseholdForm(request.POST or None, communities=communities, prefix="hh")
+    head_form = HeadForm(request.POST or None, prefix="head")
+    if request.method == "POST" and household_form.is_valid() and head_form.is_valid():
+        try:
+            household = services.household_create(
+                created_by=request.user, household=household_form.cleaned_data,
+                head=head_form.cleaned_data)
+        except ServiceError as error:
+            _show_error(head_form if error.field in head_form.fields else household_form, error)
+        else:
+            messages.success(request, "家庭已登记。请继续添加其他成员和申报收入、财产。")
+            return redirect("households:detail", pk=household.pk)
+    return render(request, "households/create.html",
+                  {"household_form": household_form, "head_form": head_form})
+
+
+def household_detail(request, pk):
+    household = selectors.household_get(fetched_by=request.user, pk=pk)
+    services.record_view(household=household, viewed_by=request.user)
+    members = list(household.members.all())
+    for member in members:
+        member.masked_id = mask(member.id_number)
+    return render(request, "households/detail.html", {
+        "household": household,
+        "members": members,
+        "incomes": household.incomes.select_related("member", "category"),
+        "assets": household.assets.select_related("member"),
+        "expenditures": household.expenditures.select_related("member", "category"),
+        "can_change": user_can(request.user, "change_households", household.region),
+    })
+
+
+def household_edit(request, pk):
+    household = _household_for_change(request, pk)
+    communities = selectors.communities_for_change(user=request.user)
+    form = HouseholdForm(request.POST or None, instance=household, communities=communities)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.household_update(household=household, updated_by=request.user,
+                                      data=form.cleaned_data)
+        except ServiceError as error:
+            _show_error(form, error)
+        else:
+            messages.success(request, "家庭信息已保存。")
+            return redirect("households:detail", pk=household.pk)
+    return render(request, "households/form.html",
+                  {"form": form, "household": household, "title": "修改家庭信息"})
+
+
+def household_delete(request, pk):
+    household = _household_for_change(request, pk)
+    if request.method == "POST":
+        try:
+            services.household_delete(household=household, deleted_by=request.user)
+        except ServiceError as error:
+            messages.error(request, error.message)
+            return redirect("households:detail", pk=household.pk)
+        messages.success(request, "家庭档案已删除。")
+        return redirect("households:list")
+    return render(request, "households/confirm_delete.html",
+                  {"household": household, "title": "删除家庭档案",
+                   "what": f"{household}（全部成员和申报信息）"})
+
+
+def member_form(request, pk, member_pk=None):
+    household = _household_for_change(request, pk)
+    member = (selectors.household_child_get(household=household, model=Member, pk=member_pk)
+              if member_pk else None)
+    form = MemberForm(request.POST or None, instance=member)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if member is None:
+                services.member_add(household=household, added_by=request.user,
+                                    data=form.cleaned_data)
+            else:
+                services.member_update(member=member, updated_by=request.user,
+                                       data=form.cleaned_data)
+        except ServiceError as error:
+            _show_error(form, error)
+        else:
+            messages.success(request, "成员信息已保存。")
+            return redirect("households:detail", pk=household.pk)
+    title = "修改成员" if member else "添加成员"
+    return render(request, "households/form.html",
+                  {"form": form, "household": household, "title": title})
+
+
+@require_POST
+def member_delete(request, pk, member_pk):
+    household = _household_for_change(request, pk)
+    member = selectors.household_child_get(household=household, model=Member, pk=member_pk)
+    try:
+        services.member_remove(member=member, removed_by=request.user)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "成员已删除。")
+    return redirect("households:detail", pk=household.pk)
+
+
+def record_add(request, pk, kind):
+    if kind not in RECORD_KINDS:
+        raise Http404
+    model, form_class = RECORD_KINDS[kind]
+    household = _household_for_change(request, pk)
+    form = form_class(request.POST or None, household=household)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_add(household=household, added_by=request.user, model=model,
+                                data=form.cleaned_data)
+        except ServiceError as error:
+            _show_error(form, error)
+        else:
+            messages.success(request, f"{model._meta.verbose_name}已添加。")
+            return redirect("households:detail", pk=household.pk)
+    return render(request, "households/form.html", {
+        "form": form, "household": household, "title": f"添加{model._meta.verbose_name}"})
+
+
+@require_POST
+def record_delete(request, pk, kind, record_pk):
+    if kind not in RECORD_KINDS:
+        raise Http404
+    model, _ = RECORD_KINDS[kind]
+    household = _household_for_change(request, pk)
+    record = selectors.household_child_get(household=household, model=model, pk=record_pk)
+    services.record_remove(record=record, removed_by=request.user)
+    messages.success(request, f"{model._meta.verbose_name}已删除。")
+    return redirect("households:detail", pk=household.pk)
