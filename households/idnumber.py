@@ -32,8 +32,12 @@ def known_address_code(code: str) -> bool:
     cards issued under it, and a card's code is where it was first issued, not where
     the person was born, so we do not tie the code to the birth year.
     """
+    if len(code) != 6 or not code.isdigit():
+        return False
     parts = dict(numdb.get("cn/loc").info(code))
-    return len(code) == 6 and code[:2] in parts and code[2:] in parts
+    # numdb echoes an unmatched remainder with empty properties: require a listed county.
+    return bool(parts.get(code[:2], {}).get("province")) and bool(
+        parts.get(code[2:], {}).get("county"))
 
 
 def validate_id_number(value: str) -> None:

@@ -3,9 +3,8 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from accounts.errors import ServiceError
 from accounts.scope import user_can
@@ -148,9 +147,10 @@ def member_form(request, pk, member_pk=None):
                   {"form": form, "household": household, "title": title})
 
 
-@require_POST
 def member_delete(request, pk, member_pk):
-    household = _household_for_change(request, pk)
+    household = _household_for_change(request, pk)  # scope first: 404 outside, then 405
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     member = selectors.household_child_get(household=household, model=Member, pk=member_pk)
     try:
         services.member_remove(member=member, removed_by=request.user)
@@ -180,12 +180,13 @@ def record_add(request, pk, kind):
         "form": form, "household": household, "title": f"添加{model._meta.verbose_name}"})
 
 
-@require_POST
 def record_delete(request, pk, kind, record_pk):
     if kind not in RECORD_KINDS:
         raise Http404
     model, _ = RECORD_KINDS[kind]
-    household = _household_for_change(request, pk)
+    household = _household_for_change(request, pk)  # scope first: 404 outside, then 405
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     record = selectors.household_child_get(household=household, model=model, pk=record_pk)
     services.record_remove(record=record, removed_by=request.user)
     messages.success(request, f"{model._meta.verbose_name}已删除。")

@@ -1,0 +1,79 @@
+"""Fixtures shared by every app's tests: a small region tree and staff built through
+the same services the application uses."""
+
+import datetime
+import itertools
+
+import pytest
+
+from accounts.models import Region, User
+from accounts.roles import Level, Role
+from accounts.services import grant_role
+from households import services as household_services
+from households.demo import make_id_number
+
+_people = itertools.count(1)
+
+
+def new_id_number(*, born: datetime.date = datetime.date(1980, 5, 17), male: bool = True) -> str:
+    return make_id_number(born, next(_people), male=male)
+
+
+@pytest.fixture
+def regions(db):
+    """大兴区 with two streets (A: 兴丰, B: 林校路); A has two communities, B one."""
+    district = Region.objects.create(code="110115", name="大兴区", level=Level.DISTRICT)
+    a = Region.objects.create(code="110115001", name="兴丰街道", level=Level.TOWNSHIP,
+                              parent=district)
+    b = Region.objects.create(code="110115002", name="林校路街道", level=Level.TOWNSHIP,
+                              parent=district)
+    return {
+        "district": district, "a": a, "b": b,
+        "a1": Region.objects.create(code="110115001001", name="三合南里社区",
+                                    level=Level.COMMUNITY, parent=a),
+        "a2": Region.objects.create(code="110115001002", name="兴华中里社区",
+                                    level=Level.COMMUNITY, parent=a),
+        "b1": Region.objects.create(code="110115002001", name="林校北里社区",
+                                    level=Level.COMMUNITY, parent=b),
+    }
+
+
+@pytest.fixture
+def make_user(db):
+    def make(role: Role, region: Region, username: str | None = None) -> User:
+        username = username or f"{role.value}-{region.code}-{next(_people)}"
+        user = User.objects.create_user(username=username, password="pw-for-tests-1",
+                                        full_name=username)
+        grant_role(user=user, region=region, role=role, granted_by=None)
+        return User.objects.get(pk=user.pk)  # fresh object: no cached scope
+
+    return make
+
+
+@pytest.fixture
+def staff(regions, make_user):
+    return {
+        "caseworker_a": make_user(Role.TOWNSHIP_CASEWORKER, regions["a"], "caseworker_a"),
+        "caseworker_b": make_user(Role.TOWNSHIP_CASEWORKER, regions["b"], "caseworker_b"),
+        "approver_a": make_user(Role.TOWNSHIP_APPROVER, regions["a"], "approver_a"),
+        "assistant_a1": make_user(Role.COMMUNITY_ASSISTANT, regions["a1"], "assistant_a1"),
+        "assistant_a2": make_user(Role.COMMUNITY_ASSISTANT, regions["a2"], "assistant_a2"),
+        "reviewer": make_user(Role.DISTRICT_REVIEWER, regions["district"], "reviewer"),
+        "admin": make_user(Role.DISTRICT_ADMIN, regions["district"], "district_admin"),
+    }
+
+
+@pytest.fixture
+def make_household(staff):
+    def make(region: Region, *, head_name: str = "张建国", id_number: str | None = None,
+             by: User | None = None):
+        by = by or (staff["caseworker_a"] if region.code.startswith("110115001")
+                    else staff["caseworker_b"])
+        return household_services.household_create(
+            created_by=by,
+            household={"region": region, "residence": "urban", "address": "兴丰大街1号院2号楼",
+                       "phone": "13800138000"},
+            head={"name": head_name, "id_number": id_number or new_id_number()},
+        )
+
+    return make

@@ -1,0 +1,122 @@
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from accounts.errors import ServiceError
+from conftest import new_id_number
+from households import services
+from households.models import Household, HouseholdAccess, Income, IncomeCategory, Member
+
+
+def test_registering_a_household_records_its_head_with_sex_and_birth_date(regions, staff):
+    household = services.household_create(
+        created_by=staff["caseworker_a"],
+        household={"region": regions["a1"], "residence": "urban", "address": "三合南里5号楼"},
+        head={"name": "李秀英", "id_number": "11010519491231002x"},
+    )
+    head = household.members.get()
+    assert head.relation == Member.Relation.HEAD
+    assert head.id_number == "11010519491231002X"
+    assert (head.sex, str(head.birth_date)) == ("F", "1949-12-31")
+
+
+def test_a_person_in_another_household_is_refused_naming_the_township(regions, staff,
+                                                                      make_household):
+    number = new_id_number()
+    make_household(regions["b1"], id_number=number)
+    with pytest.raises(ServiceError) as info:
+        make_household(regions["a1"], head_name="王五", id_number=number)
+    assert "大兴区林校路街道" in info.value.message
+    assert number not in info.value.message
+    # Nothing half-saved: the second household was not created without its head.
+    assert Household.objects.filter(region=regions["a1"]).count() == 0
+
+
+def test_adding_a_registered_person_as_member_is_refused(regions, staff, make_household):
+    first = make_household(regions["a1"])
+    second = make_household(regions["a2"])
+    taken = first.members.get().id_number
+    with pytest.raises(ServiceError) as info:
+        services.member_add(household=second, added_by=staff["caseworker_a"],
+                            data={"name": "重复", "id_number": taken, "relation": "spouse"})
+    assert "兴丰街道" in info.value.message
+    assert second.members.count() == 1
+
+
+def test_a_household_has_one_head(regions, staff, make_household):
+    household = make_household(regions["a1"])
+    with pytest.raises(ServiceError, match="已有户主"):
+        services.member_add(household=household, added_by=staff["caseworker_a"],
+                            data={"name": "第二户主", "id_number": new_id_number(),
+                                  "relation": "head"})
+
+
+def test_the_head_cannot_be_removed(regions, staff, make_household):
+    household = make_household(regions["a1"])
+    with pytest.raises(ServiceError, match="不能删除户主"):
+        services.member_remove(member=household.members.get(), removed_by=staff["caseworker_a"])
+
+
+def test_editing_a_member_keeps_their_own_id_number_and_updates_derived_facts(
+        regions, staff, make_household):
+    household = make_household(regions["a1"])
+    spouse = services.member_add(household=household, added_by=staff["caseworker_a"],
+                                 data={"name": "刘美玲", "id_number": new_id_number(male=False),
+                                       "relation": "spouse"})
+    services.member_update(member=spouse, updated_by=staff["caseworker_a"],
+                           data={"name": "刘美玲", "id_number": "11010519491231002X",
+                                 "relation": "spouse", "health": "chronic"})
+    spouse.refresh_from_db()
+    assert (spouse.sex, spouse.birth_date.year, spouse.health) == ("F", 1949, "chronic")
+
+
+def test_an_approver_may_read_but_not_change_a_household(regions, staff, make_household):
+    household = make_household(regions["a1"])
+    with pytest.raises(PermissionDenied):
+        services.household_update(household=household, updated_by=staff["approver_a"],
+                                  data={"address": "改动"})
+
+
+def test_an_assistant_registers_only_in_their_own_community(regions, staff):
+    with pytest.raises(PermissionDenied):
+        services.household_create(
+            created_by=staff["assistant_a1"],
+            household={"region": regions["a2"], "residence": "urban", "address": "x"},
+            head={"name": "赵六", "id_number": new_id_number()})
+    assert not Household.objects.exists()
+
+
+def test_households_are_registered_at_community_level(regions, staff):
+    with pytest.raises(ServiceError, match="社区或村一级"):
+        services.household_create(
+            created_by=staff["caseworker_a"],
+            household={"region": regions["a"], "residence": "urban", "address": "x"},
+            head={"name": "赵六", "id_number": new_id_number()})
+
+
+def test_an_income_for_a_member_of_another_household_is_refused(regions, staff, make_household):
+    mine, other = make_household(regions["a1"]), make_household(regions["a2"])
+    with pytest.raises(ServiceError, match="不属于该家庭"):
+        services.record_add(household=mine, added_by=staff["caseworker_a"], model=Income,
+                            data={"member": other.members.get(), "amount": 100, "months": 12,
+                                  "category": IncomeCategory.objects.get(code="wage")})
+    assert not Income.objects.exists()
+
+
+def test_views_and_changes_are_recorded_without_personal_values(regions, staff, make_household):
+    household = make_household(regions["a1"])
+    services.record_view(household=household, viewed_by=staff["approver_a"])
+    services.household_update(household=household, updated_by=staff["caseworker_a"],
+                              data={"address": "兴丰大街99号", "phone": "13900001111"})
+    log = list(HouseholdAccess.objects.filter(household_id_ref=household.pk)
+               .order_by("id").values_list("user__username", "action", "detail"))
+    assert [(u, a) for u, a, _ in log] == [
+        ("caseworker_a", "create"), ("approver_a", "view"), ("caseworker_a", "update")]
+    assert log[-1][2] == "户信息：居住地址、联系电话"
+    assert all("13900001111" not in d and "兴丰大街99号" not in d for _, _, d in log)
+
+
+def test_not_counted_income_categories_are_seeded_from_db_13(db):
+    not_counted = set(IncomeCategory.objects.filter(counted=False).values_list("code", flat=True))
+    assert {"special_care", "family_planning", "scholarship", "good_samaritan",
+            "assistance"} <= not_counted
+    assert IncomeCategory.objects.get(code="wage").counted

@@ -1,0 +1,69 @@
+"""Bad input answers in Chinese with what to fix, and nothing is half-saved."""
+
+from django.urls import reverse
+
+from conftest import new_id_number
+from households.models import Household, Member
+
+
+def create_form(region, **head):
+    return {"hh-region": region.pk, "hh-residence": "urban", "hh-address": "三合南里3号楼",
+            "head-name": "王桂兰", "head-id_number": new_id_number(), "head-disability": "none",
+            "head-health": "healthy", "head-self_care": "able", "head-employment": "unemployed",
+            "head-employment_group": "none", "head-public_role": "none",
+            **{f"head-{k}": v for k, v in head.items()}}
+
+
+def test_a_bad_id_number_is_explained_and_nothing_is_saved(client, regions, staff):
+    client.force_login(staff["caseworker_a"])
+    response = client.post(reverse("households:create"),
+                           create_form(regions["a1"], id_number="110105194912310021"))
+    assert response.status_code == 200
+    assert "身份证号校验位不正确" in response.content.decode()
+    assert not Household.objects.exists()
+
+
+def test_missing_fields_are_named_in_chinese(client, regions, staff):
+    client.force_login(staff["caseworker_a"])
+    page = client.post(reverse("households:create"), {"hh-residence": "urban"}).content.decode()
+    assert page.count("这个字段是必填项。") >= 3
+    assert not Household.objects.exists()
+
+
+def test_a_person_registered_elsewhere_is_refused_on_the_form(client, regions, staff,
+                                                              make_household):
+    number = new_id_number()
+    make_household(regions["b1"], id_number=number)
+    client.force_login(staff["caseworker_a"])
+    page = client.post(reverse("households:create"),
+                       create_form(regions["a1"], id_number=number)).content.decode()
+    assert "已登记在大兴区林校路街道的家庭中" in page
+    assert Household.objects.count() == 1
+
+
+def test_a_caseworker_registers_a_household_with_lower_case_x(client, regions, staff):
+    client.force_login(staff["caseworker_a"])
+    response = client.post(reverse("households:create"),
+                           create_form(regions["a1"], id_number="11010519491231002x"))
+    household = Household.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("households:detail", args=[household.pk])
+    assert Member.objects.get().id_number == "11010519491231002X"
+
+
+def test_the_community_list_offers_only_communities_in_reach(client, regions, staff):
+    client.force_login(staff["assistant_a1"])
+    page = client.get(reverse("households:create")).content.decode()
+    assert "三合南里社区" in page and "兴华中里社区" not in page
+    response = client.post(reverse("households:create"), create_form(regions["a2"]))
+    assert "选择一个有效的选项" in response.content.decode()
+    assert not Household.objects.exists()
+
+
+def test_a_negative_income_is_refused(client, regions, staff, make_household):
+    household = make_household(regions["a1"])
+    client.force_login(staff["caseworker_a"])
+    page = client.post(reverse("households:record_add", args=[household.pk, "incomes"]),
+                       {"category": 1, "amount": "-5", "months": 12}).content.decode()
+    assert "确保该值大于或等于0" in page
+    assert not household.incomes.exists()
