@@ -1,0 +1,65 @@
+"""The demo data of bin/run: a real district, one user per role per region, ~50 households."""
+
+from django.core.management import call_command
+
+from accounts.models import Region, RegionGrant, User
+from accounts.roles import Level, Role
+from households.idnumber import validate_id_number
+from households.models import Household, Member
+from households.selectors import household_list
+
+
+def counts():
+    return (Region.objects.count(), User.objects.count(), RegionGrant.objects.count(),
+            Household.objects.count(), Member.objects.count())
+
+
+def test_loading_twice_adds_nothing_the_second_time(db, capsys):
+    call_command("load_demo")
+    first = counts()
+    call_command("load_demo")
+    assert counts() == first
+    assert first[3] == 50
+    assert "demo12345" in capsys.readouterr().out
+
+
+def test_a_real_district_with_three_streets_and_communities(db):
+    call_command("load_demo")
+    district = Region.objects.get(level=Level.DISTRICT)
+    assert (district.code, district.name) == ("110115", "大兴区")
+    townships = Region.objects.filter(parent=district)
+    assert townships.count() >= 3
+    for township in townships:
+        assert township.children.count() >= 2
+        assert township.code.startswith("110115") and len(township.code) == 9
+
+
+def test_one_user_per_role_per_region(db):
+    call_command("load_demo")
+    for region in Region.objects.all():
+        roles = sorted(RegionGrant.objects.filter(region=region).values_list("role", flat=True))
+        expected = {
+            Level.DISTRICT: sorted([Role.DISTRICT_ADMIN, Role.DISTRICT_REVIEWER]),
+            Level.TOWNSHIP: sorted([Role.TOWNSHIP_APPROVER, Role.TOWNSHIP_CASEWORKER,
+                                    Role.TOWNSHIP_CASEWORKER]),
+            Level.COMMUNITY: [Role.COMMUNITY_ASSISTANT],
+        }[region.level]
+        assert roles == expected, region
+
+
+def test_every_demo_id_number_is_valid(db):
+    call_command("load_demo")
+    for number in Member.objects.values_list("id_number", flat=True):
+        validate_id_number(number)
+
+
+def test_each_demo_login_sees_only_its_own_region(db):
+    call_command("load_demo")
+    for grant in RegionGrant.objects.select_related("user", "region"):
+        visible = household_list(fetched_by=User.objects.get(pk=grant.user_id))
+        codes = {h.region.code for h in visible}
+        if grant.role == Role.DISTRICT_ADMIN:
+            assert not codes
+        else:
+            assert codes, grant
+            assert all(code.startswith(grant.region.code) for code in codes), grant
