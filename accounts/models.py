@@ -36,7 +36,8 @@ class Region(models.Model):
     def clean(self):
         expected = CODE_LENGTH.get(self.level)
         if expected and (len(self.code) != expected or not self.code.isdigit()):
-            raise ValidationError({"code": f"{self.get_level_display()}的区划代码应为{expected}位数字。"})
+            raise ValidationError(
+                {"code": f"{self.get_level_display()}的区划代码应为{expected}位数字。"})
         if self.level == Level.DISTRICT:
             if self.parent_id:
                 raise ValidationError({"parent": "区/县是最高一级，不能有上级区划。"})

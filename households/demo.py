@@ -12,7 +12,14 @@ from accounts.models import Region, User
 from accounts.roles import Level
 from households import services
 from households.idnumber import check_digit
-from households.models import Asset, Expenditure, ExpenditureCategory, Income, IncomeCategory, Member
+from households.models import (
+    Asset,
+    Expenditure,
+    ExpenditureCategory,
+    Income,
+    IncomeCategory,
+    Member,
+)
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN_MALE = ["建国", "志强", "国庆", "德明", "文华", "海军", "春生", "永刚", "立新", "振华", "宏伟", "俊杰",

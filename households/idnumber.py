@@ -51,7 +51,8 @@ def validate_id_number(value: str) -> None:
     try:
         birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
-        raise ValidationError("身份证号第7至14位不是有效的出生日期，请核对。", code="birth_date") from None
+        raise ValidationError("身份证号第7至14位不是有效的出生日期，请核对。",
+                              code="birth_date") from None
     if not EARLIEST_BIRTH <= birth <= datetime.date.today():
         raise ValidationError("身份证号中的出生日期不在合理范围内，请核对。", code="birth_date")
     if check_digit(number[:17]) != number[17]:

@@ -184,6 +184,9 @@ class Income(models.Model):
                                    name="income_months_1_to_12"),
         ]
 
+    def __str__(self):
+        return f"{self.category} {self.amount}元/{self.months}个月"
+
 
 class Asset(models.Model):
     class Kind(models.TextChoices):
@@ -210,6 +213,9 @@ class Asset(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(value__gte=0), name="asset_value_not_negative"),
         ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.value}元"
 
 
 class ExpenditureCategory(models.Model):
@@ -250,6 +256,9 @@ class Expenditure(models.Model):
                                    name="expenditure_amount_not_negative"),
         ]
 
+    def __str__(self):
+        return f"{self.category} {self.amount}元"
+
 
 class HouseholdAccess(models.Model):
     """Who viewed or changed which household, and when (DESIGN §7). Append-only.
@@ -276,3 +285,6 @@ class HouseholdAccess(models.Model):
         verbose_name = "家庭档案访问记录"
         verbose_name_plural = "家庭档案访问记录"
         ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.user_id} {self.get_action_display()} 家庭{self.household_id_ref}"

@@ -4,8 +4,8 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from accounts.models import Region, User
-from accounts.scope import get_scoped_or_404, regions_where, scoped
 from accounts.roles import Level
+from accounts.scope import get_scoped_or_404, regions_where, scoped
 from households.idnumber import normalize
 from households.models import Household, Member
 

@@ -6,7 +6,7 @@ from households import demo as households_demo
 
 
 class Command(BaseCommand):
-    help = "Load the demo district (北京市大兴区), its staff and about 50 households. Safe to rerun."
+    help = "Load the demo district (北京市大兴区), its staff and ~50 households. Safe to rerun."
 
     def handle(self, *args, **options):
         with transaction.atomic():
