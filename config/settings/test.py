@@ -21,3 +21,6 @@ STORAGES = {
 }
 # Tasks go through the real broker to a real worker in the tests that need one.
 CELERY_TASK_ALWAYS_EAGER = False
+# Serve static files straight from static/ (tests do not run collectstatic).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
