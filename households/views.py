@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 
 from accounts.errors import ServiceError
-from accounts.scope import user_can
+from accounts.scope import has_any, user_can
 from households import selectors, services
 from households.forms import (
     AssetForm,
@@ -43,6 +43,8 @@ def _show_error(form, error: ServiceError) -> None:
 
 
 def household_list(request):
+    if not has_any(request.user, "view_households"):
+        raise PermissionDenied("您的岗位不查看家庭档案。")
     search = request.GET.get("q", "")
     regions = selectors.filter_regions(user=request.user)
     region = None

@@ -107,3 +107,10 @@ def test_the_detail_page_masks_id_numbers_and_logs_the_view(client, regions, sta
     assert "110105********002X" in page and "11010519491231002X" not in page
     assert HouseholdAccess.objects.filter(user=staff["reviewer"], action="view",
                                           household_id_ref=household.pk).count() == 1
+
+
+def test_the_district_administrator_is_told_the_files_are_not_theirs(client, staff):
+    client.force_login(staff["admin"])
+    response = client.get(reverse("households:list"))
+    assert response.status_code == 403
+    assert "不查看家庭档案" in response.content.decode()
