@@ -114,3 +114,22 @@ def test_the_district_administrator_is_told_the_files_are_not_theirs(client, sta
     response = client.get(reverse("households:list"))
     assert response.status_code == 403
     assert "不查看家庭档案" in response.content.decode()
+
+
+def test_the_household_list_costs_the_same_queries_for_a_full_page(
+        client, regions, staff, make_household):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(staff["caseworker_a"])
+    make_household(regions["a1"])
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("households:list")).status_code == 200
+        return len(captured)
+
+    one = queries()
+    for _ in range(19):
+        make_household(regions["a2"])
+    assert queries() == one
