@@ -6,13 +6,15 @@ go through accounts.services so the guardian permission rows stay in step.
 Households and cases are deliberately not here: they have one way in, the app's pages.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import Q
 
 from accounts import services
 from accounts.errors import ServiceError
-from accounts.models import Region, RegionGrant, User
+from accounts.models import CalendarDay, CalendarYear, Region, RegionGrant, Rule, User
+from accounts.rules import RULES
 from accounts.scope import has_any, regions_where, scoped
 
 
@@ -96,3 +98,63 @@ class RegionGrantAdmin(ScopedAdmin):
     def delete_queryset(self, request, queryset):
         for grant in queryset:
             services.revoke_grant(grant=grant, revoked_by=request.user)
+
+
+class RuleForm(forms.ModelForm):
+    key = forms.ChoiceField(label="规则", choices=[(k, f"{spec.label}（{k}）")
+                                                  for k, spec in RULES.items()])
+
+    class Meta:
+        model = Rule
+        fields = ["key", "region", "valid_from", "valid_to", "value", "source"]
+
+
+@admin.register(Rule)
+class RuleAdmin(ScopedAdmin):
+    """Regional values of the rules; the national rows are shown but only a superuser
+    changes them."""
+
+    perm = "manage_rules"
+    form = RuleForm
+    list_display = ["key", "label", "region", "valid_from", "valid_to", "value", "source"]
+    list_filter = ["key"]
+    autocomplete_fields = ["region"]
+
+    @admin.display(description="说明")
+    def label(self, obj):
+        spec = RULES.get(obj.key)
+        return spec.label if spec else "—"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).select_related("region")
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(Q(region__isnull=True)
+                               | Q(region__in=regions_where(request.user, self.perm)))
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.region_id is None:
+            return request.user.is_superuser
+        return has_any(request.user, self.perm)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "region" and not request.user.is_superuser:
+            kwargs["queryset"] = regions_where(request.user, self.perm)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(ScopedAdmin):
+    perm = "manage_rules"
+    list_display = ["year", "source", "loaded_at"]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(ScopedAdmin):
+    """When the State Council publishes next year's schedule: enter its holidays on
+    weekdays and its make-up working days, then add the year under 节假日安排年度."""
+
+    perm = "manage_rules"
+    list_display = ["date", "is_workday", "name"]
+    list_filter = ["is_workday"]
+    date_hierarchy = "date"

@@ -127,3 +127,87 @@ class RegionUserObjectPermission(UserObjectPermissionBase):
 
 class RegionGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Region, on_delete=models.CASCADE)
+
+
+class Rule(models.Model):
+    """规则参数: the value of one rule for a region (and its subtree) over a period.
+
+    Standards, caps, percentages, deadlines and sampling ratios live here, never as
+    literals in code. The row without a region is the national value; a district,
+    township or community row overrides it for its subtree from `valid_from` on.
+    Keys and their meaning are listed in accounts/rules.py.
+    """
+
+    key = models.CharField("规则", max_length=50, db_index=True)
+    region = models.ForeignKey(Region, verbose_name="适用区划", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="rules",
+                               help_text="留空表示全国默认值。")
+    valid_from = models.DateField("起始日期")
+    valid_to = models.DateField("截止日期", null=True, blank=True,
+                                help_text="不含当日；留空表示长期有效。")
+    value = models.JSONField("取值")
+    source = models.CharField("依据", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "规则参数"
+        verbose_name_plural = "规则参数"
+        ordering = ["key", "region__code", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "region", "valid_from"],
+                                    condition=models.Q(region__isnull=False),
+                                    name="one_regional_rule_per_start"),
+            models.UniqueConstraint(fields=["key", "valid_from"],
+                                    condition=models.Q(region__isnull=True),
+                                    name="one_national_rule_per_start"),
+        ]
+
+    def __str__(self):
+        where = self.region.name if self.region_id else "全国"
+        return f"{self.key} · {where} · {self.valid_from:%Y-%m-%d} 起"
+
+    def clean(self):
+        from accounts.rules import RULES
+
+        spec = RULES.get(self.key)
+        if spec is None:
+            raise ValidationError({"key": "未知的规则，请从列表中选择。"})
+        if self.valid_to and self.valid_to <= self.valid_from:
+            raise ValidationError({"valid_to": "截止日期应晚于起始日期。"})
+        try:
+            self.value = spec.parse(self.value)
+        except (TypeError, ValueError) as exc:
+            raise ValidationError({"value": f"{spec.label}的取值无效：{exc}"}) from None
+
+
+class CalendarYear(models.Model):
+    """A year whose official holiday schedule is in CalendarDay. Deadlines that reach a
+    year not listed here are provisional (counted Monday to Friday, with a warning)."""
+
+    year = models.PositiveSmallIntegerField("年份", primary_key=True)
+    source = models.CharField("来源", max_length=200)
+    loaded_at = models.DateTimeField("录入时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "节假日安排年度"
+        verbose_name_plural = "节假日安排年度"
+        ordering = ["-year"]
+
+    def __str__(self):
+        return f"{self.year}年"
+
+
+class CalendarDay(models.Model):
+    """A day that differs from Monday-to-Friday: a holiday on a weekday, or a make-up
+    working day (调休) on a weekend. Every other day of a covered year is ordinary."""
+
+    date = models.DateField("日期", primary_key=True)
+    is_workday = models.BooleanField("是否工作日")
+    name = models.CharField("名称", max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = "节假日/调休"
+        verbose_name_plural = "节假日/调休"
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {'调休上班' if self.is_workday else self.name or '放假'}"
