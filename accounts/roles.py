@@ -25,6 +25,7 @@ class Role(models.TextChoices):
 # Region permissions (codename → label). Later parts of the procedure check these.
 PERMISSIONS = {
     "view_households": "查看家庭档案",
+    "view_cases": "查看救助申请",
     "change_households": "登记和修改家庭档案",
     "refer_cases": "代为申请/发现报告",
     "handle_cases": "受理、调查、审核救助申请",
@@ -44,16 +45,19 @@ ROLE_LEVEL = {
 }
 
 ROLE_PERMISSIONS = {
-    Role.COMMUNITY_ASSISTANT: {"view_households", "change_households", "refer_cases"},
+    Role.COMMUNITY_ASSISTANT: {"view_households", "change_households", "view_cases",
+                               "refer_cases"},
     Role.TOWNSHIP_CASEWORKER: {
         "view_households",
         "change_households",
+        "view_cases",
         "refer_cases",
         "handle_cases",
     },
     # The approver reads the file but does not edit it: 受理、审核、审批三分离 (seed 004 §二(二)3).
-    Role.TOWNSHIP_APPROVER: {"view_households", "approve_cases"},
-    Role.DISTRICT_REVIEWER: {"view_households", "review_filings", "verify_economic_status"},
+    Role.TOWNSHIP_APPROVER: {"view_households", "view_cases", "approve_cases"},
+    Role.DISTRICT_REVIEWER: {"view_households", "view_cases", "review_filings",
+                             "verify_economic_status"},
     # The administrator keeps regions, staff and standards; it reads no family's file.
     Role.DISTRICT_ADMIN: {"manage_rules", "manage_staff"},
 }

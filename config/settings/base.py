@@ -182,3 +182,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 # Staff sign-in: failed attempts per account and address before a pause (stored in the cache).
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "900"))
+
+CELERY_BEAT_SCHEDULE = {
+    # A request whose queueing failed (broker down at the time) is not lost.
+    "requeue-waiting-verifications": {
+        "task": "verification.tasks.requeue_waiting_requests",
+        "schedule": 300.0,
+    },
+}

@@ -1,0 +1,127 @@
+"""The conditions of DESIGN §4, one function each. A guard returns None when it holds,
+or a message in Chinese that says what is missing. The transitions in cases.models use
+them as django_fsm conditions (through Guard); cases.services shows the messages."""
+
+import datetime
+import functools
+
+from accounts.rules import rule_row
+from publicity import selectors as publicity
+from verification import selectors as verification
+
+
+class Guard:
+    """A django_fsm condition (callable → bool) that can also say why it fails."""
+
+    def __init__(self, check):
+        self.check = check
+        functools.update_wrapper(self, check)
+
+    def __call__(self, application) -> bool:
+        return self.check(application) is None
+
+    def explain(self, application) -> str | None:
+        return self.check(application)
+
+
+def has_type_and_reason(app):
+    if not app.assistance_type:
+        return "请选择救助类别。"
+    if not (app.reason or "").strip():
+        return "请填写致困原因。"
+    return None
+
+
+def has_authorization(app):
+    # Rule 1 (DB §9; seed 001 §(七)): the signed 申请及核对授权书 is the one paper needed.
+    from cases.models import CaseDocument
+
+    if app.pk and app.documents.filter(kind=CaseDocument.Kind.AUTHORIZATION).exists():
+        return None
+    return ("缺少申请人签字（或按指印）的《社会救助申请及核对授权书》："
+            "请打印后由申请人签字，拍照或扫描上传。")
+
+
+def has_home_investigation(app):
+    if verification.has_home_investigation(application_id=app.pk):
+        return None
+    return "尚无入户调查记录：请录入入户调查（至少2名调查人员）并上传签字的调查表。"
+
+
+def has_verification_report(app):
+    latest = verification.latest_verification(application_id=app.pk)
+    if latest is not None and latest.status == latest.Status.COMPLETED:
+        return None
+    return "区级家庭经济状况核对报告尚未出具，请等待核对结果。"
+
+
+def current_notice(app):
+    from publicity.models import Notice
+
+    return (Notice.objects.filter(application_id=app.pk)
+            .exclude(status=Notice.Status.WITHDRAWN).order_by("-id").first())
+
+
+def publicity_ran_minimum(app, today: datetime.date | None = None):
+    notice = current_notice(app)
+    if notice is None:
+        return "该申请尚未公示，不能作出确认决定。"
+    today = today or datetime.date.today()
+    if notice.earliest_close > today:
+        return (f"公示期未满：须公示{notice.min_days}个{notice.get_day_kind_display()}，"
+                f"最早 {notice.earliest_close:%Y-%m-%d} 起可以结束公示并审批。")
+    return None
+
+
+def objections_handled(app):
+    pending = publicity.objections_of(application_id=app.pk).filter(handled_at__isnull=True)
+    count = pending.count()
+    if count:
+        return f"还有 {count} 条异议或举报尚未核查处理，请先录入核查结果。"
+    return None
+
+
+def hearing_triggers(app) -> list[str]:
+    """Rule 4: what makes the hearing mandatory for this case now."""
+    triggers = []
+    notice = current_notice(app)
+    if notice is not None and notice.objections.exists():
+        triggers.append("公示期间有人提出异议或举报（DB §19）")
+    latest = verification.latest_verification(application_id=app.pk)
+    if latest is not None and latest.has_warning:
+        triggers.append("家庭经济状况核对报告有预警")
+    campaign = rule_row("campaign", app.region)
+    if campaign is not None:
+        triggers.append(f"本地区正在开展“{campaign.value}”")
+    return triggers
+
+
+def no_hearing_trigger(app):
+    triggers = hearing_triggers(app)
+    if triggers:
+        return "须组织民主评议：" + "；".join(triggers) + "。"
+    return None
+
+
+def proposal_is_approval(app):
+    from cases.models import Proposal
+
+    if app.proposal != Proposal.APPROVE:
+        return "审核意见为不同意，只能作出不予确认决定，或退回重新审核。"
+    return None
+
+
+def rectification_answered(app):
+    open_item = app.rectifications.filter(closed_at__isnull=True).order_by("-id").first()
+    if open_item is None or not open_item.answered_at:
+        return "镇(街道)尚未答复整改情况，暂不能销号。"
+    return None
+
+
+def refusals(application, method) -> list[str]:
+    """The messages of every guard of `method` that fails for `application` now."""
+    transition = method._django_fsm.get_transition(application.state)
+    if transition is None:
+        return []
+    return [message for condition in transition.conditions
+            if isinstance(condition, Guard) and (message := condition.explain(application))]

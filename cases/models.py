@@ -1,0 +1,347 @@
+"""救助申请 and its state machine (DESIGN §4).
+
+Glossary: Application 救助申请 (a case), CaseEvent 流转记录 (the append-only audit of
+every transition), Material 申请材料 (the checklist per assistance type, for the
+one-time notification 一次性告知), CaseDocument 档案材料 (uploaded scans),
+FilingBatch 备案批次 (confirmed cases reported to the district).
+
+The transitions below say *what* may happen and when (conditions); cases.services is
+the only code that calls them: it checks the user's right, locks the row, runs the
+transition, saves and writes the CaseEvent in one transaction.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from cases import guards
+from cases.guards import Guard
+
+
+class AssistanceType(models.TextChoices):
+    # Township-confirmed types (DESIGN §2; seed 000 §三(一), seed 001 §(四), seed 003).
+    DIBAO = "dibao", "最低生活保障"
+    TEKUN = "tekun", "特困人员救助供养"
+    KUNBU = "kunbu", "生活困难补助"
+    LOW_INCOME = "low_income", "低收入家庭救助"
+    EDU_FRESHMAN = "edu_freshman", "高等教育新生入学救助"
+    HEATING = "heating", "采暖救助"
+    TEMPORARY = "temporary", "临时救助"
+
+
+# Seed 001 §(五): approved 低保 and 特困 stay on the long-term publicity roster.
+LONG_TERM_PUBLICITY = {AssistanceType.DIBAO, AssistanceType.TEKUN}
+
+
+class State(models.TextChoices):
+    NEW = "new", "新建"
+    REFERRED = "referred", "待受理"
+    RETURNED = "returned", "退回补正"
+    INVESTIGATING = "investigating", "调查核实"
+    REVIEWING = "reviewing", "待审核"
+    PUBLICIZING = "publicizing", "公示中"
+    HEARING = "hearing", "民主评议"
+    APPROVING = "approving", "待审批"
+    CONFIRMED = "confirmed", "已确认"
+    REJECTED = "rejected", "不予确认"
+    FILED = "filed", "已备案"
+    RECTIFYING = "rectifying", "整改中"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+# States in which the procedure is still running (deadline applies).
+OPEN_STATES = [State.REFERRED, State.RETURNED, State.INVESTIGATING, State.REVIEWING,
+               State.PUBLICIZING, State.HEARING, State.APPROVING]
+BEFORE_DECISION = [State.NEW, *OPEN_STATES]
+
+
+class Proposal(models.TextChoices):
+    APPROVE = "approve", "拟同意"
+    REJECT = "reject", "拟不同意"
+
+
+class Application(ConcurrentTransitionMixin, models.Model):
+    number = models.CharField("申请编号", max_length=30, unique=True)
+    household = models.ForeignKey("households.Household", verbose_name="申请家庭",
+                                  on_delete=models.PROTECT, related_name="applications")
+    # The applicant's community when the case began: the region every scope check uses.
+    region = models.ForeignKey("accounts.Region", verbose_name="所在社区/村",
+                               on_delete=models.PROTECT, related_name="applications")
+    assistance_type = models.CharField("救助类别", max_length=20, choices=AssistanceType.choices)
+    reason = models.TextField("致困原因")
+    state = FSMField("状态", default=State.NEW, choices=State.choices, protected=True)
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人",
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="受理人", null=True,
+                                    blank=True, on_delete=models.PROTECT, related_name="+")
+    accepted_on = models.DateField("受理日期", null=True, blank=True)
+    investigation_due = models.DateField("入户调查开始时限", null=True, blank=True)
+    decision_due = models.DateField("办结时限", null=True, blank=True)
+    due_provisional = models.BooleanField("时限为暂算", default=False)
+
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True,
+                                    blank=True, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    proposal = models.CharField("审核意见", max_length=10, choices=Proposal.choices, blank=True)
+    proposed_amount = models.DecimalField("拟保障金额（元/月）", max_digits=10, decimal_places=2,
+                                          null=True, blank=True)
+    proposal_reasons = models.TextField("审核理由", blank=True)
+    hearing_skip_reason = models.TextField("未组织民主评议的理由", blank=True)
+
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审批人", null=True,
+                                   blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_on = models.DateField("审批日期", null=True, blank=True)
+    monthly_amount = models.DecimalField("月保障金额（元）", max_digits=10, decimal_places=2,
+                                         null=True, blank=True)
+    start_month = models.DateField("发放起始月", null=True, blank=True)
+    decision_reasons = models.TextField("审批意见/不予确认理由", blank=True)
+    refusal_notice_due = models.DateField("不予确认通知时限", null=True, blank=True)
+
+    filing_batch = models.ForeignKey("cases.FilingBatch", verbose_name="备案批次", null=True,
+                                     blank=True, on_delete=models.PROTECT,
+                                     related_name="applications")
+    # DB §11: a cadre or a close relative in the household → registered separately.
+    mandatory_review = models.BooleanField("须备案审查", default=False)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "救助申请"
+        verbose_name_plural = "救助申请"
+        indexes = [
+            models.Index(fields=["region", "state", "-id"], name="case_region_state"),
+            models.Index(fields=["state", "decision_due"], name="case_state_due"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    # --- derived facts -----------------------------------------------------------------
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        today = today or datetime.date.today()
+        return bool(self.is_open and self.decision_due and self.decision_due < today)
+
+    # --- transitions (DESIGN §4). Bodies stay empty: services set the fields. -----------
+
+    @transition(field=state, source=State.NEW, target=State.REFERRED,
+                conditions=[Guard(guards.has_type_and_reason)])
+    def refer(self):
+        """代为申请/发现报告: a community's application, waiting for the township."""
+
+    @transition(field=state, source=State.REFERRED, target=State.RETURNED)
+    def return_for_materials(self):
+        """退回补正, with a one-time notification of everything missing."""
+
+    @transition(field=state, source=State.RETURNED, target=State.REFERRED)
+    def resubmit(self):
+        """补正后重新提交."""
+
+    @transition(field=state, source=[State.NEW, State.REFERRED], target=State.INVESTIGATING,
+                conditions=[Guard(guards.has_type_and_reason), Guard(guards.has_authorization)])
+    def accept(self):
+        """受理: starts the deadlines; the verification request goes to the district."""
+
+    @transition(field=state, source=State.INVESTIGATING, target=State.REVIEWING,
+                conditions=[Guard(guards.has_home_investigation),
+                            Guard(guards.has_verification_report)])
+    def finish_investigation(self):
+        """调查核实结束 (rule 3)."""
+
+    @transition(field=state, source=State.REVIEWING, target=State.PUBLICIZING,
+                conditions=[Guard(guards.has_verification_report)])
+    def propose_approval(self):
+        """审核：拟同意 → 公示."""
+
+    @transition(field=state, source=State.REVIEWING, target=State.APPROVING,
+                conditions=[Guard(guards.has_verification_report)])
+    def propose_rejection(self):
+        """审核：拟不同意 → 审批."""
+
+    @transition(field=state, source=State.PUBLICIZING, target=State.APPROVING,
+                conditions=[Guard(guards.publicity_ran_minimum),
+                            Guard(guards.objections_handled),
+                            Guard(guards.no_hearing_trigger)])
+    def close_publicity(self):
+        """公示结束，无须评议（记录理由）."""
+
+    @transition(field=state, source=State.PUBLICIZING, target=State.HEARING)
+    def call_hearing(self):
+        """组织民主评议 (mandatory under a trigger of rule 4, optional otherwise)."""
+
+    @transition(field=state, source=State.HEARING, target=State.APPROVING,
+                conditions=[Guard(guards.objections_handled)])
+    def hearing_to_approval(self):
+        """评议通过，提交审批."""
+
+    @transition(field=state, source=State.HEARING, target=State.INVESTIGATING)
+    def hearing_to_reinvestigation(self):
+        """评议认为需重新调查."""
+
+    @transition(field=state, source=State.APPROVING, target=State.CONFIRMED,
+                conditions=[Guard(guards.proposal_is_approval),
+                            Guard(guards.publicity_ran_minimum),
+                            Guard(guards.objections_handled)])
+    def approve(self):
+        """审批确认 (rules 5–6)."""
+
+    @transition(field=state, source=State.APPROVING, target=State.REJECTED,
+                conditions=[Guard(guards.objections_handled)])
+    def reject(self):
+        """不予确认, with reasons; the written notice is due within 3 working days."""
+
+    @transition(field=state, source=State.APPROVING, target=State.REVIEWING)
+    def send_back(self):
+        """退回重新审核, with a reason."""
+
+    @transition(field=state, source=State.CONFIRMED, target=State.FILED)
+    def file(self):
+        """备案 (rule 7)."""
+
+    @transition(field=state, source=State.FILED, target=State.RECTIFYING)
+    def open_rectification(self):
+        """区级发现问题，退回整改."""
+
+    @transition(field=state, source=State.RECTIFYING, target=State.FILED,
+                conditions=[Guard(guards.rectification_answered)])
+    def close_rectification(self):
+        """整改完成，区级销号."""
+
+    @transition(field=state, source=BEFORE_DECISION, target=State.WITHDRAWN)
+    def withdraw(self):
+        """撤回 at the applicant's request, before a decision."""
+
+
+class CaseEvent(models.Model):
+    """流转记录: who moved the case, when, from which state to which, and why.
+
+    Append-only: on PostgreSQL a trigger refuses UPDATE and DELETE (migration 0002).
+    `data` holds what the step decided (amounts, lists of missing materials), never
+    ID numbers or other personal details.
+    """
+
+    application = models.ForeignKey(Application, verbose_name="救助申请",
+                                    on_delete=models.PROTECT, related_name="events")
+    action = models.CharField("操作", max_length=40)
+    from_state = models.CharField("原状态", max_length=20, choices=State.choices)
+    to_state = models.CharField("新状态", max_length=20, choices=State.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人",
+                              on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField("时间", auto_now_add=True)
+    reason = models.TextField("理由/说明", blank=True)
+    data = models.JSONField("内容", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "流转记录"
+        verbose_name_plural = "流转记录"
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.application_id} {self.action}"
+
+
+class Material(models.Model):
+    """申请材料清单 per assistance type: what the one-time notification picks from.
+
+    SL §62: never list what the economic-status check can obtain by itself."""
+
+    assistance_type = models.CharField("救助类别", max_length=20, choices=AssistanceType.choices)
+    name = models.CharField("材料名称", max_length=100)
+    note = models.CharField("说明", max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+    active = models.BooleanField("使用中", default=True)
+
+    class Meta:
+        verbose_name = "申请材料"
+        verbose_name_plural = "申请材料"
+        ordering = ["assistance_type", "order", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class CaseDocument(models.Model):
+    """档案材料: a photo or scan attached to the case, served only to users who may see it."""
+
+    class Kind(models.TextChoices):
+        AUTHORIZATION = "authorization", "社会救助申请及核对授权书"
+        IDENTITY = "identity", "身份证明"
+        EVIDENCE = "evidence", "困难情况证明材料"
+        OTHER = "other", "其他"
+
+    application = models.ForeignKey(Application, verbose_name="救助申请",
+                                    on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField("类别", max_length=20, choices=Kind.choices)
+    file = models.FileField("文件", upload_to="cases/%Y/%m/")
+    original_name = models.CharField("原文件名", max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人",
+                                    on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "档案材料"
+        verbose_name_plural = "档案材料"
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.get_kind_display()
+
+
+class FilingBatch(models.Model):
+    """备案批次: confirmed cases a township reports to the district, with its approvers
+    (seed 001 §(四): 将审批人员名单报县级民政部门备案)."""
+
+    number = models.CharField("批次号", max_length=30, unique=True)
+    township = models.ForeignKey("accounts.Region", verbose_name="镇/街道",
+                                 on_delete=models.PROTECT, related_name="filing_batches")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="报送人",
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("报送时间", auto_now_add=True)
+    approvers = models.JSONField("审批人员名单", default=list)
+
+    class Meta:
+        verbose_name = "备案批次"
+        verbose_name_plural = "备案批次"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.number
+
+
+class Rectification(models.Model):
+    """整改: a district finding on a filed case, the township's answer, the closing."""
+
+    application = models.ForeignKey(Application, verbose_name="救助申请",
+                                    on_delete=models.PROTECT, related_name="rectifications")
+    finding = models.TextField("问题")
+    due = models.DateField("整改时限")
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发起人",
+                                  on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField("发起时间", auto_now_add=True)
+    answer = models.TextField("整改情况", blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="答复人", null=True,
+                                    blank=True, on_delete=models.PROTECT, related_name="+")
+    answered_at = models.DateTimeField("答复时间", null=True, blank=True)
+    closed_at = models.DateTimeField("销号时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "整改"
+        verbose_name_plural = "整改"
+        ordering = ["-opened_at", "-id"]
+
+    def __str__(self):
+        return f"整改 #{self.pk}"
+
+
+class NumberSequence(models.Model):
+    """The last number given per township and year, for case and batch numbers."""
+
+    prefix = models.CharField(max_length=30, primary_key=True)
+    last = models.PositiveIntegerField(default=0)

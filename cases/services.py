@@ -1,0 +1,600 @@
+"""The one way to change a case.
+
+Every change runs through `_step`: it locks the case row, checks the user's right on the
+case's region, checks the state the user saw is still the state (two users at once:
+exactly one succeeds), checks separation of duties and the guards of DESIGN §4, runs
+the django_fsm transition, lets the caller set its fields, saves and writes the
+CaseEvent, all in one transaction. Work that leaves the database waits for the commit.
+"""
+
+import datetime
+import logging
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.errors import ServiceError
+from accounts.models import Region, User
+from accounts.rules import rule_value
+from accounts.scope import user_can
+from accounts.workdays import add_working_days
+from cases import guards
+from cases.models import (
+    LONG_TERM_PUBLICITY,
+    Application,
+    CaseDocument,
+    CaseEvent,
+    FilingBatch,
+    Material,
+    NumberSequence,
+    Proposal,
+    Rectification,
+    State,
+)
+from households.models import Household, Member
+from publicity import services as publicity
+from publicity import selectors as publicity_selectors
+from verification import services as verification
+from verification import tasks as verification_tasks
+
+logger = logging.getLogger(__name__)
+
+PERMISSION_MESSAGES = {
+    "refer_cases": "您没有在该社区代为申请的权限。",
+    "handle_cases": "只有该镇(街道)的经办人可以办理这一步。",
+    "approve_cases": "只有该镇(街道)的审批人可以审批确认。",
+    "review_filings": "只有区民政局审核人可以办理备案监督事项。",
+    "verify_economic_status": "只有区民政局核对人员可以录入核对结果。",
+}
+ACTION_LABELS = {
+    "refer": "上报", "return_for_materials": "退回补正", "resubmit": "重新提交",
+    "accept": "受理", "finish_investigation": "结束调查", "propose_approval": "提出审核意见",
+    "propose_rejection": "提出审核意见", "close_publicity": "结束公示",
+    "call_hearing": "组织民主评议", "hearing_to_approval": "录入评议结果",
+    "hearing_to_reinvestigation": "录入评议结果", "approve": "审批确认", "reject": "不予确认",
+    "send_back": "退回重新审核", "file": "备案", "open_rectification": "发起整改",
+    "close_rectification": "整改销号", "withdraw": "撤回",
+}
+MAX_MONTHLY_AMOUNT = Decimal("100000")  # a typing guard, not a rule: no benefit is this large
+
+
+@dataclass
+class Step:
+    application: Application
+    reason: str = ""
+    data: dict = field(default_factory=dict)
+
+
+def _locked(application_id: int) -> Application:
+    return Application.objects.select_for_update().select_related("region", "household").get(
+        pk=application_id)
+
+
+def _require(user: User, perm: str, region: Region) -> None:
+    if not user_can(user, perm, region):
+        raise PermissionDenied(PERMISSION_MESSAGES[perm])
+
+
+def _check_fresh(app: Application, expected_state: str | None) -> None:
+    if expected_state is not None and app.state != expected_state:
+        raise ServiceError(f"该申请刚刚已被他人处理，现为「{app.get_state_display()}」。"
+                           "请刷新页面查看最新情况。")
+
+
+@contextmanager
+def _step(application: Application, *, actor: User, action: str, perm: str,
+          expected_state: str | None = None, not_by: tuple[str, ...] = (), reason: str = ""):
+    """Lock, check, transition; the with-body sets fields; then save and audit."""
+    with transaction.atomic():
+        app = application if application._state.adding else _locked(application.pk)
+        _require(actor, perm, app.region)
+        _check_fresh(app, expected_state)
+        method = getattr(app, action)
+        if not method._django_fsm.has_transition(app.state):
+            raise ServiceError(f"申请当前为「{app.get_state_display()}」，不能{ACTION_LABELS[action]}。")
+        for role_field in not_by:
+            if getattr(app, f"{role_field}_id") == actor.pk:
+                raise ServiceError(
+                    "受理、审核、审批须由三名不同人员办理（seed 004 §二(二)3）："
+                    f"您已{'受理' if role_field == 'accepted_by' else '审核'}该申请，"
+                    "请由其他人员办理这一步。")
+        problems = guards.refusals(app, method)
+        if problems:
+            raise ServiceError("；".join(problems))
+        from_state = app.state
+        method()
+        step = Step(app, reason=reason)
+        yield step
+        app.save()
+        CaseEvent.objects.create(application=app, action=action, from_state=from_state,
+                                 to_state=app.state, actor=actor, reason=step.reason,
+                                 data=step.data)
+
+
+def _note(application: Application, *, actor: User, action: str, reason: str = "",
+          data: dict | None = None) -> Application:
+    """An audited event that does not change the state (a record added to the file)."""
+    CaseEvent.objects.create(application=application, action=action,
+                             from_state=application.state, to_state=application.state,
+                             actor=actor, reason=reason, data=data or {})
+    return application
+
+
+def _next_number(prefix: str) -> int:
+    for _ in range(2):
+        try:
+            with transaction.atomic():
+                sequence, _ = NumberSequence.objects.select_for_update().get_or_create(
+                    prefix=prefix)
+                sequence.last += 1
+                sequence.save(update_fields=["last"])
+                return sequence.last
+        except IntegrityError:  # two first numbers at once: the other row exists now
+            continue
+    raise ServiceError("编号生成冲突，请重试。")
+
+
+def _township_of(region: Region) -> Region:
+    township = region.township()
+    if township is None:
+        raise ServiceError("该家庭未登记在具体的社区/村，请先修改家庭所在社区。")
+    return township
+
+
+def _household_facts(household: Household) -> tuple[str, int]:
+    members = list(household.members.all())
+    head = next((m for m in members if m.relation == Member.Relation.HEAD), None)
+    return (head.name if head else "", len(members))
+
+
+def _has_public_role(household: Household) -> bool:
+    # DB §11 / seed 001 §(六): a cadre, official or public-institution employee in the
+    # household → filed for mandatory review. (The district's registry of their close
+    # relatives comes with the filing issue.)
+    return household.members.exclude(public_role=Member.PublicRole.NONE).exists()
+
+
+def _attach(app: Application, *, by: User, kind: str, upload) -> CaseDocument:
+    return CaseDocument.objects.create(application=app, kind=kind, file=upload,
+                                       original_name=getattr(upload, "name", "")[:200],
+                                       uploaded_by=by)
+
+
+def _parse_amount(value, *, field_name: str = "amount") -> Decimal:
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, TypeError, ValueError):
+        raise ServiceError("请填写正确的金额（元，最多两位小数）。", field=field_name) from None
+    if amount <= 0:
+        raise ServiceError("月保障金额应大于0。", field=field_name)
+    if amount >= MAX_MONTHLY_AMOUNT:
+        raise ServiceError("月保障金额过大，请核对是否多输了位数。", field=field_name)
+    return amount
+
+
+def _require_text(value: str, message: str, field_name: str = "reason") -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ServiceError(message, field=field_name)
+    return value
+
+
+# --- starting a case ----------------------------------------------------------------------
+
+
+def _new_application(*, household: Household, assistance_type: str, reason: str,
+                     created_by: User) -> Application:
+    township = _township_of(household.region)
+    year = timezone.localdate().year
+    prefix = f"{township.code}-{year}"
+    app = Application(household=household, region=household.region,
+                      assistance_type=assistance_type, reason=(reason or "").strip(),
+                      created_by=created_by)
+    app.number = f"{prefix}-{_next_number(prefix):05d}"
+    return app
+
+
+@transaction.atomic
+def application_refer(*, household: Household, assistance_type: str, reason: str,
+                      referred_by: User, documents: list[tuple[str, object]] = ()
+                      ) -> Application:
+    """代为申请/发现报告 by a community assistant (or a caseworker): new → referred."""
+    _require(referred_by, "refer_cases", household.region)
+    app = _new_application(household=household, assistance_type=assistance_type, reason=reason,
+                           created_by=referred_by)
+    with _step(app, actor=referred_by, action="refer", perm="refer_cases"):
+        app.save()  # the documents need the case's id
+        for kind, upload in documents:
+            _attach(app, by=referred_by, kind=kind, upload=upload)
+    return app
+
+
+@transaction.atomic
+def application_accept_new(*, household: Household, assistance_type: str, reason: str,
+                           accepted_by: User, documents: list[tuple[str, object]] = ()
+                           ) -> Application:
+    """受理 at the service window: new → investigating in one go."""
+    _require(accepted_by, "handle_cases", household.region)
+    app = _new_application(household=household, assistance_type=assistance_type, reason=reason,
+                           created_by=accepted_by)
+    app.save()
+    for kind, upload in documents:
+        _attach(app, by=accepted_by, kind=kind, upload=upload)
+    return _accept(app, accepted_by=accepted_by, expected_state=State.NEW)
+
+
+def application_accept(*, application: Application, accepted_by: User,
+                       expected_state: str | None = State.REFERRED) -> Application:
+    """受理 a community's referral: referred → investigating."""
+    return _accept(application, accepted_by=accepted_by, expected_state=expected_state)
+
+
+@transaction.atomic
+def _accept(app: Application, *, accepted_by: User, expected_state: str | None) -> Application:
+    today = timezone.localdate()
+    with _step(app, actor=accepted_by, action="accept", perm="handle_cases",
+               expected_state=expected_state) as step:
+        app = step.application
+        region = app.region
+        investigation = add_working_days(today, rule_value("investigation_start_days", region,
+                                                           today))
+        decision = add_working_days(today, rule_value("procedure_days", region, today))
+        app.accepted_by, app.accepted_on = accepted_by, today
+        app.investigation_due, app.decision_due = investigation.date, decision.date
+        app.due_provisional = investigation.provisional or decision.provisional
+        app.mandatory_review = _has_public_role(app.household)
+        step.data = {"decision_due": decision.date.isoformat(),
+                     "due_provisional": app.due_provisional}
+        request = verification.verification_request_create(application_id=app.pk,
+                                                           requested_by=accepted_by)
+        if rule_value("publicity_opens_at", region, today) == "acceptance":
+            _open_notice(app, today, "已受理，正在调查核实")
+    transaction.on_commit(lambda: _queue_verification(request.pk))
+    return app
+
+
+def _queue_verification(request_id: int) -> None:
+    """After commit. If the broker is down the request stays 'requested' and the periodic
+    sweep (verification.tasks.requeue_waiting_requests) queues it again: nothing is lost."""
+    try:
+        verification_tasks.process_verification.delay(request_id)
+    except Exception:  # noqa: BLE001 - the sweep retries; the user's acceptance stands
+        logger.exception("could not queue verification request %s", request_id)
+
+
+def _open_notice(app: Application, today: datetime.date, outcome: str) -> None:
+    name, size = _household_facts(app.household)
+    publicity.notice_open(application_id=app.pk, region=app.region, on=today, name=name,
+                          household_size=size, reason=app.reason,
+                          proposed_outcome=f"{app.get_assistance_type_display()}：{outcome}")
+
+
+def application_return(*, application: Application, returned_by: User,
+                       missing: list[Material], note: str = "",
+                       expected_state: str | None = State.REFERRED) -> Application:
+    """退回补正 with a one-time notification of everything missing (seed 004 §二(三)1)."""
+    if not missing and not (note or "").strip():
+        raise ServiceError("请勾选所有缺少的材料（一次性告知），或写明需要补正的内容。",
+                           field="missing")
+    with _step(application, actor=returned_by, action="return_for_materials",
+               perm="handle_cases", expected_state=expected_state, reason=note.strip()) as step:
+        step.data = {"missing": [m.name for m in missing]}
+    return step.application
+
+
+def application_resubmit(*, application: Application, resubmitted_by: User, note: str = "",
+                         documents: list[tuple[str, object]] = ()) -> Application:
+    with _step(application, actor=resubmitted_by, action="resubmit", perm="refer_cases",
+               expected_state=State.RETURNED, reason=note.strip()) as step:
+        for kind, upload in documents:
+            _attach(step.application, by=resubmitted_by, kind=kind, upload=upload)
+    return step.application
+
+
+# --- investigation -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def application_record_home_investigation(*, application: Application, recorded_by: User,
+                                          data: dict):
+    app = _locked(application.pk)
+    if app.state != State.INVESTIGATING:
+        raise ServiceError("只有在调查核实阶段才能录入入户调查。")
+    record = verification.home_investigation_record(application_id=app.pk, region=app.region,
+                                                    recorded_by=recorded_by, data=data)
+    _note(app, actor=recorded_by, action="home_investigation",
+          data={"visited_on": record.visited_on.isoformat(),
+                "investigators": len(record.investigator_names())})
+    return record
+
+
+@transaction.atomic
+def application_record_verification(*, application: Application, entered_by: User,
+                                    summary: str, has_warning: bool, warnings: str = ""):
+    """A district reviewer enters the verification report by hand (核对报告)."""
+    app = _locked(application.pk)
+    _require(entered_by, "verify_economic_status", app.region)
+    from verification.selectors import latest_verification
+
+    request = latest_verification(application_id=app.pk)
+    if request is None:
+        raise ServiceError("该申请没有待办的核对请求。")
+    verification.verification_record_result(request=request, region=app.region,
+                                            entered_by=entered_by, summary=summary,
+                                            has_warning=has_warning, warnings=warnings)
+    _note(app, actor=entered_by, action="verification_result",
+          data={"has_warning": has_warning})
+    return request
+
+
+def application_finish_investigation(*, application: Application, finished_by: User,
+                                     expected_state: str | None = State.INVESTIGATING
+                                     ) -> Application:
+    with _step(application, actor=finished_by, action="finish_investigation",
+               perm="handle_cases", expected_state=expected_state) as step:
+        pass
+    return step.application
+
+
+# --- review and publicity ----------------------------------------------------------------
+
+
+def application_propose(*, application: Application, proposed_by: User, approve: bool,
+                        amount=None, reasons: str = "",
+                        expected_state: str | None = State.REVIEWING) -> Application:
+    """审核: propose approval with an amount (→ publicity) or rejection with reasons."""
+    if approve:
+        amount = _parse_amount(amount)
+    else:
+        reasons = _require_text(reasons, "拟不同意时请写明理由。", "reasons")
+    action = "propose_approval" if approve else "propose_rejection"
+    today = timezone.localdate()
+    with _step(application, actor=proposed_by, action=action, perm="handle_cases",
+               expected_state=expected_state, not_by=("accepted_by",),
+               reason=reasons.strip()) as step:
+        app = step.application
+        app.proposed_by, app.proposed_at = proposed_by, timezone.now()
+        app.proposal = Proposal.APPROVE if approve else Proposal.REJECT
+        app.proposed_amount = amount if approve else None
+        app.proposal_reasons = reasons.strip()
+        step.data = {"proposal": app.proposal,
+                     "amount": str(amount) if approve else None}
+        if approve and publicity_selectors.open_notice(application_id=app.pk) is None:
+            _open_notice(app, today, f"拟同意，每月{amount}元")
+    return step.application
+
+
+def application_close_publicity(*, application: Application, closed_by: User,
+                                skip_reason: str,
+                                expected_state: str | None = State.PUBLICIZING) -> Application:
+    """公示期满且无须评议: the hearing is skipped with a recorded reason (seed 001 §(五))."""
+    skip_reason = _require_text(skip_reason, "请写明不组织民主评议的理由。", "skip_reason")
+    with _step(application, actor=closed_by, action="close_publicity", perm="handle_cases",
+               expected_state=expected_state, reason=skip_reason) as step:
+        step.application.hearing_skip_reason = skip_reason
+    return step.application
+
+
+def application_call_hearing(*, application: Application, called_by: User, reason: str = "",
+                             expected_state: str | None = State.PUBLICIZING) -> Application:
+    with _step(application, actor=called_by, action="call_hearing", perm="handle_cases",
+               expected_state=expected_state, reason=reason.strip()) as step:
+        step.data = {"triggers": guards.hearing_triggers(step.application)}
+    return step.application
+
+
+@transaction.atomic
+def application_record_hearing(*, application: Application, recorded_by: User, data: dict,
+                               expected_state: str | None = State.HEARING) -> Application:
+    """民主评议: participants, opinions, votes, minutes; then to approval or re-investigation."""
+    from publicity.models import Hearing
+
+    outcome = data.get("outcome")
+    action = ("hearing_to_approval" if outcome == Hearing.Outcome.APPROVE
+              else "hearing_to_reinvestigation")
+    with _step(application, actor=recorded_by, action=action, perm="handle_cases",
+               expected_state=expected_state, reason=data.get("opinions", "")) as step:
+        app = step.application
+        hearing = publicity.hearing_record(application_id=app.pk, recorded_by=recorded_by,
+                                           data=data)
+        step.data = {"hearing": hearing.pk, "votes": [hearing.votes_for, hearing.votes_against,
+                                                      hearing.votes_abstain]}
+        if action == "hearing_to_reinvestigation":
+            notice = publicity_selectors.open_notice(application_id=app.pk)
+            if notice is not None and rule_value("publicity_opens_at", app.region) != "acceptance":
+                # DB §19: after re-investigation a new opinion is publicised again.
+                publicity.notice_close(notice=notice, on=timezone.localdate(), withdrawn=True)
+    return step.application
+
+
+@transaction.atomic
+def application_record_objection(*, application: Application, entered_by: User, channel: str,
+                                 content: str, contact: str = ""):
+    app = _locked(application.pk)
+    notice = publicity_selectors.open_notice(application_id=app.pk)
+    if notice is None:
+        raise ServiceError("该申请当前没有公示，不能登记公示异议。")
+    objection = publicity.objection_record(notice=notice, channel=channel, content=content,
+                                           contact=contact, entered_by=entered_by)
+    _note(app, actor=entered_by, action="objection", data={"objection": objection.pk})
+    return objection
+
+
+@transaction.atomic
+def application_handle_objection(*, application: Application, objection, handled_by: User,
+                                 finding: str):
+    app = _locked(application.pk)
+    if objection.notice.application_id != app.pk:
+        raise ServiceError("该异议不属于这份申请。")
+    publicity.objection_handle(objection=objection, handled_by=handled_by, finding=finding)
+    _note(app, actor=handled_by, action="objection_handled", data={"objection": objection.pk})
+    return objection
+
+
+# --- decision ----------------------------------------------------------------------------
+
+
+def _close_notice(app: Application, today: datetime.date) -> None:
+    notice = publicity_selectors.open_notice(application_id=app.pk)
+    if notice is not None:
+        publicity.notice_close(notice=notice, on=today)
+
+
+def _month_after(day: datetime.date) -> datetime.date:
+    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+
+
+def application_approve(*, application: Application, approved_by: User, amount=None,
+                        reasons: str = "",
+                        expected_state: str | None = State.APPROVING) -> Application:
+    """审批确认: benefit from the month after the decision (DB §21)."""
+    today = timezone.localdate()
+    with _step(application, actor=approved_by, action="approve", perm="approve_cases",
+               expected_state=expected_state, not_by=("accepted_by", "proposed_by"),
+               reason=reasons.strip()) as step:
+        app = step.application
+        chosen = _parse_amount(app.proposed_amount if amount in (None, "") else amount)
+        if chosen != app.proposed_amount and not reasons.strip():
+            raise ServiceError("审批金额与审核意见不同，请写明调整理由。", field="reasons")
+        app.decided_by, app.decided_on = approved_by, today
+        app.monthly_amount, app.start_month = chosen, _month_after(today)
+        app.decision_reasons = reasons.strip()
+        step.data = {"amount": str(chosen), "start_month": app.start_month.isoformat()}
+        _close_notice(app, today)
+        if app.assistance_type in LONG_TERM_PUBLICITY:
+            name, size = _household_facts(app.household)
+            publicity.long_term_open(application_id=app.pk, region=app.region,
+                                     assistance_type=app.assistance_type, name=name,
+                                     household_size=size, monthly_amount=chosen, on=today)
+    return step.application
+
+
+def application_reject(*, application: Application, rejected_by: User, reasons: str,
+                       expected_state: str | None = State.APPROVING) -> Application:
+    """不予确认: reasons; the written notice is due within 3 working days (DB §21, §38)."""
+    reasons = _require_text(reasons, "不予确认时必须写明理由，理由将写入书面通知。", "reasons")
+    today = timezone.localdate()
+    with _step(application, actor=rejected_by, action="reject", perm="approve_cases",
+               expected_state=expected_state, not_by=("accepted_by", "proposed_by"),
+               reason=reasons) as step:
+        app = step.application
+        due = add_working_days(today, rule_value("rejection_notice_days", app.region, today))
+        app.decided_by, app.decided_on = rejected_by, today
+        app.decision_reasons, app.refusal_notice_due = reasons, due.date
+        step.data = {"notice_due": due.date.isoformat(), "due_provisional": due.provisional}
+        _close_notice(app, today)
+    return step.application
+
+
+def application_send_back(*, application: Application, sent_back_by: User, reason: str,
+                          expected_state: str | None = State.APPROVING) -> Application:
+    reason = _require_text(reason, "请写明退回重新审核的理由。")
+    with _step(application, actor=sent_back_by, action="send_back", perm="approve_cases",
+               expected_state=expected_state, not_by=("accepted_by", "proposed_by"),
+               reason=reason) as step:
+        pass
+    return step.application
+
+
+def application_withdraw(*, application: Application, withdrawn_by: User, reason: str,
+                         expected_state: str | None = None) -> Application:
+    """撤回 at the applicant's request, before a decision."""
+    reason = _require_text(reason, "请记录申请人撤回申请的意思表示（如书面撤回申请、时间）。")
+    with _step(application, actor=withdrawn_by, action="withdraw", perm="handle_cases",
+               expected_state=expected_state, reason=reason) as step:
+        notice = publicity_selectors.open_notice(application_id=step.application.pk)
+        if notice is not None:
+            publicity.notice_close(notice=notice, on=timezone.localdate(), withdrawn=True)
+    return step.application
+
+
+# --- filing and rectification ------------------------------------------------------------
+
+
+@transaction.atomic
+def applications_file(*, applications: list[Application], filed_by: User) -> FilingBatch:
+    """备案: gather confirmed cases of one township into a batch with the approvers' list."""
+    if not applications:
+        raise ServiceError("请选择要备案的已确认申请。")
+    not_confirmed = [a for a in applications if a.state != State.CONFIRMED]
+    if not_confirmed:
+        raise ServiceError("只有已确认的申请可以备案：" + "、".join(
+            f"{a.number}（{a.get_state_display()}）" for a in not_confirmed) + "。")
+    townships = {_township_of(a.region).pk for a in applications}
+    if len(townships) != 1:
+        raise ServiceError("一个备案批次只能包含同一镇(街道)的申请。")
+    township = Region.objects.get(pk=townships.pop())
+    _require(filed_by, "handle_cases", township)
+    prefix = f"BA-{township.code}-{timezone.localdate().year}"
+    batch = FilingBatch.objects.create(number=f"{prefix}-{_next_number(prefix):04d}",
+                                       township=township, created_by=filed_by)
+    approvers = {}
+    for application in sorted(applications, key=lambda a: a.pk):
+        with _step(application, actor=filed_by, action="file", perm="handle_cases",
+                   expected_state=State.CONFIRMED) as step:
+            app = step.application
+            app.filing_batch = batch
+            app.mandatory_review = app.mandatory_review or _has_public_role(app.household)
+            step.data = {"batch": batch.number, "mandatory_review": app.mandatory_review}
+            approver = app.decided_by
+            approvers[approver.pk] = {"name": str(approver), "username": approver.username}
+    batch.approvers = list(approvers.values())
+    batch.save(update_fields=["approvers"])
+    return batch
+
+
+def application_open_rectification(*, application: Application, opened_by: User, finding: str,
+                                   days: int) -> Application:
+    finding = _require_text(finding, "请写明发现的问题。", "finding")
+    if not 1 <= int(days) <= 60:
+        raise ServiceError("整改时限应为1至60个工作日。", field="days")
+    today = timezone.localdate()
+    with _step(application, actor=opened_by, action="open_rectification", perm="review_filings",
+               expected_state=State.FILED, reason=finding) as step:
+        due = add_working_days(today, int(days))
+        Rectification.objects.create(application=step.application, finding=finding,
+                                     due=due.date, opened_by=opened_by)
+        step.data = {"due": due.date.isoformat(), "due_provisional": due.provisional}
+    return step.application
+
+
+@transaction.atomic
+def application_answer_rectification(*, application: Application, answered_by: User,
+                                     answer: str) -> Rectification:
+    app = _locked(application.pk)
+    _require(answered_by, "handle_cases", app.region)
+    if app.state != State.RECTIFYING:
+        raise ServiceError("该申请没有待答复的整改。")
+    answer = _require_text(answer, "请写明整改情况。", "answer")
+    item = app.rectifications.filter(closed_at__isnull=True).order_by("-id").first()
+    item.answer, item.answered_by, item.answered_at = answer, answered_by, timezone.now()
+    item.save(update_fields=["answer", "answered_by", "answered_at"])
+    _note(app, actor=answered_by, action="answer_rectification", reason=answer)
+    return item
+
+
+def application_close_rectification(*, application: Application, closed_by: User,
+                                    note: str = "") -> Application:
+    with _step(application, actor=closed_by, action="close_rectification",
+               perm="review_filings", expected_state=State.RECTIFYING,
+               reason=note.strip()) as step:
+        item = step.application.rectifications.filter(closed_at__isnull=True).order_by("-id").first()
+        item.closed_at = timezone.now()
+        item.save(update_fields=["closed_at"])
+    return step.application
+
+
+@transaction.atomic
+def application_attach(*, application: Application, attached_by: User, kind: str, upload
+                       ) -> CaseDocument:
+    app = _locked(application.pk)
+    if not (user_can(attached_by, "handle_cases", app.region)
+            or user_can(attached_by, "refer_cases", app.region)):
+        raise PermissionDenied("您没有为该申请上传材料的权限。")
+    document = _attach(app, by=attached_by, kind=kind, upload=upload)
+    _note(app, actor=attached_by, action="attach", data={"kind": kind})
+    return document

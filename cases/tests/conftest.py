@@ -1,0 +1,92 @@
+"""Builders that move a case forward through the real services, step by step."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from accounts.roles import Role
+from cases import services
+from cases.models import CaseDocument
+from publicity.models import Notice
+
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00"
+       b"\x00\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81"
+       b"\x84\x00\x00\x00\x00IEND\xaeB`\x82")
+
+
+def photo(name="authorization.png"):
+    return SimpleUploadedFile(name, PNG, content_type="image/png")
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def team(staff, make_user, regions):
+    """Three different people of street A for 受理、审核、审批, plus the district."""
+    return {
+        "acceptor": staff["caseworker_a"],
+        "reviewer": make_user(Role.TOWNSHIP_CASEWORKER, regions["a"], "reviewer_a"),
+        "approver": staff["approver_a"],
+        "assistant": staff["assistant_a1"],
+        "district": staff["reviewer"],
+    }
+
+
+class CaseBuilder:
+    def __init__(self, team, household):
+        self.team, self.household = team, household
+
+    def accepted(self, assistance_type="dibao", reason="因病致贫，长期透析"):
+        return services.application_accept_new(
+            household=self.household, assistance_type=assistance_type, reason=reason,
+            accepted_by=self.team["acceptor"],
+            documents=[(CaseDocument.Kind.AUTHORIZATION, photo())])
+
+    def investigated(self, app, *, warning=False):
+        services.application_record_home_investigation(
+            application=app, recorded_by=self.team["acceptor"],
+            data={"visited_on": timezone.localdate(), "investigators": "王强、李娜",
+                  "findings": "两室一厅租住，户主长期透析，无固定收入。",
+                  "signed_form": photo("form.png")})
+        services.application_record_verification(
+            application=app, entered_by=self.team["district"], summary="未发现车辆、房产和工商登记。",
+            has_warning=warning, warnings="名下登记小型汽车一辆" if warning else "")
+        return services.application_finish_investigation(application=app,
+                                                         finished_by=self.team["acceptor"])
+
+    def proposed(self, app, amount="1200.00"):
+        return services.application_propose(application=app, proposed_by=self.team["reviewer"],
+                                            approve=True, amount=amount, reasons="符合条件")
+
+    @staticmethod
+    def publicity_elapsed(app):
+        """Seven days pass: the notice has run its minimum."""
+        Notice.objects.filter(application=app).update(
+            opened_on=timezone.localdate() - datetime.timedelta(days=8),
+            earliest_close=timezone.localdate() - datetime.timedelta(days=1))
+
+    def approving(self, **kwargs):
+        app = self.proposed(self.investigated(self.accepted(**kwargs)))
+        self.publicity_elapsed(app)
+        return services.application_close_publicity(
+            application=app, closed_by=self.team["reviewer"],
+            skip_reason="公示期间无异议，核对无预警，无须评议")
+
+    def confirmed(self, **kwargs):
+        return services.application_approve(application=self.approving(**kwargs),
+                                            approved_by=self.team["approver"])
+
+
+@pytest.fixture
+def household(regions, make_household):
+    return make_household(regions["a1"], head_name="赵建国")
+
+
+@pytest.fixture
+def build(team, household):
+    return CaseBuilder(team, household)

@@ -1,0 +1,409 @@
+"""Every branch of the procedure (DESIGN §4) and every guard refusing once."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from accounts.errors import ServiceError
+from accounts.models import Rule
+from accounts.workdays import add_working_days
+from cases import services
+from cases.models import Application, CaseDocument, CaseEvent, Material, State
+from cases.tests.conftest import photo
+from households.models import Member
+from publicity.models import Hearing, LongTermEntry, Notice
+from verification.models import VerificationRequest
+
+TODAY = timezone.localdate
+
+
+def events(app):
+    return list(CaseEvent.objects.filter(application=app).values_list("action", "from_state",
+                                                                      "to_state"))
+
+
+# --- the main path ------------------------------------------------------------------------
+
+def test_a_dibao_case_goes_from_acceptance_to_filing(build, team):
+    app = build.accepted()
+    assert app.state == State.INVESTIGATING
+    assert app.number.startswith(f"110115001-{TODAY().year}-")
+    assert app.decision_due == add_working_days(TODAY(), 20).date
+    assert app.investigation_due == add_working_days(TODAY(), 3).date
+    assert VerificationRequest.objects.filter(application=app).count() == 1
+
+    app = build.proposed(build.investigated(app))
+    assert app.state == State.PUBLICIZING
+    notice = Notice.objects.get(application=app)
+    assert (notice.name, notice.household_size, notice.min_days) == ("赵建国", 1, 7)
+    assert notice.proposed_outcome == "最低生活保障：拟同意，每月1200.00元"
+
+    build.publicity_elapsed(app)
+    app = services.application_close_publicity(application=app, closed_by=team["reviewer"],
+                                               skip_reason="无异议、无预警")
+    app = services.application_approve(application=app, approved_by=team["approver"])
+    assert app.state == State.CONFIRMED
+    assert app.monthly_amount == Decimal("1200.00")
+    assert app.start_month == (TODAY().replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+    assert Notice.objects.get(application=app).status == Notice.Status.CLOSED
+    entry = LongTermEntry.objects.get(application=app)
+    assert (entry.name, entry.household_size, entry.monthly_amount) == ("赵建国", 1, Decimal("1200.00"))
+
+    batch = services.applications_file(applications=[app], filed_by=team["acceptor"])
+    app = Application.objects.get(pk=app.pk)
+    assert app.state == State.FILED and app.filing_batch == batch
+    assert batch.approvers == [{"name": "approver_a", "username": "approver_a"}]
+    assert [e[0] for e in events(app) if e[1] != e[2]] == [
+        "accept", "finish_investigation", "propose_approval", "close_publicity", "approve", "file"]
+
+
+def test_a_referral_is_returned_with_everything_missing_then_accepted(build, team, household):
+    app = services.application_refer(household=household, assistance_type="dibao",
+                                     reason="下岗失业，子女上学", referred_by=team["assistant"])
+    assert app.state == State.REFERRED
+    missing = list(Material.objects.filter(assistance_type="dibao")[:2])
+    app = services.application_return(application=app, returned_by=team["acceptor"],
+                                      missing=missing, note="请补齐后重新提交")
+    assert app.state == State.RETURNED
+    returned = CaseEvent.objects.get(application=app, action="return_for_materials")
+    assert returned.data["missing"] == [m.name for m in missing]
+
+    app = services.application_resubmit(application=app, resubmitted_by=team["assistant"],
+                                        documents=[(CaseDocument.Kind.AUTHORIZATION, photo())])
+    app = services.application_accept(application=app, accepted_by=team["acceptor"])
+    assert app.state == State.INVESTIGATING
+    assert app.accepted_by == team["acceptor"]
+
+
+def test_a_return_must_list_what_is_missing(team, household):
+    app = services.application_refer(household=household, assistance_type="dibao",
+                                     reason="失业", referred_by=team["assistant"])
+    with pytest.raises(ServiceError, match="一次性告知"):
+        services.application_return(application=app, returned_by=team["acceptor"], missing=[])
+
+
+def test_a_referral_needs_a_reason_for_hardship(team, household):
+    with pytest.raises(ServiceError, match="请填写致困原因"):
+        services.application_refer(household=household, assistance_type="dibao", reason=" ",
+                                   referred_by=team["assistant"])
+    assert not Application.objects.exists()
+
+
+# --- rule 1: acceptance ------------------------------------------------------------------
+
+def test_acceptance_needs_the_signed_authorization_and_saves_nothing_without_it(team, household):
+    with pytest.raises(ServiceError, match="社会救助申请及核对授权书"):
+        services.application_accept_new(household=household, assistance_type="dibao",
+                                        reason="因病致贫", accepted_by=team["acceptor"])
+    assert not Application.objects.exists()
+    assert not VerificationRequest.objects.exists()
+
+
+def test_a_deadline_reaching_an_uncovered_year_is_provisional(build, regions):
+    Rule.objects.create(key="procedure_days", region=regions["a"], value=200,
+                        valid_from=datetime.date(2020, 1, 1))
+    app = build.accepted()
+    assert app.decision_due.year > 2026 and app.due_provisional
+
+
+def test_cadre_households_are_flagged_for_mandatory_review_at_acceptance(build, household, team):
+    from households import services as household_services
+
+    household_services.member_add(household=household, added_by=team["acceptor"], data={
+        "name": "赵村干", "id_number": "11010519491231002X", "relation": "sibling",
+        "public_role": Member.PublicRole.VILLAGE_CADRE})
+    assert build.accepted().mandatory_review
+
+
+# --- rule 3: investigation ---------------------------------------------------------------
+
+def test_investigation_needs_a_home_visit(build, team):
+    app = build.accepted()
+    with pytest.raises(ServiceError, match="尚无入户调查记录"):
+        services.application_finish_investigation(application=app, finished_by=team["acceptor"])
+
+
+def test_investigation_needs_the_verification_report(build, team):
+    app = build.accepted()
+    services.application_record_home_investigation(
+        application=app, recorded_by=team["acceptor"],
+        data={"visited_on": TODAY(), "investigators": "王强、李娜", "findings": "属实",
+              "signed_form": photo()})
+    with pytest.raises(ServiceError, match="核对报告尚未出具"):
+        services.application_finish_investigation(application=app, finished_by=team["acceptor"])
+
+
+def test_a_home_visit_needs_two_investigators(build, team):
+    with pytest.raises(ServiceError, match="至少2名"):
+        services.application_record_home_investigation(
+            application=build.accepted(), recorded_by=team["acceptor"],
+            data={"visited_on": TODAY(), "investigators": "王强", "findings": "x",
+                  "signed_form": photo()})
+
+
+def test_only_the_district_enters_a_verification_result(build, team):
+    with pytest.raises(PermissionDenied):
+        services.application_record_verification(application=build.accepted(),
+                                                 entered_by=team["acceptor"], summary="x",
+                                                 has_warning=False)
+
+
+# --- rule 5: three-way separation --------------------------------------------------------
+
+def test_the_acceptor_may_not_review_the_same_case(build, team):
+    app = build.investigated(build.accepted())
+    with pytest.raises(ServiceError, match="三名不同人员"):
+        services.application_propose(application=app, proposed_by=team["acceptor"],
+                                     approve=True, amount="900")
+
+
+@pytest.mark.parametrize("who", ["acceptor", "reviewer"])
+def test_neither_acceptor_nor_reviewer_may_approve(build, team, make_user, regions, who):
+    from accounts.roles import Role
+    from accounts.services import grant_role
+
+    app = build.approving()
+    person = team[who]
+    grant_role(user=person, region=regions["a"], role=Role.TOWNSHIP_APPROVER, granted_by=None)
+    person = type(person).objects.get(pk=person.pk)
+    with pytest.raises(ServiceError, match="三名不同人员"):
+        services.application_approve(application=app, approved_by=person)
+
+
+def test_a_caseworker_cannot_approve_at_all(build, team, make_user, regions):
+    from accounts.roles import Role
+
+    other = make_user(Role.TOWNSHIP_CASEWORKER, regions["a"], "third_caseworker")
+    with pytest.raises(PermissionDenied):
+        services.application_approve(application=build.approving(), approved_by=other)
+
+
+# --- publicity, objections, hearing ------------------------------------------------------
+
+def test_approval_waits_for_the_minimum_publicity(build, team):
+    app = build.proposed(build.investigated(build.accepted()))
+    with pytest.raises(ServiceError, match="公示期未满"):
+        services.application_close_publicity(application=app, closed_by=team["reviewer"],
+                                             skip_reason="无异议")
+
+
+def test_publicity_in_working_days_when_the_region_says_so(build, regions):
+    Rule.objects.create(key="publicity_day_kind", region=regions["district"], value="working",
+                        valid_from=datetime.date(2020, 1, 1))
+    app = build.proposed(build.investigated(build.accepted()))
+    notice = Notice.objects.get(application=app)
+    assert notice.earliest_close == add_working_days(TODAY(), 7).date
+
+
+def test_an_objection_blocks_closing_until_handled_and_makes_the_hearing_mandatory(build, team):
+    app = build.proposed(build.investigated(build.accepted()))
+    objection = services.application_record_objection(
+        application=app, entered_by=team["acceptor"], channel="phone",
+        content="邻居反映其子女有稳定工作")
+    build.publicity_elapsed(app)
+    with pytest.raises(ServiceError, match="1 条异议"):
+        services.application_close_publicity(application=app, closed_by=team["reviewer"],
+                                             skip_reason="x")
+    services.application_handle_objection(application=app, objection=objection,
+                                          handled_by=team["reviewer"],
+                                          finding="经核实子女为灵活就业，收入已申报")
+    with pytest.raises(ServiceError, match="须组织民主评议：公示期间有人提出异议"):
+        services.application_close_publicity(application=app, closed_by=team["reviewer"],
+                                             skip_reason="x")
+    app = services.application_call_hearing(application=app, called_by=team["reviewer"])
+    app = services.application_record_hearing(application=app, recorded_by=team["reviewer"], data={
+        "held_on": TODAY(), "participants": "街道干部2人、社区干部2人、群众代表3人",
+        "opinions": "同意", "votes_for": 6, "votes_against": 1, "votes_abstain": 0,
+        "minutes": "评议记录……", "outcome": Hearing.Outcome.APPROVE})
+    assert app.state == State.APPROVING
+    app = services.application_approve(application=app, approved_by=team["approver"])
+    assert app.state == State.CONFIRMED
+
+
+def test_an_unhandled_objection_also_blocks_the_decision(build, team):
+    app = build.approving()
+    # Objections can still come in while the notice stays open until the decision.
+    services.application_record_objection(application=app, entered_by=team["acceptor"],
+                                          channel="in_person", content="反映有车辆")
+    for decide in (lambda: services.application_approve(application=app,
+                                                        approved_by=team["approver"]),
+                   lambda: services.application_reject(application=app,
+                                                       rejected_by=team["approver"],
+                                                       reasons="有车辆")):
+        with pytest.raises(ServiceError, match="尚未核查处理"):
+            decide()
+
+
+def test_a_verification_warning_makes_the_hearing_mandatory(build, team):
+    app = build.proposed(build.investigated(build.accepted(), warning=True))
+    build.publicity_elapsed(app)
+    with pytest.raises(ServiceError, match="核对报告有预警"):
+        services.application_close_publicity(application=app, closed_by=team["reviewer"],
+                                             skip_reason="x")
+
+
+def test_a_campaign_makes_the_hearing_mandatory(build, team, regions):
+    Rule.objects.create(key="campaign", region=regions["district"], value="2026年低保专项治理",
+                        valid_from=TODAY() - datetime.timedelta(days=30),
+                        valid_to=TODAY() + datetime.timedelta(days=30))
+    app = build.proposed(build.investigated(build.accepted()))
+    build.publicity_elapsed(app)
+    with pytest.raises(ServiceError, match="2026年低保专项治理"):
+        services.application_close_publicity(application=app, closed_by=team["reviewer"],
+                                             skip_reason="x")
+
+
+def test_a_hearing_can_send_the_case_back_to_investigation(build, team):
+    app = build.proposed(build.investigated(build.accepted()))
+    app = services.application_call_hearing(application=app, called_by=team["reviewer"],
+                                            reason="情况复杂，提请评议")
+    app = services.application_record_hearing(application=app, recorded_by=team["reviewer"], data={
+        "held_on": TODAY(), "participants": "评议小组7人", "opinions": "收入情况存疑",
+        "votes_for": 2, "votes_against": 5, "votes_abstain": 0, "minutes": "……",
+        "outcome": Hearing.Outcome.REINVESTIGATE})
+    assert app.state == State.INVESTIGATING
+    assert Notice.objects.get(application=app).status == Notice.Status.WITHDRAWN
+    app = build.proposed(services.application_finish_investigation(
+        application=app, finished_by=team["acceptor"]))
+    assert Notice.objects.filter(application=app, status=Notice.Status.OPEN).count() == 1
+
+
+def test_skipping_the_hearing_needs_a_reason(build, team):
+    app = build.proposed(build.investigated(build.accepted()))
+    build.publicity_elapsed(app)
+    with pytest.raises(ServiceError, match="不组织民主评议的理由"):
+        services.application_close_publicity(application=app, closed_by=team["reviewer"],
+                                             skip_reason="")
+
+
+def test_publicity_opens_at_acceptance_where_the_region_says_so(build, team, regions):
+    Rule.objects.create(key="publicity_opens_at", region=regions["a"], value="acceptance",
+                        valid_from=datetime.date(2020, 1, 1))
+    app = build.accepted()
+    assert Notice.objects.get(application=app).proposed_outcome.endswith("已受理，正在调查核实")
+    build.proposed(build.investigated(app))
+    assert Notice.objects.filter(application=app).count() == 1
+
+
+# --- decision ------------------------------------------------------------------------------
+
+def test_a_rejection_proposal_goes_straight_to_the_approver(build, team):
+    app = build.investigated(build.accepted())
+    app = services.application_propose(application=app, proposed_by=team["reviewer"],
+                                       approve=False, reasons="人均收入高于低保标准")
+    assert app.state == State.APPROVING
+    assert not Notice.objects.filter(application=app).exists()
+    with pytest.raises(ServiceError, match="审核意见为不同意"):
+        services.application_approve(application=app, approved_by=team["approver"])
+    app = services.application_reject(application=app, rejected_by=team["approver"],
+                                      reasons="人均收入高于低保标准")
+    assert app.state == State.REJECTED
+    assert app.refusal_notice_due == add_working_days(TODAY(), 3).date
+
+
+def test_a_rejection_needs_reasons(build, team):
+    with pytest.raises(ServiceError, match="必须写明理由"):
+        services.application_reject(application=build.approving(), rejected_by=team["approver"],
+                                    reasons="  ")
+
+
+def test_the_approver_sends_a_case_back_with_a_reason(build, team):
+    app = build.approving()
+    with pytest.raises(ServiceError, match="退回重新审核的理由"):
+        services.application_send_back(application=app, sent_back_by=team["approver"], reason="")
+    app = services.application_send_back(application=app, sent_back_by=team["approver"],
+                                         reason="金额计算有误")
+    assert app.state == State.REVIEWING
+
+
+@pytest.mark.parametrize("amount, message", [
+    ("0", "应大于0"), ("-10", "应大于0"), ("abc", "正确的金额"), ("250000", "过大")])
+def test_the_monthly_amount_is_validated(build, team, amount, message):
+    app = build.investigated(build.accepted())
+    with pytest.raises(ServiceError, match=message):
+        services.application_propose(application=app, proposed_by=team["reviewer"],
+                                     approve=True, amount=amount)
+
+
+def test_changing_the_proposed_amount_needs_a_reason(build, team):
+    app = build.approving()
+    with pytest.raises(ServiceError, match="调整理由"):
+        services.application_approve(application=app, approved_by=team["approver"], amount="800")
+    app = services.application_approve(application=app, approved_by=team["approver"],
+                                       amount="800", reasons="扣除赡养费后重新计算")
+    assert app.monthly_amount == Decimal("800.00")
+
+
+def test_withdrawal_before_the_decision_only(build, team):
+    app = build.proposed(build.investigated(build.accepted()))
+    app = services.application_withdraw(application=app, withdrawn_by=team["acceptor"],
+                                        reason="申请人2026年11月书面申请撤回")
+    assert app.state == State.WITHDRAWN
+    assert Notice.objects.get(application=app).status == Notice.Status.WITHDRAWN
+    confirmed = build.confirmed()
+    with pytest.raises(ServiceError, match="不能撤回"):
+        services.application_withdraw(application=confirmed, withdrawn_by=team["acceptor"],
+                                      reason="x")
+
+
+# --- filing and rectification -------------------------------------------------------------
+
+def test_only_confirmed_cases_of_one_township_are_filed(build, team, regions, make_household,
+                                                        staff, make_user):
+    from accounts.roles import Role
+    from cases.tests.conftest import CaseBuilder
+
+    confirmed = build.confirmed()
+    pending = build.accepted()
+    with pytest.raises(ServiceError, match=f"只有已确认的申请可以备案：{pending.number}（调查核实）"):
+        services.applications_file(applications=[confirmed, pending], filed_by=team["acceptor"])
+    assert Application.objects.get(pk=confirmed.pk).state == State.CONFIRMED  # all or nothing
+    team_b = {"acceptor": staff["caseworker_b"], "district": staff["reviewer"],
+              "reviewer": make_user(Role.TOWNSHIP_CASEWORKER, regions["b"]),
+              "approver": make_user(Role.TOWNSHIP_APPROVER, regions["b"])}
+    confirmed_b = CaseBuilder(team_b, make_household(regions["b1"])).confirmed()
+    with pytest.raises(ServiceError, match="同一镇"):
+        services.applications_file(applications=[confirmed, confirmed_b],
+                                   filed_by=team["acceptor"])
+
+
+def test_rectification_goes_round_and_closes(build, team):
+    app = build.confirmed()
+    services.applications_file(applications=[app], filed_by=team["acceptor"])
+    app = services.application_open_rectification(application=app, opened_by=team["district"],
+                                                  finding="入户调查表缺少家庭成员签字", days=10)
+    assert app.state == State.RECTIFYING
+    with pytest.raises(ServiceError, match="尚未答复"):
+        services.application_close_rectification(application=app, closed_by=team["district"])
+    with pytest.raises(PermissionDenied):
+        services.application_open_rectification(application=app, opened_by=team["acceptor"],
+                                                finding="x", days=5)
+    services.application_answer_rectification(application=app, answered_by=team["acceptor"],
+                                              answer="已补签并重新上传")
+    app = services.application_close_rectification(application=app, closed_by=team["district"])
+    assert app.state == State.FILED
+
+
+# --- who may act, and when ----------------------------------------------------------------
+
+def test_a_caseworker_of_another_street_cannot_act(build, staff):
+    with pytest.raises(PermissionDenied):
+        services.application_finish_investigation(application=build.accepted(),
+                                                  finished_by=staff["caseworker_b"])
+
+
+def test_an_assistant_cannot_accept(team, household):
+    app = services.application_refer(household=household, assistance_type="tekun",
+                                     reason="无劳动能力", referred_by=team["assistant"])
+    with pytest.raises(PermissionDenied):
+        services.application_accept(application=app, accepted_by=team["assistant"])
+
+
+def test_a_step_on_a_case_someone_just_moved_says_so(build, team):
+    app = build.accepted()
+    with pytest.raises(ServiceError, match="刚刚已被他人处理"):
+        services.application_finish_investigation(application=app, finished_by=team["acceptor"],
+                                                  expected_state=State.REVIEWING)

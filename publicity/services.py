@@ -1,0 +1,75 @@
+"""Changes to notices, objections and hearings. cases.services calls these inside its
+own transaction; they take plain values so that publicity never imports cases."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.errors import ServiceError
+from accounts.models import Region, User
+from accounts.rules import rule_value
+from accounts.scope import user_can
+from accounts.workdays import add_calendar_days, add_working_days
+from publicity.models import Hearing, LongTermEntry, Notice, Objection
+
+
+def notice_open(*, application_id: int, region: Region, on: datetime.date, name: str,
+                household_size: int, reason: str, proposed_outcome: str) -> Notice:
+    """Open the one round of publicity in the applicant's community (DB §19)."""
+    min_days = rule_value("publicity_min_days", region, on)
+    day_kind = rule_value("publicity_day_kind", region, on)
+    count = add_working_days if day_kind == Notice.DayKind.WORKING else add_calendar_days
+    return Notice.objects.create(
+        application_id=application_id, region=region, opened_on=on, min_days=min_days,
+        day_kind=day_kind, earliest_close=count(on, min_days).date, name=name,
+        household_size=household_size, reason=reason[:200], proposed_outcome=proposed_outcome)
+
+
+def notice_close(*, notice: Notice, on: datetime.date, withdrawn: bool = False) -> None:
+    notice.status = Notice.Status.WITHDRAWN if withdrawn else Notice.Status.CLOSED
+    notice.closed_on = on
+    notice.save(update_fields=["status", "closed_on"])
+
+
+def objection_record(*, notice: Notice, channel: str, content: str, contact: str = "",
+                     entered_by: User | None) -> Objection:
+    """Register an objection or report (staff entry; the public form comes with its page)."""
+    if entered_by is not None and not user_can(entered_by, "handle_cases", notice.region):
+        raise PermissionDenied("只有镇(街道)经办人可以登记异议。")
+    if notice.status != Notice.Status.OPEN:
+        raise ServiceError("该公示已结束，不能再登记异议；请作为举报线索另行处理。")
+    if not content.strip():
+        raise ServiceError("请填写异议内容。", field="content")
+    return Objection.objects.create(notice=notice, channel=channel, content=content.strip(),
+                                    contact=contact.strip(), entered_by=entered_by)
+
+
+@transaction.atomic
+def objection_handle(*, objection: Objection, handled_by: User, finding: str) -> Objection:
+    """Record the re-investigation's finding on an objection (DB §19)."""
+    if not user_can(handled_by, "handle_cases", objection.notice.region):
+        raise PermissionDenied("只有镇(街道)经办人可以处理异议。")
+    if objection.handled_at:
+        raise ServiceError("该异议已处理。")
+    if not finding.strip():
+        raise ServiceError("请写明核查结果。", field="finding")
+    objection.finding = finding.strip()
+    objection.handled_by = handled_by
+    objection.handled_at = timezone.now()
+    objection.save(update_fields=["finding", "handled_by", "handled_at"])
+    return objection
+
+
+def hearing_record(*, application_id: int, recorded_by: User, data: dict) -> Hearing:
+    if not data.get("participants", "").strip() or not data.get("minutes", "").strip():
+        raise ServiceError("请填写参加人员和会议记录。")
+    return Hearing.objects.create(application_id=application_id, recorded_by=recorded_by, **data)
+
+
+def long_term_open(*, application_id: int, region: Region, assistance_type: str, name: str,
+                   household_size: int, monthly_amount, on: datetime.date) -> LongTermEntry:
+    return LongTermEntry.objects.create(
+        application_id=application_id, region=region, assistance_type=assistance_type,
+        name=name, household_size=household_size, monthly_amount=monthly_amount, opened_on=on)
