@@ -36,8 +36,8 @@ from cases.models import (
     State,
 )
 from households.models import Household, Member
-from publicity import services as publicity
 from publicity import selectors as publicity_selectors
+from publicity import services as publicity
 from verification import services as verification
 from verification import tasks as verification_tasks
 
