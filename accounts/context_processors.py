@@ -8,6 +8,8 @@ def navigation(request):
         return {}
     # (url name, label, the URL namespace or view name that marks it current)
     items = [("home", "工作台", "home")]
+    if has_any(user, "view_cases"):
+        items.append(("cases:queue", "救助申请", "cases"))
     if has_any(user, "view_households"):
         items.append(("households:list", "家庭档案", "households"))
     if has_any(user, "manage_staff") or has_any(user, "manage_rules"):

@@ -219,6 +219,20 @@ class Application(ConcurrentTransitionMixin, models.Model):
         """撤回 at the applicant's request, before a decision."""
 
 
+EVENT_LABELS = {
+    "refer": "社区上报", "return_for_materials": "退回补正（一次性告知）", "resubmit": "补正后重新提交",
+    "accept": "受理", "finish_investigation": "调查结束，提交审核", "propose_approval": "审核：拟同意",
+    "propose_rejection": "审核：拟不同意", "close_publicity": "公示结束，未组织评议",
+    "call_hearing": "组织民主评议", "hearing_to_approval": "评议通过，提交审批",
+    "hearing_to_reinvestigation": "评议：重新调查", "approve": "审批确认", "reject": "不予确认",
+    "send_back": "退回重新审核", "file": "报送备案", "open_rectification": "区级发起整改",
+    "close_rectification": "整改销号", "withdraw": "申请人撤回",
+    "home_investigation": "录入入户调查", "verification_result": "录入核对结果",
+    "objection": "登记异议", "objection_handled": "异议核查处理", "attach": "上传材料",
+    "answer_rectification": "答复整改",
+}
+
+
 class CaseEvent(models.Model):
     """流转记录: who moved the case, when, from which state to which, and why.
 
@@ -245,6 +259,10 @@ class CaseEvent(models.Model):
 
     def __str__(self):
         return f"{self.application_id} {self.action}"
+
+    @property
+    def label(self) -> str:
+        return EVENT_LABELS.get(self.action, self.action)
 
 
 class Material(models.Model):
@@ -345,3 +363,6 @@ class NumberSequence(models.Model):
 
     prefix = models.CharField(max_length=30, primary_key=True)
     last = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.prefix}: {self.last}"

@@ -6,6 +6,7 @@ from config.views import healthz
 urlpatterns = [
     path("", include("accounts.urls")),
     path("households/", include("households.urls")),
+    path("cases/", include("cases.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]

@@ -1,0 +1,172 @@
+"""Forms of the case pages. Each action form carries the state the user saw
+(`expected_state`), so that a step on a case someone just moved is refused clearly."""
+
+from django import forms
+
+from cases.models import AssistanceType, CaseDocument, Material
+from cases.uploads import validate_upload
+from publicity.models import Hearing, Objection
+from verification.models import HomeInvestigation
+
+
+class UploadField(forms.FileField):
+    default_validators = [validate_upload]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,application/pdf", "capture": "environment"}))
+        super().__init__(*args, **kwargs)
+
+
+class ActionForm(forms.Form):
+    expected_state = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, application=None, **kwargs):
+        self.application = application
+        super().__init__(*args, **kwargs)
+        if application is not None and not self.is_bound:
+            self.fields["expected_state"].initial = application.state
+
+
+class NewApplicationForm(forms.Form):
+    assistance_type = forms.ChoiceField(label="申请救助类别", choices=AssistanceType.choices)
+    reason = forms.CharField(label="致困原因", widget=forms.Textarea(attrs={"rows": 3}),
+                             max_length=500,
+                             help_text="简要写明家庭困难的主要原因，将在公示中显示，请勿写入病名以外的隐私细节。")
+    authorization = UploadField(
+        label="签字的《社会救助申请及核对授权书》", required=False,
+        help_text="打印后由申请人和共同生活的家庭成员签字或按指印，拍照或扫描上传。受理时必须具备。")
+    evidence = UploadField(label="其他证明材料（可选）", required=False)
+
+
+class ReturnForm(ActionForm):
+    missing = forms.ModelMultipleChoiceField(
+        label="缺少的材料（一次性全部勾选）", queryset=Material.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple)
+    note = forms.CharField(label="补正说明", required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, application=None, **kwargs):
+        super().__init__(*args, application=application, **kwargs)
+        if application is not None:
+            self.fields["missing"].queryset = Material.objects.filter(
+                assistance_type=application.assistance_type, active=True)
+
+
+class ResubmitForm(ActionForm):
+    authorization = UploadField(label="签字的授权书（如补交）", required=False)
+    note = forms.CharField(label="补正说明", required=False)
+
+
+class ConfirmForm(ActionForm):
+    """A step with nothing to fill in."""
+
+
+class HomeInvestigationForm(ActionForm):
+    visited_on = forms.DateField(label="入户日期", widget=forms.DateInput(attrs={"type": "date"}))
+    investigators = forms.CharField(label="调查人员", max_length=200,
+                                    help_text=HomeInvestigation._meta.get_field("investigators").help_text)
+    third_party = forms.CharField(label="第三方机构（如委托）", max_length=100, required=False)
+    findings = forms.CharField(label="调查情况", widget=forms.Textarea(attrs={"rows": 3}))
+    signed_form = UploadField(label="签字的调查表（照片或扫描件）")
+
+
+class VerificationResultForm(ActionForm):
+    summary = forms.CharField(label="核对结论", widget=forms.Textarea(attrs={"rows": 3}))
+    has_warning = forms.BooleanField(label="有预警", required=False)
+    warnings = forms.CharField(label="预警事项", required=False,
+                               widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ProposeForm(ActionForm):
+    decision = forms.ChoiceField(label="审核意见", widget=forms.RadioSelect,
+                                 choices=[("approve", "拟同意"), ("reject", "拟不同意")])
+    amount = forms.DecimalField(label="拟保障金额（元/月）", required=False, min_value=0,
+                                decimal_places=2, max_digits=10)
+    reasons = forms.CharField(label="理由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ClosePublicityForm(ActionForm):
+    skip_reason = forms.CharField(label="不组织民主评议的理由",
+                                  widget=forms.Textarea(attrs={"rows": 2}),
+                                  initial="公示期满无异议，核对无预警，不在集中行动期间。")
+
+
+class ReasonForm(ActionForm):
+    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class OptionalReasonForm(ActionForm):
+    reason = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class HearingForm(ActionForm):
+    held_on = forms.DateField(label="评议日期", widget=forms.DateInput(attrs={"type": "date"}))
+    participants = forms.CharField(label="参加人员", widget=forms.Textarea(attrs={"rows": 2}))
+    opinions = forms.CharField(label="评议意见", widget=forms.Textarea(attrs={"rows": 2}))
+    votes_for = forms.IntegerField(label="同意票", min_value=0)
+    votes_against = forms.IntegerField(label="反对票", min_value=0)
+    votes_abstain = forms.IntegerField(label="弃权票", min_value=0, initial=0)
+    minutes = forms.CharField(label="会议记录", widget=forms.Textarea(attrs={"rows": 3}))
+    outcome = forms.ChoiceField(label="评议结果", choices=Hearing.Outcome.choices,
+                                widget=forms.RadioSelect)
+
+
+class ObjectionForm(ActionForm):
+    channel = forms.ChoiceField(label="渠道", choices=[
+        c for c in Objection.Channel.choices if c[0] != Objection.Channel.PUBLIC_FORM])
+    content = forms.CharField(label="异议内容", widget=forms.Textarea(attrs={"rows": 2}))
+    contact = forms.CharField(label="反映人联系方式（可不填）", required=False)
+
+
+class HandleObjectionForm(ActionForm):
+    objection = forms.ModelChoiceField(label="异议", queryset=Objection.objects.none())
+    finding = forms.CharField(label="核查结果", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, application=None, **kwargs):
+        super().__init__(*args, application=application, **kwargs)
+        if application is not None:
+            self.fields["objection"].queryset = Objection.objects.filter(
+                notice__application=application, handled_at__isnull=True)
+            self.fields["objection"].label_from_instance = (
+                lambda o: f"{o.received_at:%m-%d} {o.get_channel_display()}：{o.content[:30]}")
+
+
+class ApproveForm(ActionForm):
+    amount = forms.DecimalField(label="月保障金额（元）", min_value=0, decimal_places=2,
+                                max_digits=10)
+    reasons = forms.CharField(label="审批意见（调整金额时必填）", required=False,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, application=None, **kwargs):
+        super().__init__(*args, application=application, **kwargs)
+        if application is not None and not self.is_bound:
+            self.fields["amount"].initial = application.proposed_amount
+
+
+class RejectForm(ActionForm):
+    reasons = forms.CharField(label="不予确认的理由（将写入书面通知）",
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RectificationForm(ActionForm):
+    finding = forms.CharField(label="发现的问题", widget=forms.Textarea(attrs={"rows": 2}))
+    days = forms.IntegerField(label="整改时限（工作日）", min_value=1, max_value=60, initial=10)
+
+
+class AnswerForm(ActionForm):
+    answer = forms.CharField(label="整改情况", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AttachForm(ActionForm):
+    kind = forms.ChoiceField(label="材料类别", choices=CaseDocument.Kind.choices)
+    file = UploadField(label="文件")
+
+
+class FilingForm(forms.Form):
+    cases = forms.TypedMultipleChoiceField(label="选择备案的申请", coerce=int,
+                                           widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cases"].choices = [(c.pk, c.number) for c in candidates]

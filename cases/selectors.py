@@ -1,0 +1,100 @@
+"""Reads of cases. Every list and lookup goes through accounts.scope (perm view_cases)."""
+
+import datetime
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from accounts.models import User
+from accounts.paging import KeysetPage, keyset_page
+from accounts.scope import get_scoped_or_404, regions_where, scoped
+from cases.models import OPEN_STATES, Application, CaseEvent, State
+from households.idnumber import normalize
+from households.models import Member
+
+
+def _heads():
+    return Prefetch("household__members", queryset=Member.objects.filter(relation="head"),
+                    to_attr="heads")
+
+
+def _cases(user: User) -> QuerySet[Application]:
+    return scoped(Application.objects.all(), user=user, perm="view_cases")
+
+
+def case_queue(*, fetched_by: User, state: str = "", assistance_type: str = "", due: str = "",
+               search: str = "", household_id: int | None = None, after=None, before=None,
+               size: int = 20, today: datetime.date | None = None) -> KeysetPage:
+    """The work queue: the user's cases, newest first, by state, type and due date.
+
+    `due`: "overdue" (open and past the deadline) or "week" (due within 7 days).
+    `search`: a case number, a name (or part of one) or a whole ID number.
+    """
+    today = today or datetime.date.today()
+    queryset = _cases(fetched_by)
+    if state:
+        queryset = queryset.filter(state=state)
+    if assistance_type:
+        queryset = queryset.filter(assistance_type=assistance_type)
+    if household_id:
+        queryset = queryset.filter(household_id=household_id)
+    if due == "overdue":
+        queryset = queryset.filter(state__in=OPEN_STATES, decision_due__lt=today)
+    elif due == "week":
+        queryset = queryset.filter(state__in=OPEN_STATES, decision_due__gte=today,
+                                   decision_due__lte=today + datetime.timedelta(days=7))
+    search = search.strip()
+    if search:
+        number = normalize(search)
+        if len(number) == 18 and number[:17].isdigit():
+            queryset = queryset.filter(household__members__id_number=number)
+        elif search[:1].isdigit():
+            queryset = queryset.filter(number__startswith=search)
+        else:
+            queryset = queryset.filter(household__members__name__contains=search).distinct()
+    queryset = queryset.select_related("region__parent").prefetch_related(_heads())
+    return keyset_page(queryset, after=after, before=before, size=size)
+
+
+def case_state_counts(*, fetched_by: User) -> dict[str, int]:
+    rows = _cases(fetched_by).values("state").annotate(n=Count("id")).order_by()
+    return {row["state"]: row["n"] for row in rows}
+
+
+def case_get(*, fetched_by: User, pk: int) -> Application:
+    return get_scoped_or_404(
+        Application.objects.select_related("household__region__parent", "region__parent",
+                                           "accepted_by", "proposed_by", "decided_by",
+                                           "created_by", "filing_batch"),
+        user=fetched_by, perm="view_cases", pk=pk)
+
+
+def case_timeline(*, application: Application) -> QuerySet[CaseEvent]:
+    return application.events.select_related("actor").order_by("at", "id")
+
+
+def cases_ready_for_filing(*, fetched_by: User) -> QuerySet[Application]:
+    """Confirmed cases the user may file (handle_cases), oldest decision first."""
+    return (scoped(Application.objects.filter(state=State.CONFIRMED), user=fetched_by,
+                   perm="handle_cases")
+            .select_related("region__parent", "decided_by").prefetch_related(_heads())
+            .order_by("decided_on", "id"))
+
+
+def filing_candidates_by_id(*, fetched_by: User, ids: list[int]) -> list[Application]:
+    return list(cases_ready_for_filing(fetched_by=fetched_by).filter(pk__in=ids))
+
+
+def households_in_reach(*, user: User, perm: str):
+    """Communities where `user` may start a case with `perm` (refer or handle)."""
+    return regions_where(user, perm)
+
+
+def overdue_count(*, fetched_by: User, today: datetime.date | None = None) -> int:
+    today = today or datetime.date.today()
+    return _cases(fetched_by).filter(Q(state__in=OPEN_STATES) & Q(decision_due__lt=today)).count()
+
+
+def case_notices(*, application: Application):
+    from publicity.models import Notice
+
+    return Notice.objects.filter(application=application).prefetch_related("objections")

@@ -1,0 +1,179 @@
+"""Case pages. Thin: read through cases.selectors, change through one service each."""
+
+import datetime
+import mimetypes
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
+
+from accounts.errors import ServiceError
+from accounts.paging import parse_id, parse_size
+from accounts.scope import has_any, user_can
+from accounts.search import recalled_search, remember_search
+from cases import actions, selectors, services
+from cases.forms import FilingForm, NewApplicationForm
+from cases.models import AssistanceType, CaseDocument, State
+from cases.uploads import detected_type
+from households.idnumber import mask
+from households.selectors import household_get
+
+QUEUE_FILTERS = ("state", "type", "due", "household")
+
+
+def queue(request):
+    if not has_any(request.user, "view_cases"):
+        raise PermissionDenied("您的岗位无权查看救助申请。")
+    kept = {k: request.GET[k] for k in QUEUE_FILTERS if request.GET.get(k)}
+    if request.method == "POST":  # searches go by POST: ID numbers stay out of URLs and logs
+        text = request.POST.get("q", "").strip()
+        if text:
+            kept["s"] = remember_search(request, text)
+        return redirect(f"{reverse('cases:queue')}?{urlencode(kept)}")
+    search = recalled_search(request)
+    state = request.GET.get("state", "")
+    page = selectors.case_queue(
+        fetched_by=request.user, state=state if state in State.values else "",
+        assistance_type=request.GET.get("type", ""), due=request.GET.get("due", ""),
+        search=search, household_id=parse_id(request.GET.get("household")),
+        after=parse_id(request.GET.get("after")), before=parse_id(request.GET.get("before")),
+        size=parse_size(request.GET.get("size")))
+    counts = selectors.case_state_counts(fetched_by=request.user)
+    if request.GET.get("s") and search:
+        kept["s"] = request.GET["s"]
+    return render(request, "cases/queue.html", {
+        "page": page, "today": datetime.date.today(), "kept": kept, "kept_query": urlencode(kept),
+        "search_shown": search if not search[:1].isdigit() else mask(search),
+        "states": [(value, label, counts.get(value, 0)) for value, label in State.choices
+                   if value != State.NEW],
+        "types": AssistanceType.choices, "current_state": state,
+        "can_file": has_any(request.user, "handle_cases"),
+    })
+
+
+def new_application(request, household_pk):
+    """Start a case for a household: accepted at the window by a caseworker, or referred
+    by a community assistant (代为申请)."""
+    household = household_get(fetched_by=request.user, pk=household_pk)
+    at_window = user_can(request.user, "handle_cases", household.region)
+    if not at_window and not user_can(request.user, "refer_cases", household.region):
+        raise PermissionDenied("您的岗位不能为该家庭申请救助。")
+    form = NewApplicationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        documents = [(CaseDocument.Kind.AUTHORIZATION, data["authorization"])
+                     if data.get("authorization") else None,
+                     (CaseDocument.Kind.EVIDENCE, data["evidence"]) if data.get("evidence") else None]
+        documents = [d for d in documents if d]
+        start = services.application_accept_new if at_window else services.application_refer
+        who = {"accepted_by": request.user} if at_window else {"referred_by": request.user}
+        try:
+            application = start(household=household, assistance_type=data["assistance_type"],
+                                 reason=data["reason"], documents=documents, **who)
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, f"申请 {application.number} 已"
+                                      f"{'受理' if at_window else '上报镇(街道)'}。")
+            return redirect("cases:detail", pk=application.pk)
+    return render(request, "cases/new.html",
+                  {"form": form, "household": household, "at_window": at_window})
+
+
+def _detail_context(request, application, open_form=None):
+    offers = actions.offers_for(application, request.user)
+    if open_form is not None:
+        for offer in offers:
+            if offer.action.key == open_form[0]:
+                offer.form = open_form[1]
+                offer.open = True
+    members = list(application.household.members.all())
+    for member in members:
+        member.masked_id = mask(member.id_number)
+    return {
+        "case": application, "offers": offers, "members": members,
+        "today": datetime.date.today(),
+        "timeline": selectors.case_timeline(application=application),
+        "documents": application.documents.select_related("uploaded_by"),
+        "investigations": application.home_investigations.select_related("recorded_by"),
+        "verifications": application.verifications.select_related("result_by"),
+        "notices": selectors.case_notices(application=application),
+        "hearings": application.hearings.all(),
+        "rectifications": application.rectifications.all(),
+    }
+
+
+def detail(request, pk):
+    application = selectors.case_get(fetched_by=request.user, pk=pk)
+    return render(request, "cases/detail.html", _detail_context(request, application))
+
+
+@require_POST
+def act(request, pk, key):
+    application = selectors.case_get(fetched_by=request.user, pk=pk)
+    action = actions.BY_KEY.get(key)
+    if action is None:
+        raise Http404
+    form = action.form(request.POST, request.FILES, application=application, prefix=key)
+    if form.is_valid():
+        try:
+            action.run(application, request.user, form.cleaned_data)
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, f"已{action.label}。")
+            return redirect("cases:detail", pk=application.pk)
+    application = selectors.case_get(fetched_by=request.user, pk=pk)
+    return render(request, "cases/detail.html",
+                  _detail_context(request, application, open_form=(key, form)), status=400)
+
+
+def _file_response(stored):
+    kind = detected_type(stored)
+    content_type = {"PDF": "application/pdf", "JPEG": "image/jpeg", "PNG": "image/png"}.get(
+        kind, mimetypes.guess_type(stored.name)[0] or "application/octet-stream")
+    response = FileResponse(stored.open("rb"), content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def document(request, pk, document_pk):
+    application = selectors.case_get(fetched_by=request.user, pk=pk)
+    try:
+        stored = application.documents.get(pk=document_pk)
+    except CaseDocument.DoesNotExist as exc:
+        raise Http404 from exc
+    return _file_response(stored.file)
+
+
+def investigation_form(request, pk, investigation_pk):
+    application = selectors.case_get(fetched_by=request.user, pk=pk)
+    record = application.home_investigations.filter(pk=investigation_pk).first()
+    if record is None:
+        raise Http404
+    return _file_response(record.signed_form)
+
+
+def filing(request):
+    if not has_any(request.user, "handle_cases"):
+        raise PermissionDenied("只有镇(街道)经办人可以报送备案。")
+    candidates = list(selectors.cases_ready_for_filing(fetched_by=request.user))
+    form = FilingForm(request.POST or None, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        chosen = selectors.filing_candidates_by_id(fetched_by=request.user,
+                                                   ids=form.cleaned_data["cases"])
+        try:
+            batch = services.applications_file(applications=chosen, filed_by=request.user)
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            names = "、".join(a["name"] for a in batch.approvers)
+            messages.success(request, f"已报送备案批次 {batch.number}，共 {len(chosen)} 件，"
+                                      f"审批人员：{names}。")
+            return redirect("cases:filing")
+    return render(request, "cases/filing.html", {"form": form, "candidates": candidates})
