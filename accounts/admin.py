@@ -7,13 +7,14 @@ Households and cases are deliberately not here: they have one way in, the app's 
 """
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import Q
 
 from accounts import services
 from accounts.errors import ServiceError
 from accounts.models import CalendarDay, CalendarYear, Region, RegionGrant, Rule, User
+from accounts.roles import Level
 from accounts.rules import RULES
 from accounts.scope import has_any, regions_where, scoped
 
@@ -42,14 +43,51 @@ class ScopedAdmin(admin.ModelAdmin):
         return False
 
 
+class RegionAdminForm(forms.ModelForm):
+    acting_user: User  # set by RegionAdmin.get_form
+
+    class Meta:
+        model = Region
+        fields = ["code", "name", "level", "parent"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None and not self.acting_user.is_superuser:
+            # Districts are the top of the tree; only the system's superuser adds one.
+            if cleaned.get("level") == Level.DISTRICT or not cleaned.get("parent"):
+                raise forms.ValidationError(
+                    "您只能在本辖区内新增镇(街道)或社区(村)：请选择上级区划。新增区/县请联系系统超级管理员。")
+        return cleaned
+
+
 @admin.register(Region)
 class RegionAdmin(ScopedAdmin):
+    form = RegionAdminForm
     list_display = ["code", "name", "level", "parent"]
     list_filter = ["level"]
     search_fields = ["code", "name"]
 
     def get_queryset(self, request):
         return regions_where(request.user, self.perm).select_related("parent")
+
+    def get_readonly_fields(self, request, obj=None):
+        # Codes nest (a child's code starts with its parent's) and grants hang on them:
+        # an administrator renames a region but does not move or recode it.
+        if obj is not None and not request.user.is_superuser:
+            return ["code", "level", "parent"]
+        return []
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.acting_user = request.user
+        return form
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "parent" and not request.user.is_superuser:
+            # A new region goes under a district or township within the administrator's reach.
+            kwargs["queryset"] = regions_where(request.user, self.perm).exclude(
+                level=Level.COMMUNITY)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(User)
@@ -72,8 +110,37 @@ class StaffAdmin(ScopedAdmin, UserAdmin):
         ).distinct()
 
 
+class RegionGrantAdminForm(forms.ModelForm):
+    acting_user: User  # set by RegionGrantAdmin.get_form
+
+    class Meta:
+        model = RegionGrant
+        fields = ["user", "region", "role"]
+
+    def clean(self):
+        cleaned = super().clean()
+        # On the change form user and region are read-only: they come from the grant.
+        user = cleaned.get("user") or (self.instance.user if self.instance.pk else None)
+        region = cleaned.get("region") or (self.instance.region if self.instance.pk else None)
+        role = cleaned.get("role")
+        if user and region and role:
+            # The checks grant_role makes, here, so that a refusal saves nothing and says why.
+            try:
+                services.check_grant(user=user, region=region, role=role,
+                                     granted_by=self.acting_user)
+            except ServiceError as exc:
+                raise forms.ValidationError(exc.message) from None
+        return cleaned
+
+    def _post_clean(self):
+        # The model's clean() repeats the level check in fewer words: once refused, stop.
+        if not self.errors:
+            super()._post_clean()
+
+
 @admin.register(RegionGrant)
 class RegionGrantAdmin(ScopedAdmin):
+    form = RegionGrantAdminForm
     list_display = ["user", "region", "role", "granted_by", "granted_at"]
     list_filter = ["role"]
     autocomplete_fields = ["user", "region"]
@@ -82,15 +149,25 @@ class RegionGrantAdmin(ScopedAdmin):
     def get_queryset(self, request):
         return scoped(super().get_queryset(request), user=request.user, perm=self.perm)
 
+    def get_readonly_fields(self, request, obj=None):
+        # A grant is one person on one region; only its role changes (grant_role handles
+        # that). Another person or region is another grant.
+        return ["user", "region"] if obj is not None else []
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.acting_user = request.user
+        return form
+
     def has_delete_permission(self, request, obj=None):
         return has_any(request.user, self.perm)
 
     def save_model(self, request, obj, form, change):
-        try:
-            services.grant_role(user=obj.user, region=obj.region, role=obj.role,
-                                granted_by=request.user)
-        except ServiceError as exc:
-            self.message_user(request, exc.message, level=messages.ERROR)
+        # The form's clean() made grant_role's checks: a refusal never gets here.
+        grant = services.grant_role(user=obj.user, region=obj.region, role=obj.role,
+                                    granted_by=request.user)
+        obj.pk, obj.granted_by, obj.granted_at = grant.pk, grant.granted_by, grant.granted_at
+        obj._state.adding = False
 
     def delete_model(self, request, obj):
         services.revoke_grant(grant=obj, revoked_by=request.user)

@@ -32,9 +32,10 @@ TOWNSHIPS = [
 
 TOWNSHIP_ROLES = [
     # login suffix, role, name suffix. Two caseworkers: the one who accepts a case may not
-    # also review it (受理、审核、审批三分离, seed 004 §二(二)3).
+    # also review it (受理、审核、审批三分离, seed 004 §二(二)3). The second is not called
+    # "reviewer": that is the district's role (daxing_reviewer).
     ("caseworker", Role.TOWNSHIP_CASEWORKER, "经办人（受理）"),
-    ("reviewer", Role.TOWNSHIP_CASEWORKER, "经办人（审核）"),
+    ("caseworker2", Role.TOWNSHIP_CASEWORKER, "经办人（审核）"),
     ("approver", Role.TOWNSHIP_APPROVER, "审批人"),
 ]
 
@@ -48,6 +49,12 @@ def _user(username: str, full_name: str) -> User:
     user, _ = User.objects.get_or_create(
         username=username, defaults={"full_name": full_name, "password": _demo_password_hash()})
     return user
+
+
+def _rename(old: str, new: str) -> None:
+    """Keep a demo database from before a login was renamed in step (no duplicate user)."""
+    if not User.objects.filter(username=new).exists():
+        User.objects.filter(username=old).update(username=new)
 
 
 def load() -> list[tuple[str, str, str]]:
@@ -66,6 +73,7 @@ def load() -> list[tuple[str, str, str]]:
     for code, name, prefix, communities in TOWNSHIPS:
         township, _ = Region.objects.update_or_create(
             code=code, defaults={"name": name, "level": Level.TOWNSHIP, "parent": district})
+        _rename(f"{prefix}_reviewer", f"{prefix}_caseworker2")
         for suffix, role, label in TOWNSHIP_ROLES:
             username = f"{prefix}_{suffix}"
             grant_role(user=_user(username, f"{name}{label}"), region=township, role=role,

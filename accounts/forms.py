@@ -5,9 +5,13 @@ from django.core.cache import cache
 
 
 def _client_address(request) -> str:
-    # Behind the production proxy the address comes from X-Forwarded-For's last hop.
+    # Anyone can send X-Forwarded-For: believed only behind our own reverse proxy
+    # (TRUST_X_FORWARDED_FOR), whose hop is the last one. Otherwise a client could
+    # dodge the pause by sending a new address with every attempt.
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return forwarded.split(",")[-1].strip() if forwarded else request.META.get("REMOTE_ADDR", "")
+    if settings.TRUST_X_FORWARDED_FOR and forwarded:
+        return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
 
 
 class SignInForm(AuthenticationForm):

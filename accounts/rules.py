@@ -65,6 +65,15 @@ RULES: dict[str, RuleSpec] = {
 NATIONAL_FROM = datetime.date(2021, 7, 1)  # DB (民发〔2021〕57号) in force
 
 
+def seed_national_rules(rule_model) -> None:
+    """The national rows (no region); takes the model so a migration can pass its own."""
+    for key, spec in RULES.items():
+        if spec.national is not None:
+            rule_model.objects.get_or_create(
+                key=key, region=None, valid_from=NATIONAL_FROM,
+                defaults={"value": spec.national, "source": spec.source})
+
+
 def rule_value(key: str, region: Region | None, on: datetime.date | None = None):
     """The value of `key` for `region` on `on` (today by default)."""
     row = rule_row(key, region, on)

@@ -15,17 +15,29 @@ def _require_manage_staff(user: User | None, region: Region) -> None:
         raise ServiceError("您没有管理该区划工作人员授权的权限。")
 
 
+def check_grant(*, user: User, region: Region, role: str, granted_by: User | None) -> None:
+    """Why `granted_by` may not give `user` the role `role` on `region`, as a ServiceError.
+
+    grant_role calls it; so does the admin form, so that a refusal is a form error there.
+    """
+    try:
+        role = Role(role)
+    except ValueError:
+        raise ServiceError("请选择岗位。") from None
+    level = ROLE_LEVEL[role]
+    if region.level != level:
+        raise ServiceError(f"{role.label}只能授权在{level.label}一级，“{region.name}”不是。")
+    _require_manage_staff(granted_by, region)
+
+
 @transaction.atomic
 def grant_role(*, user: User, region: Region, role: str, granted_by: User | None) -> RegionGrant:
     """Give `user` the role `role` on `region` (and so on its subtree).
 
     `granted_by=None` is the system itself (demo data, migrations).
     """
+    check_grant(user=user, region=region, role=role, granted_by=granted_by)
     role = Role(role)
-    level = ROLE_LEVEL[role]
-    if region.level != level:
-        raise ServiceError(f"{role.label}只能授权在{level.label}一级，“{region.name}”不是。")
-    _require_manage_staff(granted_by, region)
     grant, created = RegionGrant.objects.select_for_update().get_or_create(
         user=user, region=region, defaults={"role": role, "granted_by": granted_by}
     )

@@ -1,6 +1,21 @@
+from django import forms
 from django.db import models
 
 from households.idnumber import normalize, validate_id_number
+
+
+class IDNumberFormField(forms.CharField):
+    """Accepts a number as people paste it ("1101 0519 4912 3100 2x"): blanks go and a
+    trailing x is upper-cased before any validation. No maxlength on the input, which would
+    cut a pasted number short; the model's validator says exactly what is wrong."""
+
+    def __init__(self, *, max_length=None, **kwargs):
+        # The model's 18 characters hold after normalising; validate_id_number checks them.
+        super().__init__(max_length=None, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalize(value) if value else value
 
 
 class IDNumberField(models.CharField):
@@ -27,6 +42,9 @@ class IDNumberField(models.CharField):
     def to_python(self, value):
         value = super().to_python(value)
         return normalize(value) if value else value
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": IDNumberFormField, **kwargs})
 
     def get_prep_value(self, value):
         value = super().get_prep_value(value)

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 
 from households.models import Asset, Expenditure, Household, Income, Member
 
@@ -40,6 +41,21 @@ class HeadForm(MemberForm):
         fields = [f for f in MemberForm.Meta.fields if f != "relation"]
 
 
+class MakeHeadForm(forms.Form):
+    """更换户主: another member becomes the head; the former head gets a relation."""
+
+    member = forms.ModelChoiceField(label="新户主", queryset=Member.objects.none(),
+                                    empty_label="请选择成员")
+    former_head_relation = forms.ChoiceField(
+        label="原户主与新户主的关系",
+        choices=[("", "请选择")] + [(value, label) for value, label in Member.Relation.choices
+                                   if value != Member.Relation.HEAD])
+
+    def __init__(self, *args, household, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = household.members.exclude(relation=Member.Relation.HEAD)
+
+
 class _HouseholdRecordForm(forms.ModelForm):
     def __init__(self, *args, household, **kwargs):
         super().__init__(*args, **kwargs)
@@ -65,3 +81,8 @@ class ExpenditureForm(_HouseholdRecordForm):
         model = Expenditure
         fields = ["member", "category", "amount", "incurred_on", "note"]
         widgets = {"incurred_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The browser's date picker stops at today; the service refuses later dates anyway.
+        self.fields["incurred_on"].widget.attrs["max"] = timezone.localdate().isoformat()

@@ -21,6 +21,14 @@ def normalize(value: str) -> str:
     return "".join(str(value).split()).replace("\u3000", "").replace("ｘ", "X").upper()
 
 
+def may_be_id_number(text: str) -> bool:
+    """Whether a search text could be (part of) an ID number and so must not be echoed.
+
+    Names carry no digits; six or more digits are treated as a number, whole or not.
+    """
+    return sum(ch.isdigit() for ch in normalize(text)) >= 6
+
+
 def check_digit(first17: str) -> str:
     return CHECK_CHARS[sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True)) % 11]
 

@@ -5,7 +5,7 @@ Expenditure 刚性支出, IncomeCategory 收入类别 (DB §13: some are not cou
 """
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 
@@ -26,7 +26,11 @@ class Household(models.Model):
                                  default=Residence.URBAN)
     # Personal data: never on a public page (DESIGN §7).
     address = models.CharField("居住地址", max_length=200)
-    phone = models.CharField("联系电话", max_length=20, blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True, validators=[
+        RegexValidator(r"^(?=.{7,20}$)\+?[0-9][0-9 -]*[0-9]$",
+                       "联系电话应为7至20位，只能包含数字、空格和短横线，可以“+”开头，"
+                       "如 13800138000 或 010-6928 1234。"),
+    ])
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True,
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
@@ -164,8 +168,9 @@ class IncomeCategory(models.Model):
 class Income(models.Model):
     household = models.ForeignKey(Household, verbose_name="家庭", on_delete=models.CASCADE,
                                   related_name="incomes")
+    # PROTECT: removing a member must not silently drop what they declared.
     member = models.ForeignKey(Member, verbose_name="成员", null=True, blank=True,
-                               on_delete=models.CASCADE, related_name="incomes")
+                               on_delete=models.PROTECT, related_name="incomes")
     category = models.ForeignKey(IncomeCategory, verbose_name="类别", on_delete=models.PROTECT)
     amount = models.DecimalField("金额（元）", max_digits=12, decimal_places=2,
                                  validators=[MinValueValidator(0)])
@@ -199,8 +204,9 @@ class Asset(models.Model):
 
     household = models.ForeignKey(Household, verbose_name="家庭", on_delete=models.CASCADE,
                                   related_name="assets")
+    # PROTECT: removing a member must not silently drop what they declared.
     member = models.ForeignKey(Member, verbose_name="成员", null=True, blank=True,
-                               on_delete=models.CASCADE, related_name="assets")
+                               on_delete=models.PROTECT, related_name="assets")
     kind = models.CharField("类别", max_length=20, choices=Kind.choices)
     description = models.CharField("说明", max_length=200, blank=True)
     value = models.DecimalField("价值（元）", max_digits=14, decimal_places=2,
@@ -239,8 +245,9 @@ class ExpenditureCategory(models.Model):
 class Expenditure(models.Model):
     household = models.ForeignKey(Household, verbose_name="家庭", on_delete=models.CASCADE,
                                   related_name="expenditures")
+    # PROTECT: removing a member must not silently drop what they declared.
     member = models.ForeignKey(Member, verbose_name="成员", null=True, blank=True,
-                               on_delete=models.CASCADE, related_name="expenditures")
+                               on_delete=models.PROTECT, related_name="expenditures")
     category = models.ForeignKey(ExpenditureCategory, verbose_name="类别",
                                  on_delete=models.PROTECT)
     amount = models.DecimalField("金额（元）", max_digits=12, decimal_places=2,

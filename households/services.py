@@ -3,15 +3,25 @@ transaction and records the access (who, what, when) in the same transaction."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date
 
 from accounts.errors import ServiceError
 from accounts.models import Region, User
 from accounts.roles import Level
 from accounts.scope import user_can
 from households import idnumber
-from households.models import Household, HouseholdAccess, Member
+from households.models import Asset, Expenditure, Household, HouseholdAccess, Income, Member
+
+# Where a head is changed, said the same way wherever a user runs into it.
+HEAD_TAKEN = "该家庭已有户主。如需更换户主，请回到家庭页面，在“更换户主”中选择新户主并点“设为户主”。"
+HEAD_FIXED = ("户主的“与户主关系”不能在这里修改。如需更换户主，请回到家庭页面，在“更换户主”中"
+              "选择新户主并填写原户主的新关系，再点“设为户主”。")
 
 HOUSEHOLD_FIELDS = ("region", "residence", "address", "phone")
+# Declared records that may name a member, and how a message counts them.
+RECORD_MODELS = (Income, Asset, Expenditure)
+RECORD_LABELS = ("收入", "财产", "支出")
 MEMBER_FIELDS = ("name", "id_number", "relation", "disability", "health", "health_note",
                  "self_care", "employment", "employment_group", "public_role")
 
@@ -26,9 +36,10 @@ def _log(household: Household, user: User, action: str, detail: str = "") -> Non
                                    user=user, action=action, detail=detail[:200])
 
 
-def record_view(*, household: Household, viewed_by: User) -> None:
-    """DESIGN §7: who viewed which household is recorded."""
-    _log(household, viewed_by, HouseholdAccess.Action.VIEW)
+def record_view(*, household: Household, viewed_by: User, detail: str = "") -> None:
+    """DESIGN §7: who viewed which household is recorded. `detail` names what was shown
+    beyond the masked page (e.g. a member's full ID number), never the value."""
+    _log(household, viewed_by, HouseholdAccess.Action.VIEW, detail)
 
 
 def _ensure_community(region: Region) -> None:
@@ -60,8 +71,7 @@ def _ensure_single_head(household: Household, relation: str, *, member: Member |
     if member is not None and member.pk:
         heads = heads.exclude(pk=member.pk)
     if heads.exists():
-        raise ServiceError("该家庭已有户主；如需更换户主，请先修改原户主与户主的关系。",
-                           field="relation")
+        raise ServiceError(HEAD_TAKEN, field="relation")
 
 
 def _fill_member(member: Member, data: dict) -> Member:
@@ -83,10 +93,22 @@ def _save_member(member: Member) -> Member:
         with transaction.atomic():
             member.save()
     except IntegrityError:
-        # Someone registered the same person a moment ago: say where, as above.
+        # Someone registered the same person, or a head for the same household, a moment
+        # ago (their row was not visible to the checks above): say so, as above.
         _ensure_person_free(member.id_number, member=member)
+        _ensure_single_head(member.household, member.relation, member=member)
         raise
     return member
+
+
+def _stored_member(member: Member) -> Member:
+    """The member as stored, locked: a bound model form has already copied its input onto
+    `member`, so its attributes may not be what the database holds."""
+    try:
+        return Member.objects.select_for_update().select_related("household__region").get(
+            pk=member.pk)
+    except Member.DoesNotExist:
+        raise ServiceError("该成员已被他人删除，请刷新家庭页面。") from None
 
 
 @transaction.atomic
@@ -105,6 +127,9 @@ def household_create(*, created_by: User, household: dict, head: dict) -> Househ
 
 @transaction.atomic
 def household_update(*, household: Household, updated_by: User, data: dict) -> Household:
+    # Compare with the row as stored: a bound model form has already changed `household`.
+    household = Household.objects.select_for_update().select_related("region").get(
+        pk=household.pk)
     _require_change(updated_by, household.region)
     if "region" in data and data["region"] != household.region:
         _ensure_community(data["region"])
@@ -124,6 +149,9 @@ def household_delete(*, household: Household, deleted_by: User) -> None:
     _log(household, deleted_by, HouseholdAccess.Action.DELETE)
     try:
         with transaction.atomic():
+            # The declared records go first: a member's records protect the member.
+            for model in RECORD_MODELS:
+                model.objects.filter(household=household).delete()
             household.delete()
     except models.ProtectedError:
         raise ServiceError("该家庭已有救助申请等业务记录，不能删除。") from None
@@ -141,12 +169,13 @@ def member_add(*, household: Household, added_by: User, data: dict) -> Member:
 
 @transaction.atomic
 def member_update(*, member: Member, updated_by: User, data: dict) -> Member:
+    member = _stored_member(member)
     household = member.household
     _require_change(updated_by, household.region)
     if member.relation == Member.Relation.HEAD and data.get("relation", member.relation) != (
         Member.Relation.HEAD
     ):
-        raise ServiceError("户主的关系不能直接改掉：请先把另一名成员设为户主。", field="relation")
+        raise ServiceError(HEAD_FIXED, field="relation")
     _ensure_person_free(data.get("id_number", member.id_number), member=member)
     _ensure_single_head(household, data.get("relation", member.relation), member=member)
     _save_member(_fill_member(member, data))
@@ -155,13 +184,60 @@ def member_update(*, member: Member, updated_by: User, data: dict) -> Member:
 
 
 @transaction.atomic
+def member_make_head(*, member: Member, changed_by: User, former_head_relation: str) -> Member:
+    """Make `member` the head (户主); the former head takes `former_head_relation`."""
+    household = member.household
+    _require_change(changed_by, household.region)
+    if former_head_relation not in Member.Relation.values or (
+        former_head_relation == Member.Relation.HEAD
+    ):
+        raise ServiceError("请选择原户主与新户主的关系。", field="former_head_relation")
+    # Lock every member of the household: two changes of head at once run one after the other.
+    members = {m.pk: m for m in Member.objects.select_for_update().filter(household=household)}
+    new_head = members.get(member.pk)
+    if new_head is None:
+        raise ServiceError("该成员已被他人删除，请刷新家庭页面。", field="member")
+    if new_head.relation == Member.Relation.HEAD:
+        raise ServiceError(f"{new_head.name}已是户主。", field="member")
+    former = next((m for m in members.values() if m.relation == Member.Relation.HEAD), None)
+    if former is not None:
+        # The former head steps down first: the database allows one head per household.
+        former.relation = former_head_relation
+        former.save(update_fields=["relation"])
+    new_head.relation = Member.Relation.HEAD
+    new_head.save(update_fields=["relation"])
+    detail = f"更换户主：成员 #{new_head.pk}"
+    if former is not None:
+        detail += f"（原户主 #{former.pk}）"
+    _log(household, changed_by, HouseholdAccess.Action.UPDATE, detail)
+    return new_head
+
+
+def _records_of(member: Member) -> str:
+    """"收入2条、支出1条" for the declared records tied to `member`, or ""."""
+    counts = [(label, model.objects.filter(member=member).count())
+              for model, label in zip(RECORD_MODELS, RECORD_LABELS, strict=True)]
+    return "、".join(f"{label}{n}条" for label, n in counts if n)
+
+
+@transaction.atomic
 def member_remove(*, member: Member, removed_by: User) -> None:
+    member = _stored_member(member)
     household = member.household
     _require_change(removed_by, household.region)
     if member.relation == Member.Relation.HEAD:
-        raise ServiceError("不能删除户主：请先把另一名成员设为户主，或删除整个家庭。")
+        raise ServiceError("不能删除户主：请先在“更换户主”中把另一名成员设为户主，或删除整个家庭。")
+    records = _records_of(member)
+    if records:
+        raise ServiceError(f"{member.name}名下还有{records}，请先删除这些记录"
+                           "（如属全家共有，删除后按“全家共有”重新添加），再删除该成员。")
     _log(household, removed_by, HouseholdAccess.Action.UPDATE, f"删除成员 #{member.pk}")
-    member.delete()
+    try:
+        with transaction.atomic():
+            member.delete()
+    except models.ProtectedError:
+        # A record was added for this member a moment ago.
+        raise ServiceError(f"{member.name}名下刚刚新增了申报记录，请刷新家庭页面后再试。") from None
 
 
 @transaction.atomic
@@ -171,6 +247,11 @@ def record_add(*, household: Household, added_by: User, model, data: dict):
     member = data.get("member")
     if member is not None and member.household_id != household.pk:
         raise ServiceError("所选成员不属于该家庭。", field="member")
+    incurred_on = data.get("incurred_on")
+    if isinstance(incurred_on, str):
+        incurred_on = parse_date(incurred_on)
+    if incurred_on is not None and incurred_on > timezone.localdate():
+        raise ServiceError("发生日期不能晚于今天，请填写实际发生的日期。", field="incurred_on")
     record = model.objects.create(household=household, **data)
     _log(household, added_by, HouseholdAccess.Action.UPDATE,
          f"新增{model._meta.verbose_name} #{record.pk}")

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/members/new/", views.member_form, name="member_add"),
     path("<int:pk>/members/<int:member_pk>/edit/", views.member_form, name="member_edit"),
     path("<int:pk>/members/<int:member_pk>/delete/", views.member_delete, name="member_delete"),
+    path("<int:pk>/head/", views.member_make_head, name="make_head"),
     path("<int:pk>/<slug:kind>/new/", views.record_add, name="record_add"),
     path("<int:pk>/<slug:kind>/<int:record_pk>/delete/", views.record_delete,
          name="record_delete"),

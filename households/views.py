@@ -1,13 +1,18 @@
 """Household pages. Thin: parse the form, call one service, render."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from accounts.errors import ServiceError
+from accounts.paging import parse_id, parse_size
+from accounts.roles import Level
 from accounts.scope import has_any, user_can
+from accounts.search import recalled_search, remember_search
 from households import selectors, services
 from households.forms import (
     AssetForm,
@@ -15,9 +20,10 @@ from households.forms import (
     HeadForm,
     HouseholdForm,
     IncomeForm,
+    MakeHeadForm,
     MemberForm,
 )
-from households.idnumber import mask
+from households.idnumber import mask, may_be_id_number
 from households.models import Asset, Expenditure, Income, Member
 
 # Declared records handled alike: kind in the URL → (model, form).
@@ -26,7 +32,6 @@ RECORD_KINDS = {
     "assets": (Asset, AssetForm),
     "expenditures": (Expenditure, ExpenditureForm),
 }
-PAGE_SIZE = 20
 
 
 def _household_for_change(request, pk):
@@ -44,16 +49,36 @@ def _show_error(form, error: ServiceError) -> None:
 
 def household_list(request):
     if not has_any(request.user, "view_households"):
-        raise PermissionDenied("您的岗位不查看家庭档案。")
-    search = request.GET.get("q", "")
+        raise PermissionDenied("您的岗位无权查看家庭档案。")
+    if request.method == "POST":
+        # The search text may be an ID number: it goes in the session, never in the URL.
+        params = {}
+        if request.POST.get("region"):
+            params["region"] = request.POST["region"]
+        text = request.POST.get("q", "").strip()
+        if text:
+            params["s"] = remember_search(request, text)
+        url = reverse("households:list")
+        return redirect(f"{url}?{urlencode(params)}" if params else url)
+    search = recalled_search(request)
     regions = selectors.filter_regions(user=request.user)
     region = None
     if request.GET.get("region"):
         region = regions.filter(code=request.GET["region"]).first()
-    households = selectors.household_list(fetched_by=request.user, search=search, region=region)
-    page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.household_page(
+        fetched_by=request.user, search=search, region=region,
+        after=parse_id(request.GET.get("after")), before=parse_id(request.GET.get("before")),
+        size=parse_size(request.GET.get("size")))
+    # The pager keeps the filter (the search by its key only).
+    keep = {k: request.GET[k] for k in ("region", "s", "size") if request.GET.get(k)}
     return render(request, "households/list.html", {
-        "page": page, "search": search, "regions": regions, "region": region,
+        "page": page, "keep": urlencode(keep), "regions": regions, "region": region,
+        "search": search,
+        # A name may be shown back; an ID number (or part of one) is not, only masked.
+        "search_shown": mask(search) if may_be_id_number(search) else search,
+        "search_is_number": may_be_id_number(search),
+        "count": (selectors.household_count(fetched_by=request.user, region=region, search=search)
+                  if region is not None and region.level == Level.COMMUNITY else None),
         "can_add": selectors.communities_for_change(user=request.user).exists(),
     })
 
@@ -61,7 +86,7 @@ def household_list(request):
 def household_create(request):
     communities = selectors.communities_for_change(user=request.user)
     if not communities.exists():
-        raise Http404
+        raise PermissionDenied("您的岗位不能登记家庭档案。登记由社区(村)协办员或镇(街道)经办人办理。")
     household_form = HouseholdForm(request.POST or None, communities=communities, prefix="hh")
     head_form = HeadForm(request.POST or None, prefix="head")
     if request.method == "POST" and household_form.is_valid() and head_form.is_valid():
@@ -84,13 +109,19 @@ def household_detail(request, pk):
     members = list(household.members.all())
     for member in members:
         member.masked_id = mask(member.id_number)
+    can_change = user_can(request.user, "change_households", household.region)
     return render(request, "households/detail.html", {
         "household": household,
         "members": members,
+        "make_head_form": (MakeHeadForm(household=household)
+                           if can_change and len(members) > 1 else None),
         "incomes": household.incomes.select_related("member", "category"),
         "assets": household.assets.select_related("member"),
         "expenditures": household.expenditures.select_related("member", "category"),
-        "can_change": user_can(request.user, "change_households", household.region),
+        "can_change": can_change,
+        # Starting a case is the cases app's page; this one only links to it.
+        "can_apply": any(user_can(request.user, perm, household.region)
+                         for perm in ("handle_cases", "refer_cases")),
     })
 
 
@@ -98,6 +129,8 @@ def household_edit(request, pk):
     household = _household_for_change(request, pk)
     communities = selectors.communities_for_change(user=request.user)
     form = HouseholdForm(request.POST or None, instance=household, communities=communities)
+    if request.method == "GET":
+        services.record_view(household=household, viewed_by=request.user, detail="修改页：户信息")
     if request.method == "POST" and form.is_valid():
         try:
             services.household_update(household=household, updated_by=request.user,
@@ -130,7 +163,14 @@ def member_form(request, pk, member_pk=None):
     household = _household_for_change(request, pk)
     member = (selectors.household_child_get(household=household, model=Member, pk=member_pk)
               if member_pk else None)
+    is_head = member is not None and member.relation == Member.Relation.HEAD  # before binding
     form = MemberForm(request.POST or None, instance=member)
+    if is_head:
+        form.fields["relation"].help_text = "如需更换户主，请回到家庭页面，在“更换户主”中操作。"
+    if request.method == "GET" and member is not None:
+        # The edit page shows the full ID number (DESIGN §7: such views are recorded).
+        services.record_view(household=household, viewed_by=request.user,
+                             detail=f"完整身份证号：成员 #{member.pk}")
     if request.method == "POST" and form.is_valid():
         try:
             if member is None:
@@ -160,6 +200,25 @@ def member_delete(request, pk, member_pk):
         messages.error(request, error.message)
     else:
         messages.success(request, "成员已删除。")
+    return redirect("households:detail", pk=household.pk)
+
+
+def member_make_head(request, pk):
+    household = _household_for_change(request, pk)  # scope first: 404 outside, then 405
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = MakeHeadForm(request.POST, household=household)
+    if not form.is_valid():
+        messages.error(request, "请选择新户主，并选择原户主与新户主的关系。")
+        return redirect("households:detail", pk=household.pk)
+    try:
+        new_head = services.member_make_head(
+            member=form.cleaned_data["member"], changed_by=request.user,
+            former_head_relation=form.cleaned_data["former_head_relation"])
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"户主已改为{new_head.name}。")
     return redirect("households:detail", pk=household.pk)
 
 

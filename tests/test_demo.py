@@ -63,3 +63,15 @@ def test_each_demo_login_sees_only_its_own_region(db):
         else:
             assert codes, grant
             assert all(code.startswith(grant.region.code) for code in codes), grant
+
+
+def test_the_second_township_caseworker_is_not_called_reviewer(db):
+    # An older demo database had xingfeng_reviewer: loading again renames it.
+    User.objects.create_user("xingfeng_reviewer", password="x", full_name="兴丰街道经办人（审核）")
+    call_command("load_demo")
+    reviewers = set(User.objects.filter(username__endswith="_reviewer")
+                    .values_list("username", flat=True))
+    assert reviewers == {"daxing_reviewer"}
+    second = User.objects.get(username="xingfeng_caseworker2")
+    assert second.full_name == "兴丰街道经办人（审核）"
+    assert second.grants.get().role == Role.TOWNSHIP_CASEWORKER

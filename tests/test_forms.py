@@ -67,3 +67,46 @@ def test_a_negative_income_is_refused(client, regions, staff, make_household):
                        {"category": 1, "amount": "-5", "months": 12}).content.decode()
     assert "确保该值大于或等于0" in page
     assert not household.incomes.exists()
+
+
+def test_a_pasted_id_number_with_spaces_is_accepted(client, regions, staff):
+    client.force_login(staff["caseworker_a"])
+    page = client.get(reverse("households:create")).content.decode()
+    assert 'maxlength="18"' not in page  # the browser would cut a pasted number short
+    response = client.post(reverse("households:create"),
+                           create_form(regions["a1"], id_number=" 1101 0519 4912 3100 2x "))
+    assert response.status_code == 302
+    assert Member.objects.get().id_number == "11010519491231002X"
+
+
+def test_a_phone_number_with_letters_is_refused_in_chinese(client, regions, staff,
+                                                           make_household):
+    household = make_household(regions["a1"])
+    client.force_login(staff["caseworker_a"])
+    form = {"region": regions["a1"].pk, "residence": "urban", "address": "兴丰大街1号"}
+    page = client.post(reverse("households:edit", args=[household.pk]),
+                       {**form, "phone": "138-abc-8000"}).content.decode()
+    assert "联系电话应为7至20位" in page
+    assert Household.objects.get().phone == "13800138000"
+    for phone in ("+86 138 0013 8000", "010-69281234"):
+        assert client.post(reverse("households:edit", args=[household.pk]),
+                           {**form, "phone": phone}).status_code == 302
+    assert Household.objects.get().phone == "010-69281234"
+
+
+def test_an_expenditure_in_the_future_is_refused_on_the_form(client, regions, staff,
+                                                             make_household):
+    import datetime
+
+    from django.utils import timezone
+
+    from households.models import ExpenditureCategory
+
+    household = make_household(regions["a1"])
+    client.force_login(staff["caseworker_a"])
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    page = client.post(reverse("households:record_add", args=[household.pk, "expenditures"]), {
+        "category": ExpenditureCategory.objects.get(code="medical").pk, "amount": "300",
+        "incurred_on": tomorrow.isoformat()}).content.decode()
+    assert "发生日期不能晚于今天" in page
+    assert not household.expenditures.exists()

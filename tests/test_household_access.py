@@ -61,7 +61,7 @@ def snapshot(household):
 def test_every_household_url_is_404_for_a_caseworker_of_another_street(
         client, staff, foreign_household):
     urls = household_urls_for(foreign_household, foreign_household.record_pks)
-    assert len(urls) == 12  # detail, edit, delete, 3 member URLs, 2 record URLs × 3 kinds
+    assert len(urls) == 13  # detail, edit, delete, 3 member URLs, make head, 2 record URLs × 3 kinds
     before = snapshot(foreign_household)
     client.force_login(staff["caseworker_a"])
     for url in urls:
@@ -113,7 +113,7 @@ def test_the_district_administrator_is_told_the_files_are_not_theirs(client, sta
     client.force_login(staff["admin"])
     response = client.get(reverse("households:list"))
     assert response.status_code == 403
-    assert "不查看家庭档案" in response.content.decode()
+    assert "无权查看家庭档案" in response.content.decode()
 
 
 def test_the_household_list_costs_the_same_queries_for_a_full_page(

@@ -72,3 +72,31 @@ def test_repeated_failures_pause_the_account_at_that_address(client, settings):
     assert "登录失败次数过多" in page
     assert "_auth_user_id" not in client.session
     cache.clear()
+
+
+@pytest.mark.usefixtures("staff")
+def test_a_forged_forwarded_address_does_not_lift_the_pause(client, settings):
+    cache.clear()
+    settings.TRUST_X_FORWARDED_FOR = False  # the default: no proxy of ours in front
+    for n in range(settings.LOGIN_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "caseworker_a", "password": "wrong"},
+                    HTTP_X_FORWARDED_FOR=f"203.0.113.{n}")
+    page = client.post(reverse("login"), {"username": "caseworker_a", "password": "pw-for-tests-1"},
+                       HTTP_X_FORWARDED_FOR="198.51.100.7").content.decode()
+    assert "登录失败次数过多" in page
+    cache.clear()
+
+
+@pytest.mark.usefixtures("staff")
+def test_behind_our_proxy_the_forwarded_address_counts(client, settings):
+    cache.clear()
+    settings.TRUST_X_FORWARDED_FOR = True
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "caseworker_a", "password": "wrong"},
+                    HTTP_X_FORWARDED_FOR="203.0.113.1")
+    # Another office behind the same proxy is not paused by the first one's failures.
+    response = client.post(reverse("login"), {"username": "caseworker_a",
+                                              "password": "pw-for-tests-1"},
+                           HTTP_X_FORWARDED_FOR="203.0.113.2")
+    assert response.status_code == 302
+    cache.clear()

@@ -3,13 +3,9 @@ from django.db import migrations
 
 def seed(apps, schema_editor):
     from accounts.calendar_import import available_years, load_years
-    from accounts.rules import NATIONAL_FROM, RULES
+    from accounts.rules import seed_national_rules
 
-    Rule = apps.get_model("accounts", "Rule")
-    for key, spec in RULES.items():
-        if spec.national is not None:
-            Rule.objects.get_or_create(key=key, region=None, valid_from=NATIONAL_FROM,
-                                       defaults={"value": spec.national, "source": spec.source})
+    seed_national_rules(apps.get_model("accounts", "Rule"))
     load_years(available_years(), day_model=apps.get_model("accounts", "CalendarDay"),
                year_model=apps.get_model("accounts", "CalendarYear"))
 

@@ -77,3 +77,20 @@ def test_changing_a_role_drops_the_old_permissions(regions, staff):
     assert user_can(user, "approve_cases", regions["a1"])
     assert not user_can(user, "handle_cases", regions["a1"])
     assert RegionGrant.objects.filter(user=user).count() == 1
+
+
+def test_a_superuser_administers_everywhere_but_reads_no_family_file_without_a_grant(
+        client, regions, staff, make_household):
+    from accounts.models import User
+
+    make_household(regions["a1"], head_name="甲")
+    root = User.objects.create_superuser("root", password="pw-for-tests-1")
+    assert user_can(root, "manage_staff", regions["b1"])
+    assert regions_where(root, "manage_rules").count() == 6
+    assert not user_can(root, "view_households", regions["a1"])
+    assert list(household_list(fetched_by=root)) == []
+    client.force_login(root)
+    assert client.get("/households/").status_code == 403
+    grant_role(user=root, region=regions["a"], role=Role.TOWNSHIP_APPROVER, granted_by=root)
+    root = User.objects.get(pk=root.pk)
+    assert [h.head.name for h in household_list(fetched_by=root)] == ["甲"]

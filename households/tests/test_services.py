@@ -120,3 +120,142 @@ def test_not_counted_income_categories_are_seeded_from_db_13(db):
     assert {"special_care", "family_planning", "scholarship", "good_samaritan",
             "assistance"} <= not_counted
     assert IncomeCategory.objects.get(code="wage").counted
+
+
+def add_member(household, by, *, relation="spouse", name="刘美玲", male=False):
+    return services.member_add(household=household, added_by=by,
+                               data={"name": name, "id_number": new_id_number(male=male),
+                                     "relation": relation})
+
+
+def test_the_head_cannot_be_demoted_even_when_the_form_already_changed_the_object(
+        regions, staff, make_household):
+    household = make_household(regions["a1"])
+    head = household.members.get()
+    head.relation = Member.Relation.OTHER  # what a bound MemberForm(instance=head) does
+    with pytest.raises(ServiceError, match="更换户主") as info:
+        services.member_update(member=head, updated_by=staff["caseworker_a"],
+                               data={"name": head.name, "id_number": head.id_number,
+                                     "relation": "other"})
+    assert "设为户主" in info.value.message
+    assert household.members.get().relation == Member.Relation.HEAD
+
+
+def test_making_another_member_head_gives_the_former_head_the_chosen_relation(
+        regions, staff, make_household):
+    household = make_household(regions["a1"], head_name="张建国")
+    former = household.members.get()
+    spouse = add_member(household, staff["caseworker_a"])
+    services.member_make_head(member=spouse, changed_by=staff["caseworker_a"],
+                              former_head_relation="spouse")
+    relations = dict(household.members.values_list("name", "relation"))
+    assert relations == {"张建国": "spouse", "刘美玲": "head"}
+    assert str(Household.objects.get(pk=household.pk)) == "刘美玲户"
+    assert HouseholdAccess.objects.filter(
+        household_id_ref=household.pk, detail=f"更换户主：成员 #{spouse.pk}（原户主 #{former.pk}）"
+    ).exists()
+
+
+def test_the_former_head_cannot_stay_head_and_an_approver_cannot_change_the_head(
+        regions, staff, make_household):
+    household = make_household(regions["a1"])
+    spouse = add_member(household, staff["caseworker_a"])
+    with pytest.raises(ServiceError, match="原户主与新户主的关系"):
+        services.member_make_head(member=spouse, changed_by=staff["caseworker_a"],
+                                  former_head_relation="head")
+    with pytest.raises(PermissionDenied):
+        services.member_make_head(member=spouse, changed_by=staff["approver_a"],
+                                  former_head_relation="spouse")
+    assert household.members.get(relation="head").pk != spouse.pk
+
+
+def test_a_second_head_message_points_to_the_make_head_button_not_back_to_the_form(
+        regions, staff, make_household):
+    household = make_household(regions["a1"])
+    with pytest.raises(ServiceError) as info:
+        add_member(household, staff["caseworker_a"], relation="head")
+    assert "设为户主" in info.value.message
+    assert "修改原户主" not in info.value.message
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_users_adding_a_head_at_the_same_moment_one_is_told_the_household_has_one(
+        regions, staff, make_household):
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    household = make_household(regions["a1"])
+    household.members.update(relation=Member.Relation.OTHER)  # a household left without head
+    inserted, outcome = threading.Event(), {}
+
+    def first_user():
+        try:
+            with transaction.atomic():
+                add_member(household, staff["caseworker_a"], relation="head", name="甲")
+                inserted.set()
+                time.sleep(1)  # the second user's insert waits on this uncommitted row
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=first_user)
+    thread.start()
+    assert inserted.wait(timeout=10)
+    try:
+        add_member(household, staff["assistant_a1"], relation="head", name="乙")
+    except ServiceError as error:
+        outcome["error"] = error.message
+    thread.join(timeout=30)
+    assert "该家庭已有户主" in outcome["error"]
+    assert list(household.members.filter(relation="head").values_list("name", flat=True)) == ["甲"]
+
+
+def test_a_member_with_declared_records_is_not_removed_and_the_records_are_counted(
+        regions, staff, make_household):
+    from households.models import Expenditure, ExpenditureCategory
+
+    household = make_household(regions["a1"])
+    spouse = add_member(household, staff["caseworker_a"])
+    by = staff["caseworker_a"]
+    for amount in (1000, 2000):
+        services.record_add(household=household, added_by=by, model=Income, data={
+            "member": spouse, "category": IncomeCategory.objects.get(code="wage"),
+            "amount": amount, "months": 12})
+    services.record_add(household=household, added_by=by, model=Expenditure, data={
+        "member": spouse, "category": ExpenditureCategory.objects.get(code="medical"),
+        "amount": 300, "incurred_on": "2026-03-01"})
+    with pytest.raises(ServiceError) as info:
+        services.member_remove(member=spouse, removed_by=by)
+    assert "名下还有收入2条、支出1条" in info.value.message
+    assert Member.objects.filter(pk=spouse.pk).exists()
+    assert (spouse.incomes.count(), spouse.expenditures.count()) == (2, 1)
+
+
+def test_a_whole_household_is_still_deleted_with_its_members_records(
+        regions, staff, make_household):
+    household = make_household(regions["a1"])
+    spouse = add_member(household, staff["caseworker_a"])
+    services.record_add(household=household, added_by=staff["caseworker_a"], model=Income, data={
+        "member": spouse, "category": IncomeCategory.objects.get(code="wage"), "amount": 1000,
+        "months": 12})
+    services.household_delete(household=household, deleted_by=staff["caseworker_a"])
+    assert not Household.objects.filter(pk=household.pk).exists()
+    assert not Income.objects.exists() and not Member.objects.exists()
+
+
+def test_an_expenditure_dated_in_the_future_is_refused(regions, staff, make_household):
+    import datetime
+
+    from django.utils import timezone
+
+    from households.models import Expenditure, ExpenditureCategory
+
+    household = make_household(regions["a1"])
+    with pytest.raises(ServiceError, match="不能晚于今天"):
+        services.record_add(household=household, added_by=staff["caseworker_a"],
+                            model=Expenditure, data={
+                                "category": ExpenditureCategory.objects.get(code="medical"),
+                                "amount": 300,
+                                "incurred_on": timezone.localdate() + datetime.timedelta(days=1)})
+    assert not household.expenditures.exists()
