@@ -15,6 +15,37 @@ from households.demo import make_id_number
 _people = itertools.count(1)
 
 
+def pytest_collection_modifyitems(items):
+    """Transactional tests (live server, real worker, racing connections) end by emptying
+    every table, the reference rows the migrations seeded too (holiday calendar,
+    national rules, categories, materials). Each of them seeds those rows again first,
+    so that no test depends on whether a transactional test ran before it."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if "live_server" in getattr(item, "fixturenames", ()) or (
+                marker is not None and marker.kwargs.get("transaction")):
+            # (a usefixtures marker added after collection would be ignored)
+            if "reference_data" not in item.fixturenames:
+                item.fixturenames.append("reference_data")
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    from accounts.calendar_import import available_years, load_years
+    from accounts.models import CalendarDay, CalendarYear, Rule
+    from accounts.rules import seed_national_rules
+    from cases.materials import seed_materials
+    from cases.models import Material
+    from households.categories import seed_categories
+    from households.models import ExpenditureCategory, IncomeCategory
+
+    seed_national_rules(Rule)
+    if not CalendarYear.objects.exists():
+        load_years(available_years(), day_model=CalendarDay, year_model=CalendarYear)
+    seed_categories(IncomeCategory, ExpenditureCategory)
+    seed_materials(Material)
+
+
 def new_id_number(*, born: datetime.date = datetime.date(1980, 5, 17), male: bool = True) -> str:
     return make_id_number(born, next(_people), male=male)
 

@@ -2,8 +2,8 @@
 calls. The page shows the actions this user may take now, and for the ones blocked by
 a rule of DESIGN §4, the rule's own explanation."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from accounts.scope import user_can
 from cases import forms, guards, services

@@ -6,7 +6,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, reverse
 
-from cases import services
 from cases import urls as case_urls
 from cases.models import Application, CaseDocument, State
 from cases.tests.conftest import PNG, photo

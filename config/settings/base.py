@@ -37,7 +37,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "guardian",
     "django_fsm",
-    # Our apps, lowest layer first (STYLE.md): an app imports only from apps above it here.
+    # Our apps in layering order, lowest first (STYLE.md): an app imports only from apps
+    # listed before it here. verification and publicity share a layer: neither imports the other.
     "accounts",
     "households",
     "verification",
@@ -153,6 +154,8 @@ else:
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", REDIS_URL or None)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+if CELERY_TASK_ALWAYS_EAGER:
+    CELERY_BROKER_URL = "memory://localhost/"  # in-process: never look for a broker
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -182,6 +185,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 # Staff sign-in: failed attempts per account and address before a pause (stored in the cache).
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "900"))
+# Whether the client address comes from X-Forwarded-For (its last hop). Turn on only when a
+# reverse proxy of ours sits in front and sets that header; otherwise clients could forge it.
+TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR")
 
 CELERY_BEAT_SCHEDULE = {
     # A request whose queueing failed (broker down at the time) is not lost.

@@ -13,3 +13,6 @@ if not SECRET_KEY:  # noqa: F405
         key_file.write_text(secrets.token_urlsafe(50))
         key_file.chmod(0o600)
     SECRET_KEY = key_file.read_text().strip()
+
+# In-process tasks would log every run into the demo's console.
+LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}  # noqa: F405
