@@ -24,6 +24,18 @@ class Guard:
         return self.check(application)
 
 
+class RegionPermission:
+    """A django_fsm transition permission: the user holds `perm` on the case's region."""
+
+    def __init__(self, perm: str):
+        self.perm = perm
+
+    def __call__(self, application, user) -> bool:
+        from accounts.scope import user_can
+
+        return user_can(user, self.perm, application.region)
+
+
 def has_type_and_reason(app):
     if not app.assistance_type:
         return "请选择救助类别。"

@@ -18,6 +18,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from cases import guards
 from cases.guards import Guard
+from cases.guards import RegionPermission as P
 
 
 class AssistanceType(models.TextChoices):
@@ -132,89 +133,107 @@ class Application(ConcurrentTransitionMixin, models.Model):
     # --- transitions (DESIGN §4). Bodies stay empty: services set the fields. -----------
 
     @transition(field=state, source=State.NEW, target=State.REFERRED,
-                conditions=[Guard(guards.has_type_and_reason)])
+                conditions=[Guard(guards.has_type_and_reason)],
+                permission=P("refer_cases"))
     def refer(self):
         """代为申请/发现报告: a community's application, waiting for the township."""
 
-    @transition(field=state, source=State.REFERRED, target=State.RETURNED)
+    @transition(field=state, source=State.REFERRED, target=State.RETURNED,
+                permission=P("handle_cases"))
     def return_for_materials(self):
         """退回补正, with a one-time notification of everything missing."""
 
-    @transition(field=state, source=State.RETURNED, target=State.REFERRED)
+    @transition(field=state, source=State.RETURNED, target=State.REFERRED,
+                permission=P("refer_cases"))
     def resubmit(self):
         """补正后重新提交."""
 
     @transition(field=state, source=[State.NEW, State.REFERRED], target=State.INVESTIGATING,
-                conditions=[Guard(guards.has_type_and_reason), Guard(guards.has_authorization)])
+                conditions=[Guard(guards.has_type_and_reason), Guard(guards.has_authorization)],
+                permission=P("handle_cases"))
     def accept(self):
         """受理: starts the deadlines; the verification request goes to the district."""
 
     @transition(field=state, source=State.INVESTIGATING, target=State.REVIEWING,
                 conditions=[Guard(guards.has_home_investigation),
-                            Guard(guards.has_verification_report)])
+                            Guard(guards.has_verification_report)],
+                permission=P("handle_cases"))
     def finish_investigation(self):
         """调查核实结束 (rule 3)."""
 
     @transition(field=state, source=State.REVIEWING, target=State.PUBLICIZING,
-                conditions=[Guard(guards.has_verification_report)])
+                conditions=[Guard(guards.has_verification_report)],
+                permission=P("handle_cases"))
     def propose_approval(self):
         """审核：拟同意 → 公示."""
 
     @transition(field=state, source=State.REVIEWING, target=State.APPROVING,
-                conditions=[Guard(guards.has_verification_report)])
+                conditions=[Guard(guards.has_verification_report)],
+                permission=P("handle_cases"))
     def propose_rejection(self):
         """审核：拟不同意 → 审批."""
 
     @transition(field=state, source=State.PUBLICIZING, target=State.APPROVING,
                 conditions=[Guard(guards.publicity_ran_minimum),
                             Guard(guards.objections_handled),
-                            Guard(guards.no_hearing_trigger)])
+                            Guard(guards.no_hearing_trigger)],
+                permission=P("handle_cases"))
     def close_publicity(self):
         """公示结束，无须评议（记录理由）."""
 
-    @transition(field=state, source=State.PUBLICIZING, target=State.HEARING)
+    @transition(field=state, source=State.PUBLICIZING, target=State.HEARING,
+                permission=P("handle_cases"))
     def call_hearing(self):
         """组织民主评议 (mandatory under a trigger of rule 4, optional otherwise)."""
 
     @transition(field=state, source=State.HEARING, target=State.APPROVING,
-                conditions=[Guard(guards.objections_handled)])
+                conditions=[Guard(guards.objections_handled)],
+                permission=P("handle_cases"))
     def hearing_to_approval(self):
         """评议通过，提交审批."""
 
-    @transition(field=state, source=State.HEARING, target=State.INVESTIGATING)
+    @transition(field=state, source=State.HEARING, target=State.INVESTIGATING,
+                permission=P("handle_cases"))
     def hearing_to_reinvestigation(self):
         """评议认为需重新调查."""
 
     @transition(field=state, source=State.APPROVING, target=State.CONFIRMED,
                 conditions=[Guard(guards.proposal_is_approval),
                             Guard(guards.publicity_ran_minimum),
-                            Guard(guards.objections_handled)])
+                            Guard(guards.objections_handled)],
+                permission=P("approve_cases"))
     def approve(self):
         """审批确认 (rules 5–6)."""
 
     @transition(field=state, source=State.APPROVING, target=State.REJECTED,
-                conditions=[Guard(guards.objections_handled)])
+                conditions=[Guard(guards.objections_handled)],
+                permission=P("approve_cases"))
     def reject(self):
         """不予确认, with reasons; the written notice is due within 3 working days."""
 
-    @transition(field=state, source=State.APPROVING, target=State.REVIEWING)
+    @transition(field=state, source=State.APPROVING, target=State.REVIEWING,
+                permission=P("approve_cases"))
     def send_back(self):
         """退回重新审核, with a reason."""
 
-    @transition(field=state, source=State.CONFIRMED, target=State.FILED)
+    @transition(field=state, source=State.CONFIRMED, target=State.FILED,
+                permission=P("handle_cases"))
     def file(self):
         """备案 (rule 7)."""
 
-    @transition(field=state, source=State.FILED, target=State.RECTIFYING)
+    @transition(field=state, source=State.FILED, target=State.RECTIFYING,
+                permission=P("review_filings"))
     def open_rectification(self):
         """区级发现问题，退回整改."""
 
     @transition(field=state, source=State.RECTIFYING, target=State.FILED,
-                conditions=[Guard(guards.rectification_answered)])
+                conditions=[Guard(guards.rectification_answered)],
+                permission=P("review_filings"))
     def close_rectification(self):
         """整改完成，区级销号."""
 
-    @transition(field=state, source=BEFORE_DECISION, target=State.WITHDRAWN)
+    @transition(field=state, source=BEFORE_DECISION, target=State.WITHDRAWN,
+                permission=P("handle_cases"))
     def withdraw(self):
         """撤回 at the applicant's request, before a decision."""
 

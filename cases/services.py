@@ -86,15 +86,22 @@ def _check_fresh(app: Application, expected_state: str | None) -> None:
 
 
 @contextmanager
-def _step(application: Application, *, actor: User, action: str, perm: str,
+def _step(application: Application, *, actor: User, action: str,
           expected_state: str | None = None, not_by: tuple[str, ...] = (), reason: str = ""):
-    """Lock, check, transition; the with-body sets fields; then save and audit."""
+    """Lock, check, transition; the with-body sets fields; then save and audit.
+
+    The role a step needs is declared on its transition (cases.models, permission=).
+    """
     with transaction.atomic():
         app = application if application._state.adding else _locked(application.pk)
-        _require(actor, perm, app.region)
-        _check_fresh(app, expected_state)
         method = getattr(app, action)
-        if not method._django_fsm.has_transition(app.state):
+        meta = method._django_fsm
+        # Every source of a transition declares the same permission (cases.models).
+        declared = next(iter(meta.transitions.values())).permission
+        if not declared(app, actor):
+            raise PermissionDenied(PERMISSION_MESSAGES[declared.perm])
+        _check_fresh(app, expected_state)
+        if not meta.has_transition(app.state):
             raise ServiceError(f"申请当前为「{app.get_state_display()}」，不能{ACTION_LABELS[action]}。")
         for role_field in not_by:
             if getattr(app, f"{role_field}_id") == actor.pk:
@@ -206,7 +213,7 @@ def application_refer(*, household: Household, assistance_type: str, reason: str
     _require(referred_by, "refer_cases", household.region)
     app = _new_application(household=household, assistance_type=assistance_type, reason=reason,
                            created_by=referred_by)
-    with _step(app, actor=referred_by, action="refer", perm="refer_cases"):
+    with _step(app, actor=referred_by, action="refer"):
         app.save()  # the documents need the case's id
         for kind, upload in documents:
             _attach(app, by=referred_by, kind=kind, upload=upload)
@@ -236,7 +243,7 @@ def application_accept(*, application: Application, accepted_by: User,
 @transaction.atomic
 def _accept(app: Application, *, accepted_by: User, expected_state: str | None) -> Application:
     today = timezone.localdate()
-    with _step(app, actor=accepted_by, action="accept", perm="handle_cases",
+    with _step(app, actor=accepted_by, action="accept",
                expected_state=expected_state) as step:
         app = step.application
         region = app.region
@@ -281,14 +288,14 @@ def application_return(*, application: Application, returned_by: User,
         raise ServiceError("请勾选所有缺少的材料（一次性告知），或写明需要补正的内容。",
                            field="missing")
     with _step(application, actor=returned_by, action="return_for_materials",
-               perm="handle_cases", expected_state=expected_state, reason=note.strip()) as step:
+               expected_state=expected_state, reason=note.strip()) as step:
         step.data = {"missing": [m.name for m in missing]}
     return step.application
 
 
 def application_resubmit(*, application: Application, resubmitted_by: User, note: str = "",
                          documents: list[tuple[str, object]] = ()) -> Application:
-    with _step(application, actor=resubmitted_by, action="resubmit", perm="refer_cases",
+    with _step(application, actor=resubmitted_by, action="resubmit",
                expected_state=State.RETURNED, reason=note.strip()) as step:
         for kind, upload in documents:
             _attach(step.application, by=resubmitted_by, kind=kind, upload=upload)
@@ -335,7 +342,7 @@ def application_finish_investigation(*, application: Application, finished_by: U
                                      expected_state: str | None = State.INVESTIGATING
                                      ) -> Application:
     with _step(application, actor=finished_by, action="finish_investigation",
-               perm="handle_cases", expected_state=expected_state) as step:
+               expected_state=expected_state) as step:
         pass
     return step.application
 
@@ -353,7 +360,7 @@ def application_propose(*, application: Application, proposed_by: User, approve:
         reasons = _require_text(reasons, "拟不同意时请写明理由。", "reasons")
     action = "propose_approval" if approve else "propose_rejection"
     today = timezone.localdate()
-    with _step(application, actor=proposed_by, action=action, perm="handle_cases",
+    with _step(application, actor=proposed_by, action=action,
                expected_state=expected_state, not_by=("accepted_by",),
                reason=reasons.strip()) as step:
         app = step.application
@@ -373,7 +380,7 @@ def application_close_publicity(*, application: Application, closed_by: User,
                                 expected_state: str | None = State.PUBLICIZING) -> Application:
     """公示期满且无须评议: the hearing is skipped with a recorded reason (seed 001 §(五))."""
     skip_reason = _require_text(skip_reason, "请写明不组织民主评议的理由。", "skip_reason")
-    with _step(application, actor=closed_by, action="close_publicity", perm="handle_cases",
+    with _step(application, actor=closed_by, action="close_publicity",
                expected_state=expected_state, reason=skip_reason) as step:
         step.application.hearing_skip_reason = skip_reason
     return step.application
@@ -381,7 +388,7 @@ def application_close_publicity(*, application: Application, closed_by: User,
 
 def application_call_hearing(*, application: Application, called_by: User, reason: str = "",
                              expected_state: str | None = State.PUBLICIZING) -> Application:
-    with _step(application, actor=called_by, action="call_hearing", perm="handle_cases",
+    with _step(application, actor=called_by, action="call_hearing",
                expected_state=expected_state, reason=reason.strip()) as step:
         step.data = {"triggers": guards.hearing_triggers(step.application)}
     return step.application
@@ -396,7 +403,7 @@ def application_record_hearing(*, application: Application, recorded_by: User, d
     outcome = data.get("outcome")
     action = ("hearing_to_approval" if outcome == Hearing.Outcome.APPROVE
               else "hearing_to_reinvestigation")
-    with _step(application, actor=recorded_by, action=action, perm="handle_cases",
+    with _step(application, actor=recorded_by, action=action,
                expected_state=expected_state, reason=data.get("opinions", "")) as step:
         app = step.application
         hearing = publicity.hearing_record(application_id=app.pk, recorded_by=recorded_by,
@@ -453,7 +460,7 @@ def application_approve(*, application: Application, approved_by: User, amount=N
                         expected_state: str | None = State.APPROVING) -> Application:
     """审批确认: benefit from the month after the decision (DB §21)."""
     today = timezone.localdate()
-    with _step(application, actor=approved_by, action="approve", perm="approve_cases",
+    with _step(application, actor=approved_by, action="approve",
                expected_state=expected_state, not_by=("accepted_by", "proposed_by"),
                reason=reasons.strip()) as step:
         app = step.application
@@ -478,7 +485,7 @@ def application_reject(*, application: Application, rejected_by: User, reasons: 
     """不予确认: reasons; the written notice is due within 3 working days (DB §21, §38)."""
     reasons = _require_text(reasons, "不予确认时必须写明理由，理由将写入书面通知。", "reasons")
     today = timezone.localdate()
-    with _step(application, actor=rejected_by, action="reject", perm="approve_cases",
+    with _step(application, actor=rejected_by, action="reject",
                expected_state=expected_state, not_by=("accepted_by", "proposed_by"),
                reason=reasons) as step:
         app = step.application
@@ -493,7 +500,7 @@ def application_reject(*, application: Application, rejected_by: User, reasons: 
 def application_send_back(*, application: Application, sent_back_by: User, reason: str,
                           expected_state: str | None = State.APPROVING) -> Application:
     reason = _require_text(reason, "请写明退回重新审核的理由。")
-    with _step(application, actor=sent_back_by, action="send_back", perm="approve_cases",
+    with _step(application, actor=sent_back_by, action="send_back",
                expected_state=expected_state, not_by=("accepted_by", "proposed_by"),
                reason=reason) as step:
         pass
@@ -504,7 +511,7 @@ def application_withdraw(*, application: Application, withdrawn_by: User, reason
                          expected_state: str | None = None) -> Application:
     """撤回 at the applicant's request, before a decision."""
     reason = _require_text(reason, "请记录申请人撤回申请的意思表示（如书面撤回申请、时间）。")
-    with _step(application, actor=withdrawn_by, action="withdraw", perm="handle_cases",
+    with _step(application, actor=withdrawn_by, action="withdraw",
                expected_state=expected_state, reason=reason) as step:
         notice = publicity_selectors.open_notice(application_id=step.application.pk)
         if notice is not None:
@@ -534,7 +541,7 @@ def applications_file(*, applications: list[Application], filed_by: User) -> Fil
                                        township=township, created_by=filed_by)
     approvers = {}
     for application in sorted(applications, key=lambda a: a.pk):
-        with _step(application, actor=filed_by, action="file", perm="handle_cases",
+        with _step(application, actor=filed_by, action="file",
                    expected_state=State.CONFIRMED) as step:
             app = step.application
             app.filing_batch = batch
@@ -553,7 +560,7 @@ def application_open_rectification(*, application: Application, opened_by: User,
     if not 1 <= int(days) <= 60:
         raise ServiceError("整改时限应为1至60个工作日。", field="days")
     today = timezone.localdate()
-    with _step(application, actor=opened_by, action="open_rectification", perm="review_filings",
+    with _step(application, actor=opened_by, action="open_rectification",
                expected_state=State.FILED, reason=finding) as step:
         due = add_working_days(today, int(days))
         Rectification.objects.create(application=step.application, finding=finding,
@@ -579,8 +586,7 @@ def application_answer_rectification(*, application: Application, answered_by: U
 
 def application_close_rectification(*, application: Application, closed_by: User,
                                     note: str = "") -> Application:
-    with _step(application, actor=closed_by, action="close_rectification",
-               perm="review_filings", expected_state=State.RECTIFYING,
+    with _step(application, actor=closed_by, action="close_rectification", expected_state=State.RECTIFYING,
                reason=note.strip()) as step:
         item = step.application.rectifications.filter(closed_at__isnull=True).order_by("-id").first()
         item.closed_at = timezone.now()

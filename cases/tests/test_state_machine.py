@@ -407,3 +407,13 @@ def test_a_step_on_a_case_someone_just_moved_says_so(build, team):
     with pytest.raises(ServiceError, match="刚刚已被他人处理"):
         services.application_finish_investigation(application=app, finished_by=team["acceptor"],
                                                   expected_state=State.REVIEWING)
+
+
+def test_the_transitions_declare_the_roles_that_may_take_them(build, team):
+    from django_fsm import has_transition_perm
+
+    app = build.approving()
+    assert has_transition_perm(app.approve, team["approver"])
+    assert not has_transition_perm(app.approve, team["reviewer"])
+    assert {t.name for t in app.get_available_user_state_transitions(team["approver"])} == {
+        "approve", "reject", "send_back"}
