@@ -46,18 +46,18 @@ class RuleSpec:
 
 RULES: dict[str, RuleSpec] = {
     "investigation_start_days": RuleSpec(
-        "受理后开始入户调查（工作日）", int, 3, "DB §15"),
+        "受理后开始入户调查（工作日）", int, 3, "审核确认办法第十五条"),
     "procedure_days": RuleSpec(
         "受理至审核确认办结时限（工作日）", int, 20,
-        "DB §22；2022年通知：由乡镇(街道)审核确认的为20个工作日"),
+        "审核确认办法第二十二条；2022年通知：由乡镇(街道)审核确认的为20个工作日"),
     "rejection_notice_days": RuleSpec(
-        "不予确认书面通知时限（工作日）", int, 3, "DB §21"),
-    "publicity_min_days": RuleSpec("公示最少天数", int, 7, "DB §19"),
+        "不予确认书面通知时限（工作日）", int, 3, "审核确认办法第二十一条"),
+    "publicity_min_days": RuleSpec("公示最少天数", int, 7, "审核确认办法第十九条"),
     "publicity_day_kind": RuleSpec(
-        "公示天数计算方式", ("calendar", "working"), "calendar", "DB §19：公示期为7天"),
+        "公示天数计算方式", ("calendar", "working"), "calendar", "审核确认办法第十九条：公示期为7天"),
     "publicity_opens_at": RuleSpec(
         "公示开始时点", ("proposal", "acceptance"), "proposal",
-        "DB §19（审核意见后公示）；吉安 seed 001 §(五) 为受理时即公示"),
+        "审核确认办法第十九条（审核意见后公示）；吉安市实施方案：受理时即公示"),
     "campaign": RuleSpec(
         "集中行动（年审、专项治理）期间，须民主评议", str, None, "seed 001 §(五)"),
 }

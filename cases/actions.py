@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from accounts.scope import user_can
 from cases import forms, guards, services
-from cases.models import Application, CaseDocument, State
+from cases.models import Application, State
 
 
 @dataclass(frozen=True)
@@ -35,8 +35,7 @@ def _propose(app, user, data):
 
 
 def _resubmit(app, user, data):
-    documents = ([(CaseDocument.Kind.AUTHORIZATION, data["authorization"])]
-                 if data.get("authorization") else [])
+    documents = [(data["kind"], data["file"])] if data.get("file") else []
     return services.application_resubmit(application=app, resubmitted_by=user,
                                          note=data.get("note", ""), documents=documents)
 
@@ -72,7 +71,7 @@ ACTIONS = [
                                                        kind=d["kind"], upload=d["file"])),
     Action("home_investigation", "录入入户调查", "handle_cases", (State.INVESTIGATING,),
            forms.HomeInvestigationForm, _investigation,
-           hint="DB §16：至少2名工作人员入户，调查表由调查人员和在场家庭成员签字。"),
+           hint="至少2名工作人员入户，调查表由调查人员和在场家庭成员签字。"),
     Action("verification", "录入核对结果", "verify_economic_status", (State.INVESTIGATING,),
            forms.VerificationResultForm,
            lambda a, u, d: services.application_record_verification(

@@ -18,8 +18,9 @@ from cases.models import Application, CaseDocument, Material
 from households.models import Household
 from publicity.models import Notice
 
-REASONS = ["户主患尿毒症长期透析，无固定收入", "下岗失业，独自抚养两个孩子", "老人独居，无子女赡养",
-           "家庭成员重度残疾，需要长期照料", "突发车祸致主要劳动力丧失劳动能力", "因病致贫，医疗支出大"]
+# What is published (DB §19): a general reason, never a diagnosis (DESIGN §7).
+REASONS = ["因病致贫，无固定收入", "失业，独自抚养两个子女", "老人独居，无赡养人",
+           "家庭成员重度残疾，需要长期照料", "意外事故致主要劳动力丧失劳动能力", "因病致贫，医疗支出大"]
 
 
 def _scan(title: str) -> SimpleUploadedFile:
@@ -118,9 +119,9 @@ def _load_street(township: Region, households: list[Household]) -> None:
         application=accepted(h[3]), recorded_by=acceptor,
         data={"visited_on": timezone.localdate(), "investigators": "王强、李娜",
               "findings": "户主卧床，配偶照料。", "signed_form": _scan("入户调查表")})
-    # 5: waiting for review; 6: in publicity; 7: publicity run, a warning → hearing.
+    # 5: waiting for review; 6: in publicity, its 7 days run; 7: a warning → hearing.
     investigated(accepted(h[4]))
-    proposed(investigated(accepted(h[5])))
+    _days_passed(proposed(investigated(accepted(h[5]))), 8)
     in_hearing = proposed(investigated(accepted(h[6]), warning=True))
     _days_passed(in_hearing, 8)
     services.application_call_hearing(application=in_hearing, called_by=reviewer,

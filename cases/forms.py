@@ -32,11 +32,22 @@ class NewApplicationForm(forms.Form):
     assistance_type = forms.ChoiceField(label="申请救助类别", choices=AssistanceType.choices)
     reason = forms.CharField(label="致困原因", widget=forms.Textarea(attrs={"rows": 3}),
                              max_length=500,
-                             help_text="简要写明家庭困难的主要原因，将在公示中显示，请勿写入病名以外的隐私细节。")
+                             help_text="将在公示中显示，请概括写明（如“因病致贫”“残疾”“失业”“单亲抚养子女”），"
+                                       "不要写病名、病情、身份证号、住址等个人隐私。")
     authorization = UploadField(
         label="签字的《社会救助申请及核对授权书》", required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf",
+                                               "capture": "environment"}),
         help_text="打印后由申请人和共同生活的家庭成员签字或按指印，拍照或扫描上传。受理时必须具备。")
     evidence = UploadField(label="其他证明材料（可选）", required=False)
+
+    def __init__(self, *args, at_window: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if at_window:  # rule 1: the window accepts only with the signed authorization
+            field = self.fields["authorization"]
+            field.required = True
+            field.error_messages["required"] = (
+                "受理时必须上传申请人签字（或按指印）的《社会救助申请及核对授权书》照片或扫描件。")
 
 
 class ReturnForm(ActionForm):
@@ -54,8 +65,10 @@ class ReturnForm(ActionForm):
 
 
 class ResubmitForm(ActionForm):
-    authorization = UploadField(label="签字的授权书（如补交）", required=False)
-    note = forms.CharField(label="补正说明", required=False)
+    kind = forms.ChoiceField(label="补交材料类别", choices=CaseDocument.Kind.choices)
+    file = UploadField(label="补交的材料", required=False)
+    note = forms.CharField(label="补正说明", required=False,
+                           help_text="上传材料或写明已补正的内容，至少一项。")
 
 
 class ConfirmForm(ActionForm):
@@ -130,6 +143,9 @@ class HandleObjectionForm(ActionForm):
                 notice__application=application, handled_at__isnull=True)
             self.fields["objection"].label_from_instance = (
                 lambda o: f"{o.received_at:%m-%d} {o.get_channel_display()}：{o.content[:30]}")
+            pending = list(self.fields["objection"].queryset[:2])
+            if len(pending) == 1 and not self.is_bound:
+                self.fields["objection"].initial = pending[0].pk
 
 
 class ApproveForm(ActionForm):

@@ -55,8 +55,17 @@ def has_authorization(app):
 
 
 def has_home_investigation(app):
-    if verification.has_home_investigation(application_id=app.pk):
+    """A home visit recorded since the case last entered investigation: after a hearing
+    sends it back for re-investigation, the old visit does not count."""
+    from cases.models import State
+
+    entered = (app.events.filter(to_state=State.INVESTIGATING)
+               .exclude(from_state=State.INVESTIGATING).order_by("-at").first())
+    since = entered.at if entered is not None else None
+    if verification.has_home_investigation(application_id=app.pk, since=since):
         return None
+    if since is not None and verification.has_home_investigation(application_id=app.pk):
+        return "评议决定重新调查：请重新入户调查，并录入新的入户调查记录。"
     return "尚无入户调查记录：请录入入户调查（至少2名调查人员）并上传签字的调查表。"
 
 
@@ -85,6 +94,13 @@ def publicity_ran_minimum(app, today: datetime.date | None = None):
     return None
 
 
+def publicity_ran_minimum_if_publicised(app):
+    """No decision at all, rejection included, before an open notice has run its days."""
+    if current_notice(app) is None:
+        return None
+    return publicity_ran_minimum(app)
+
+
 def objections_handled(app):
     pending = publicity.objections_of(application_id=app.pk).filter(handled_at__isnull=True)
     count = pending.count()
@@ -98,7 +114,7 @@ def hearing_triggers(app) -> list[str]:
     triggers = []
     notice = current_notice(app)
     if notice is not None and notice.objections.exists():
-        triggers.append("公示期间有人提出异议或举报（DB §19）")
+        triggers.append("公示期间有人提出异议或举报（《最低生活保障审核确认办法》第十九条）")
     latest = verification.latest_verification(application_id=app.pk)
     if latest is not None and latest.has_warning:
         triggers.append("家庭经济状况核对报告有预警")

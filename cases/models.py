@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from accounts.files import RandomName
 from cases import guards
 from cases.guards import Guard
 from cases.guards import RegionPermission as P
@@ -206,7 +207,8 @@ class Application(ConcurrentTransitionMixin, models.Model):
         """审批确认 (rules 5–6)."""
 
     @transition(field=state, source=State.APPROVING, target=State.REJECTED,
-                conditions=[Guard(guards.objections_handled)],
+                conditions=[Guard(guards.publicity_ran_minimum_if_publicised),
+                            Guard(guards.objections_handled)],
                 permission=P("approve_cases"))
     def reject(self):
         """不予确认, with reasons; the written notice is due within 3 working days."""
@@ -311,13 +313,14 @@ class CaseDocument(models.Model):
         AUTHORIZATION = "authorization", "社会救助申请及核对授权书"
         IDENTITY = "identity", "身份证明"
         EVIDENCE = "evidence", "困难情况证明材料"
+        STATEMENT = "statement", "情况说明（就业、收入等）"
+        RECTIFICATION = "rectification", "整改材料"
         OTHER = "other", "其他"
 
     application = models.ForeignKey(Application, verbose_name="救助申请",
                                     on_delete=models.PROTECT, related_name="documents")
     kind = models.CharField("类别", max_length=20, choices=Kind.choices)
-    file = models.FileField("文件", upload_to="cases/%Y/%m/")
-    original_name = models.CharField("原文件名", max_length=200, blank=True)
+    file = models.FileField("文件", upload_to=RandomName("cases"))
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人",
                                     on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)

@@ -106,7 +106,7 @@ def _step(application: Application, *, actor: User, action: str,
         for role_field in not_by:
             if getattr(app, f"{role_field}_id") == actor.pk:
                 raise ServiceError(
-                    "受理、审核、审批须由三名不同人员办理（seed 004 §二(二)3）："
+                    "受理、审核、审批须由三名不同人员办理："
                     f"您已{'受理' if role_field == 'accepted_by' else '审核'}该申请，"
                     "请由其他人员办理这一步。")
         problems = guards.refusals(app, method)
@@ -166,9 +166,7 @@ def _has_public_role(household: Household) -> bool:
 
 
 def _attach(app: Application, *, by: User, kind: str, upload) -> CaseDocument:
-    return CaseDocument.objects.create(application=app, kind=kind, file=upload,
-                                       original_name=getattr(upload, "name", "")[:200],
-                                       uploaded_by=by)
+    return CaseDocument.objects.create(application=app, kind=kind, file=upload, uploaded_by=by)
 
 
 def _parse_amount(value, *, field_name: str = "amount") -> Decimal:
@@ -295,6 +293,8 @@ def application_return(*, application: Application, returned_by: User,
 
 def application_resubmit(*, application: Application, resubmitted_by: User, note: str = "",
                          documents: list[tuple[str, object]] = ()) -> Application:
+    if not documents and not (note or "").strip():
+        raise ServiceError("请上传补正的材料，或写明已补正的内容。", field="file")
     with _step(application, actor=resubmitted_by, action="resubmit",
                expected_state=State.RETURNED, reason=note.strip()) as step:
         for kind, upload in documents:
@@ -311,6 +311,10 @@ def application_record_home_investigation(*, application: Application, recorded_
     app = _locked(application.pk)
     if app.state != State.INVESTIGATING:
         raise ServiceError("只有在调查核实阶段才能录入入户调查。")
+    visited_on = data.get("visited_on")
+    if visited_on and app.accepted_on and visited_on < app.accepted_on:
+        raise ServiceError(f"入户日期不能早于受理日期（{app.accepted_on:%Y-%m-%d}）。",
+                           field="visited_on")
     record = verification.home_investigation_record(application_id=app.pk, region=app.region,
                                                     recorded_by=recorded_by, data=data)
     _note(app, actor=recorded_by, action="home_investigation",
@@ -401,6 +405,15 @@ def application_record_hearing(*, application: Application, recorded_by: User, d
     from publicity.models import Hearing
 
     outcome = data.get("outcome")
+    votes = [int(data.get(k) or 0) for k in ("votes_for", "votes_against", "votes_abstain")]
+    if sum(votes) == 0:
+        raise ServiceError("请填写评议的同意、反对和弃权票数。", field="votes_for")
+    if outcome == Hearing.Outcome.APPROVE and votes[0] * 2 <= sum(votes):
+        raise ServiceError("评议结果与票数不符：同意票未过半数，不能作“同意审核意见”的结论。",
+                           field="outcome")
+    held_on = data.get("held_on")
+    if held_on and held_on > timezone.localdate():
+        raise ServiceError("评议日期不能晚于今天。", field="held_on")
     action = ("hearing_to_approval" if outcome == Hearing.Outcome.APPROVE
               else "hearing_to_reinvestigation")
     with _step(application, actor=recorded_by, action=action,

@@ -1,7 +1,6 @@
 """Case pages. Thin: read through cases.selectors, change through one service each."""
 
 import datetime
-import mimetypes
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -35,6 +34,8 @@ def queue(request):
             kept["s"] = remember_search(request, text)
         return redirect(f"{reverse('cases:queue')}?{urlencode(kept)}")
     search = recalled_search(request)
+    if request.GET.get("s") and not search:
+        messages.info(request, "该查询已过期，请重新输入查询内容。")
     state = request.GET.get("state", "")
     page = selectors.case_queue(
         fetched_by=request.user, state=state if state in State.values else "",
@@ -62,7 +63,7 @@ def new_application(request, household_pk):
     at_window = user_can(request.user, "handle_cases", household.region)
     if not at_window and not user_can(request.user, "refer_cases", household.region):
         raise PermissionDenied("您的岗位不能为该家庭申请救助。")
-    form = NewApplicationForm(request.POST or None, request.FILES or None)
+    form = NewApplicationForm(request.POST or None, request.FILES or None, at_window=at_window)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         documents = [(CaseDocument.Kind.AUTHORIZATION, data["authorization"])
@@ -94,8 +95,10 @@ def _detail_context(request, application, open_form=None):
     members = list(application.household.members.all())
     for member in members:
         member.masked_id = mask(member.id_number)
+    returned = (application.events.filter(action="return_for_materials").order_by("-at").first()
+                if application.state == State.RETURNED else None)
     return {
-        "case": application, "offers": offers, "members": members,
+        "case": application, "offers": offers, "members": members, "returned": returned,
         "today": datetime.date.today(),
         "timeline": selectors.case_timeline(application=application),
         "documents": application.documents.select_related("uploaded_by"),
@@ -132,11 +135,14 @@ def act(request, pk, key):
                   _detail_context(request, application, open_form=(key, form)), status=400)
 
 
-def _file_response(stored):
+def _file_response(stored, title: str):
     kind = detected_type(stored)
     content_type = {"PDF": "application/pdf", "JPEG": "image/jpeg", "PNG": "image/png"}.get(
-        kind, mimetypes.guess_type(stored.name)[0] or "application/octet-stream")
-    response = FileResponse(stored.open("rb"), content_type=content_type)
+        kind, "application/octet-stream")
+    extension = {"PDF": ".pdf", "JPEG": ".jpg", "PNG": ".png"}.get(kind, "")
+    # The name the browser sees says what it is, nothing about whom.
+    response = FileResponse(stored.open("rb"), content_type=content_type,
+                            filename=f"{title}{extension}")
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -148,7 +154,7 @@ def document(request, pk, document_pk):
         stored = application.documents.get(pk=document_pk)
     except CaseDocument.DoesNotExist as exc:
         raise Http404 from exc
-    return _file_response(stored.file)
+    return _file_response(stored.file, f"{application.number}-{stored.get_kind_display()}")
 
 
 def investigation_form(request, pk, investigation_pk):
@@ -156,7 +162,7 @@ def investigation_form(request, pk, investigation_pk):
     record = application.home_investigations.filter(pk=investigation_pk).first()
     if record is None:
         raise Http404
-    return _file_response(record.signed_form)
+    return _file_response(record.signed_form, f"{application.number}-入户调查表")
 
 
 def filing(request):

@@ -3,18 +3,18 @@ administrator can extend. Seeded by migration 0002 and, in tests, after a flush.
 
 INCOME = [
     # code, name, counted, source
-    ("wage", "工资性收入", True, "DB §12"),
-    ("business", "经营净收入", True, "DB §12"),
-    ("property", "财产净收入", True, "DB §12"),
-    ("transfer", "转移净收入（养老金、赡养费等）", True, "DB §12"),
-    ("other", "其他应计入收入", True, "DB §12"),
-    ("special_care", "优待抚恤金", False, "DB §13(一)"),
-    ("family_planning", "计划生育奖励与扶助金", False, "DB §13(一)"),
-    ("scholarship", "奖学金", False, "DB §13(一)"),
-    ("good_samaritan", "见义勇为等奖励性补助", False, "DB §13(一)"),
-    ("assistance", "政府发放的各类社会救助款物", False, "DB §13(二)"),
+    ("wage", "工资性收入", True, "审核确认办法第十二条"),
+    ("business", "经营净收入", True, "审核确认办法第十二条"),
+    ("property", "财产净收入", True, "审核确认办法第十二条"),
+    ("transfer", "转移净收入（养老金、赡养费等）", True, "审核确认办法第十二条"),
+    ("other", "其他应计入收入", True, "审核确认办法第十二条"),
+    ("special_care", "优待抚恤金", False, "审核确认办法第十三条(一)"),
+    ("family_planning", "计划生育奖励与扶助金", False, "审核确认办法第十三条(一)"),
+    ("scholarship", "奖学金", False, "审核确认办法第十三条(一)"),
+    ("good_samaritan", "见义勇为等奖励性补助", False, "审核确认办法第十三条(一)"),
+    ("assistance", "政府发放的各类社会救助款物", False, "审核确认办法第十三条(二)"),
     ("basic_pension", "城乡居民基本养老保险基础养老金", False,
-     "DB §13(三)，“十四五”期间；期满后按本地规定调整"),
+     "审核确认办法第十三条(三)，“十四五”期间；期满后按本地规定调整"),
 ]
 
 EXPENDITURE = [

@@ -117,6 +117,8 @@ def test_a_dibao_case_from_acceptance_to_filing(browser, live_server, regions, s
 
     acceptor.click("nav.mainnav >> text=救助申请")
     acceptor.click("text=报送备案")
+    acceptor.check(f"#file-{case.pk}")
+    acceptor.once("dialog", lambda dialog: dialog.accept())  # 确定报送？
     acceptor.click("text=报送所选申请")
     expect(acceptor.locator(".messages")).to_contain_text("已报送备案批次")
     acceptor.goto(f"{live_server.url}/cases/{case.pk}/")

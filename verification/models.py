@@ -8,6 +8,8 @@ district reviewer enters the result by hand, which stays for when sources are do
 from django.conf import settings
 from django.db import models
 
+from accounts.files import RandomName
+
 
 class HomeInvestigation(models.Model):
     application = models.ForeignKey("cases.Application", verbose_name="救助申请",
@@ -19,7 +21,8 @@ class HomeInvestigation(models.Model):
     third_party = models.CharField("第三方机构", max_length=100, blank=True,
                                    help_text="委托第三方调查时填写机构名称，并上传其报告。")
     findings = models.TextField("调查情况", help_text="居住、生活、就业、收入和财产的实际情况。")
-    signed_form = models.FileField("签字的调查表（照片或扫描件）", upload_to="investigations/%Y/%m/")
+    signed_form = models.FileField("签字的调查表（照片或扫描件）",
+                                   upload_to=RandomName("investigations"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人",
                                     on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField("录入时间", auto_now_add=True)

@@ -6,5 +6,8 @@ def latest_verification(*, application_id: int) -> VerificationRequest | None:
         "-requested_at", "-id").first()
 
 
-def has_home_investigation(*, application_id: int) -> bool:
-    return HomeInvestigation.objects.filter(application_id=application_id).exists()
+def has_home_investigation(*, application_id: int, since=None) -> bool:
+    records = HomeInvestigation.objects.filter(application_id=application_id)
+    if since is not None:
+        records = records.filter(recorded_at__gte=since)
+    return records.exists()

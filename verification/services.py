@@ -61,10 +61,13 @@ def home_investigation_record(*, application_id: int, region: Region, recorded_b
                               data: dict) -> HomeInvestigation:
     if not user_can(recorded_by, "handle_cases", region):
         raise PermissionDenied("只有镇(街道)经办人可以录入入户调查。")
-    names = split_names(data.get("investigators", ""))
+    names = set(split_names(data.get("investigators", "")))
     if len(names) < 2 and not data.get("third_party"):
-        raise ServiceError("入户调查应至少2名工作人员（DB §16），请填写全部调查人员。",
+        raise ServiceError("入户调查应至少有2名不同的工作人员，请填写全部调查人员的姓名。",
                            field="investigators")
+    visited_on = data.get("visited_on")
+    if visited_on and visited_on > timezone.localdate():
+        raise ServiceError("入户日期不能晚于今天。", field="visited_on")
     if not data.get("signed_form"):
         raise ServiceError("请上传调查人员和在场家庭成员签字的调查表。", field="signed_form")
     return HomeInvestigation.objects.create(application_id=application_id,

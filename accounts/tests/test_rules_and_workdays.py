@@ -12,7 +12,7 @@ D = datetime.date
 
 def test_national_defaults_are_rows_with_their_source(db):
     row = Rule.objects.get(key="procedure_days", region=None)
-    assert row.value == 20 and "DB §22" in row.source
+    assert row.value == 20 and "审核确认办法第二十二条" in row.source
     assert rule_value("publicity_min_days", None, D(2026, 11, 1)) == 7
 
 

@@ -137,7 +137,7 @@ def test_investigation_needs_the_verification_report(build, team):
 
 
 def test_a_home_visit_needs_two_investigators(build, team):
-    with pytest.raises(ServiceError, match="至少2名"):
+    with pytest.raises(ServiceError, match="至少有2名"):
         services.application_record_home_investigation(
             application=build.accepted(), recorded_by=team["acceptor"],
             data={"visited_on": TODAY(), "investigators": "王强", "findings": "x",
@@ -266,6 +266,10 @@ def test_a_hearing_can_send_the_case_back_to_investigation(build, team):
         "outcome": Hearing.Outcome.REINVESTIGATE})
     assert app.state == State.INVESTIGATING
     assert Notice.objects.get(application=app).status == Notice.Status.WITHDRAWN
+    services.application_record_home_investigation(
+        application=app, recorded_by=team["acceptor"],
+        data={"visited_on": TODAY(), "investigators": "赵六、钱七", "findings": "复查",
+              "signed_form": photo()})
     app = build.proposed(services.application_finish_investigation(
         application=app, finished_by=team["acceptor"]))
     assert Notice.objects.filter(application=app, status=Notice.Status.OPEN).count() == 1
@@ -417,3 +421,71 @@ def test_the_transitions_declare_the_roles_that_may_take_them(build, team):
     assert not has_transition_perm(app.approve, team["reviewer"])
     assert {t.name for t in app.get_available_user_state_transitions(team["approver"])} == {
         "approve", "reject", "send_back"}
+
+
+def test_a_hearing_outcome_must_follow_its_votes(build, team):
+    app = services.application_call_hearing(
+        application=build.proposed(build.investigated(build.accepted())), called_by=team["reviewer"])
+    with pytest.raises(ServiceError, match="同意票未过半数"):
+        services.application_record_hearing(application=app, recorded_by=team["reviewer"], data={
+            "held_on": TODAY(), "participants": "7人", "opinions": "多数反对", "votes_for": 1,
+            "votes_against": 5, "votes_abstain": 1, "minutes": "……",
+            "outcome": Hearing.Outcome.APPROVE})
+
+
+def test_dates_of_visits_and_hearings_cannot_be_in_the_future(build, team):
+    app = build.accepted()
+    with pytest.raises(ServiceError, match="入户日期不能晚于今天"):
+        services.application_record_home_investigation(
+            application=app, recorded_by=team["acceptor"],
+            data={"visited_on": TODAY() + datetime.timedelta(days=3), "investigators": "王强、李娜",
+                  "findings": "x", "signed_form": photo()})
+    with pytest.raises(ServiceError, match="不能早于受理日期"):
+        services.application_record_home_investigation(
+            application=app, recorded_by=team["acceptor"],
+            data={"visited_on": TODAY() - datetime.timedelta(days=30), "investigators": "王强、李娜",
+                  "findings": "x", "signed_form": photo()})
+
+
+def test_the_same_investigator_twice_is_one_investigator(build, team):
+    with pytest.raises(ServiceError, match="至少有2名不同的工作人员"):
+        services.application_record_home_investigation(
+            application=build.accepted(), recorded_by=team["acceptor"],
+            data={"visited_on": TODAY(), "investigators": "王明、王明", "findings": "x",
+                  "signed_form": photo()})
+
+
+def test_reinvestigation_needs_a_new_home_visit(build, team):
+    app = services.application_call_hearing(
+        application=build.proposed(build.investigated(build.accepted())), called_by=team["reviewer"])
+    app = services.application_record_hearing(application=app, recorded_by=team["reviewer"], data={
+        "held_on": TODAY(), "participants": "7人", "opinions": "收入存疑", "votes_for": 2,
+        "votes_against": 5, "votes_abstain": 0, "minutes": "……",
+        "outcome": Hearing.Outcome.REINVESTIGATE})
+    with pytest.raises(ServiceError, match="请重新入户调查"):
+        services.application_finish_investigation(application=app, finished_by=team["acceptor"])
+    services.application_record_home_investigation(
+        application=app, recorded_by=team["acceptor"],
+        data={"visited_on": TODAY(), "investigators": "赵六、钱七", "findings": "复查属实",
+              "signed_form": photo()})
+    app = services.application_finish_investigation(application=app, finished_by=team["acceptor"])
+    assert app.state == State.REVIEWING
+
+
+def test_no_rejection_before_the_notice_has_run_its_days(build, team):
+    app = services.application_call_hearing(
+        application=build.proposed(build.investigated(build.accepted())), called_by=team["reviewer"])
+    app = services.application_record_hearing(application=app, recorded_by=team["reviewer"], data={
+        "held_on": TODAY(), "participants": "7人", "opinions": "同意", "votes_for": 6,
+        "votes_against": 1, "votes_abstain": 0, "minutes": "……", "outcome": Hearing.Outcome.APPROVE})
+    with pytest.raises(ServiceError, match="公示期未满"):
+        services.application_reject(application=app, rejected_by=team["approver"], reasons="x")
+
+
+def test_an_empty_resubmission_is_refused(team, household):
+    app = services.application_refer(household=household, assistance_type="dibao",
+                                     reason="失业", referred_by=team["assistant"])
+    app = services.application_return(application=app, returned_by=team["acceptor"], missing=[],
+                                      note="请补交授权书")
+    with pytest.raises(ServiceError, match="请上传补正的材料"):
+        services.application_resubmit(application=app, resubmitted_by=team["assistant"])

@@ -141,7 +141,22 @@ def test_without_the_authorization_the_window_says_what_to_bring(client, team, h
     client.force_login(team["acceptor"])
     html = client.post(reverse("cases:new", args=[household.pk]), {
         "assistance_type": "dibao", "reason": "因病致贫"}).content.decode()
-    assert "社会救助申请及核对授权书" in html and not Application.objects.exists()
+    assert "受理时必须上传" in html and not Application.objects.exists()
+    html = client.post(reverse("cases:new", args=[household.pk]), {
+        "assistance_type": "dibao"}).content.decode()
+    assert "受理时必须上传" in html and "这个字段是必填项" in html  # both at once
+
+
+def test_a_downloaded_document_is_named_after_the_case_not_the_upload(client, team, household):
+    client.force_login(team["acceptor"])
+    client.post(reverse("cases:new", args=[household.pk]), {
+        "assistance_type": "dibao", "reason": "因病致贫",
+        "authorization": photo("11010519491231002X身份证.png")})
+    doc = CaseDocument.objects.get()
+    assert "11010519491231002X" not in doc.file.name
+    response = client.get(reverse("cases:document", args=[doc.application_id, doc.pk]))
+    assert "11010519491231002X" not in response["Content-Disposition"]
+    assert doc.application.number in response["Content-Disposition"]
 
 
 def test_an_assistant_refers_and_the_township_accepts(client, team, household):
