@@ -133,7 +133,8 @@ ACTIONS = [
     Action("answer_rectification", "答复整改情况", "handle_cases", (State.RECTIFYING,),
            forms.AnswerForm,
            lambda a, u, d: services.application_answer_rectification(
-               application=a, answered_by=u, answer=d["answer"]), style="primary"),
+               application=a, answered_by=u, answer=d["answer"], upload=d.get("file")),
+           style="primary"),
     Action("close_rectification", "整改销号", "review_filings", (State.RECTIFYING,),
            forms.OptionalReasonForm,
            lambda a, u, d: services.application_close_rectification(

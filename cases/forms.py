@@ -172,6 +172,7 @@ class RectificationForm(ActionForm):
 
 class AnswerForm(ActionForm):
     answer = forms.CharField(label="整改情况", widget=forms.Textarea(attrs={"rows": 2}))
+    file = UploadField(label="整改材料（可选）", required=False)
 
 
 class AttachForm(ActionForm):

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import User
 from accounts.paging import KeysetPage, keyset_page
@@ -21,9 +21,18 @@ def _cases(user: User) -> QuerySet[Application]:
     return scoped(Application.objects.all(), user=user, perm="view_cases")
 
 
+def _awaiting_verification(queryset: QuerySet[Application]) -> QuerySet[Application]:
+    from verification.models import VerificationRequest
+
+    pending = VerificationRequest.objects.filter(application=OuterRef("pk")).exclude(
+        status=VerificationRequest.Status.COMPLETED)
+    return queryset.filter(state=State.INVESTIGATING).filter(Exists(pending))
+
+
 def case_queue(*, fetched_by: User, state: str = "", assistance_type: str = "", due: str = "",
-               search: str = "", household_id: int | None = None, after=None, before=None,
-               size: int = 20, today: datetime.date | None = None) -> KeysetPage:
+               search: str = "", household_id: int | None = None, verify: str = "",
+               after=None, before=None, size: int = 20,
+               today: datetime.date | None = None) -> KeysetPage:
     """The work queue: the user's cases, newest first, by state, type and due date.
 
     `due`: "overdue" (open and past the deadline) or "week" (due within 7 days).
@@ -37,6 +46,8 @@ def case_queue(*, fetched_by: User, state: str = "", assistance_type: str = "", 
         queryset = queryset.filter(assistance_type=assistance_type)
     if household_id:
         queryset = queryset.filter(household_id=household_id)
+    if verify == "pending":
+        queryset = _awaiting_verification(queryset)
     if due == "overdue":
         queryset = queryset.filter(state__in=OPEN_STATES, decision_due__lt=today)
     elif due == "week":
@@ -89,9 +100,16 @@ def households_in_reach(*, user: User, perm: str):
     return regions_where(user, perm)
 
 
-def overdue_count(*, fetched_by: User, today: datetime.date | None = None) -> int:
+def workload(*, fetched_by: User, today: datetime.date | None = None) -> dict:
+    """What waits for this user, for the home page: counts per state, overdue cases and
+    cases waiting for the district's verification result."""
     today = today or datetime.date.today()
-    return _cases(fetched_by).filter(Q(state__in=OPEN_STATES) & Q(decision_due__lt=today)).count()
+    cases = _cases(fetched_by)
+    return {
+        "states": case_state_counts(fetched_by=fetched_by),
+        "overdue": cases.filter(Q(state__in=OPEN_STATES) & Q(decision_due__lt=today)).count(),
+        "awaiting_verification": _awaiting_verification(cases).count(),
+    }
 
 
 def case_notices(*, application: Application):

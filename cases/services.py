@@ -584,7 +584,7 @@ def application_open_rectification(*, application: Application, opened_by: User,
 
 @transaction.atomic
 def application_answer_rectification(*, application: Application, answered_by: User,
-                                     answer: str) -> Rectification:
+                                     answer: str, upload=None) -> Rectification:
     app = _locked(application.pk)
     _require(answered_by, "handle_cases", app.region)
     if app.state != State.RECTIFYING:
@@ -593,6 +593,8 @@ def application_answer_rectification(*, application: Application, answered_by: U
     item = app.rectifications.filter(closed_at__isnull=True).order_by("-id").first()
     item.answer, item.answered_by, item.answered_at = answer, answered_by, timezone.now()
     item.save(update_fields=["answer", "answered_by", "answered_at"])
+    if upload is not None:
+        _attach(app, by=answered_by, kind=CaseDocument.Kind.RECTIFICATION, upload=upload)
     _note(app, actor=answered_by, action="answer_rectification", reason=answer)
     return item
 

@@ -21,7 +21,7 @@ from cases.uploads import detected_type
 from households.idnumber import mask
 from households.selectors import household_get
 
-QUEUE_FILTERS = ("state", "type", "due", "household")
+QUEUE_FILTERS = ("state", "type", "due", "household", "verify")
 
 
 def queue(request):
@@ -41,6 +41,7 @@ def queue(request):
         fetched_by=request.user, state=state if state in State.values else "",
         assistance_type=request.GET.get("type", ""), due=request.GET.get("due", ""),
         search=search, household_id=parse_id(request.GET.get("household")),
+        verify=request.GET.get("verify", ""),
         after=parse_id(request.GET.get("after")), before=parse_id(request.GET.get("before")),
         size=parse_size(request.GET.get("size")))
     counts = selectors.case_state_counts(fetched_by=request.user)

@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from config.views import healthz
+from config.views import healthz, home
 
 urlpatterns = [
+    path("", home, name="home"),
     path("", include("accounts.urls")),
     path("households/", include("households.urls")),
     path("cases/", include("cases.urls")),

@@ -205,3 +205,25 @@ def test_the_filing_page_files_confirmed_cases_with_the_approvers(client, build,
 def test_the_district_administrator_has_no_case_queue(client, staff, user):
     client.force_login(staff[user])
     assert client.get(reverse("cases:queue")).status_code == 403
+
+
+def test_the_workbench_shows_each_role_what_waits_for_them(client, build, team):
+    build.approving()
+    build.accepted()
+    client.force_login(team["approver"])
+    html = client.get(reverse("home")).content.decode()
+    assert "待审批" in html and "待受理" not in html
+    client.force_login(team["district"])
+    html = client.get(reverse("home")).content.decode()
+    assert "待核对" in html
+    client.force_login(team["acceptor"])
+    html = client.get(reverse("home")).content.decode()
+    assert "调查核实" in html and "待审批" not in html
+
+
+def test_the_district_filters_cases_awaiting_its_verification(client, build, team):
+    waiting = build.accepted()
+    done = build.investigated(build.accepted())
+    client.force_login(team["district"])
+    html = client.get(reverse("cases:queue") + "?verify=pending").content.decode()
+    assert waiting.number in html and done.number not in html
