@@ -6,7 +6,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import User
 from accounts.paging import KeysetPage, keyset_page
-from accounts.scope import get_scoped_or_404, regions_where, scoped
+from accounts.scope import get_scoped_or_404, scoped
 from cases.models import OPEN_STATES, Application, CaseEvent, State
 from households.idnumber import normalize
 from households.models import Member
@@ -93,11 +93,6 @@ def cases_ready_for_filing(*, fetched_by: User) -> QuerySet[Application]:
 
 def filing_candidates_by_id(*, fetched_by: User, ids: list[int]) -> list[Application]:
     return list(cases_ready_for_filing(fetched_by=fetched_by).filter(pk__in=ids))
-
-
-def households_in_reach(*, user: User, perm: str):
-    """Communities where `user` may start a case with `perm` (refer or handle)."""
-    return regions_where(user, perm)
 
 
 def workload(*, fetched_by: User, today: datetime.date | None = None) -> dict:

@@ -1,4 +1,4 @@
-from publicity.models import Hearing, Notice, Objection
+from publicity.models import Notice, Objection
 
 
 def open_notice(*, application_id: int) -> Notice | None:
@@ -9,7 +9,3 @@ def open_notice(*, application_id: int) -> Notice | None:
 def objections_of(*, application_id: int):
     return Objection.objects.filter(notice__application_id=application_id).select_related(
         "notice")
-
-
-def latest_hearing(*, application_id: int) -> Hearing | None:
-    return Hearing.objects.filter(application_id=application_id).order_by("-id").first()
