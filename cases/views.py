@@ -20,6 +20,7 @@ from cases.models import AssistanceType, CaseDocument, State
 from cases.uploads import detected_type
 from households.idnumber import mask
 from households.selectors import household_get
+from households.services import record_view
 
 QUEUE_FILTERS = ("state", "type", "due", "household", "verify")
 
@@ -113,6 +114,8 @@ def _detail_context(request, application, open_form=None):
 
 def detail(request, pk):
     application = selectors.case_get(fetched_by=request.user, pk=pk)
+    # The page shows the household's members, health and disability: a view of the file.
+    record_view(household=application.household, viewed_by=request.user)
     return render(request, "cases/detail.html", _detail_context(request, application))
 
 

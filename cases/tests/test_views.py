@@ -227,3 +227,13 @@ def test_the_district_filters_cases_awaiting_its_verification(client, build, tea
     client.force_login(team["district"])
     html = client.get(reverse("cases:queue") + "?verify=pending").content.decode()
     assert waiting.number in html and done.number not in html
+
+
+def test_opening_a_case_records_a_view_of_the_household(client, build, team):
+    from households.models import HouseholdAccess
+
+    app = build.accepted()
+    client.force_login(team["approver"])
+    client.get(reverse("cases:detail", args=[app.pk]))
+    assert HouseholdAccess.objects.filter(user=team["approver"], action="view",
+                                          household_id_ref=app.household_id).count() == 1
