@@ -67,7 +67,7 @@ def load() -> list[tuple[str, str, str]]:
         code=DISTRICT[0], defaults={"name": DISTRICT[1], "level": Level.DISTRICT, "parent": None})
     for username, role, label in [("daxing_admin", Role.DISTRICT_ADMIN, "区民政局管理员"),
                                   ("daxing_reviewer", Role.DISTRICT_REVIEWER, "区民政局审核人")]:
-        grant_role(user=_user(username, f"大兴区{label}"), region=district, role=role,
+        grant_role(user=_user(username, f"大兴{label}"), region=district, role=role,
                    granted_by=None)
         logins.append((username, role.label, district.name))
     for code, name, prefix, communities in TOWNSHIPS:
