@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
+from django.utils import timezone
 
 from accounts.models import Region, Rule
 
@@ -83,7 +84,7 @@ def rule_value(key: str, region: Region | None, on: datetime.date | None = None)
 
 
 def rule_row(key: str, region: Region | None, on: datetime.date | None = None) -> Rule | None:
-    on = on or datetime.date.today()
+    on = on or timezone.localdate()
     if key not in RULES:
         raise KeyError(key)
     places = Q(region__isnull=True)

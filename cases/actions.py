@@ -104,7 +104,7 @@ ACTIONS = [
                application=a, closed_by=u, skip_reason=d["skip_reason"],
                expected_state=_state(d)),
            transition="close_publicity", style="primary"),
-    Action("call_hearing", "组织民主评议", "handle_cases", (State.PUBLICIZING,),
+    Action("call_hearing", "组织民主评议", "handle_cases", (State.PUBLICIZING, State.APPROVING),
            forms.OptionalReasonForm,
            lambda a, u, d: services.application_call_hearing(
                application=a, called_by=u, reason=d.get("reason", ""), expected_state=_state(d))),
@@ -160,7 +160,7 @@ class Offer:
 def offers_for(application: Application, user) -> list[Offer]:
     """The actions of `user` on `application` now: ready ones with a form, blocked ones
     with the reasons."""
-    offers = []
+    offers, taken_part = [], {}
     for action in ACTIONS:
         if application.state not in action.states:
             continue
@@ -168,7 +168,9 @@ def offers_for(application: Application, user) -> list[Offer]:
             continue
         if action.key == "handle_objection" and not _has_open_objection(application):
             continue
-        if any(getattr(application, f"{f}_id") == user.pk for f in action.not_by):
+        if action.not_by and user.pk in set().union(
+                *(taken_part.setdefault("all", guards.participants(application))[f]
+                  for f in action.not_by)):
             offers.append(Offer(action, blocked=[
                 "受理、审核、审批须由三名不同人员办理：您已参与本申请的受理或审核。"]))
             continue

@@ -19,8 +19,9 @@ from households.models import Household
 from publicity.models import Notice
 
 # What is published (DB §19): a general reason, never a diagnosis (DESIGN §7).
-REASONS = ["因病致贫，无固定收入", "失业，独自抚养两个子女", "老人独居，无赡养人",
-           "家庭成员重度残疾，需要长期照料", "意外事故致主要劳动力丧失劳动能力", "因病致贫，医疗支出大"]
+REASONS = [("illness", "户主长期患病治疗，无固定收入"), ("single_parent", "失业，独自抚养两个子女"),
+           ("old_age", "老人独居，无赡养人"), ("disability", "家庭成员重度残疾，需要长期照料"),
+           ("accident", "意外事故致主要劳动力丧失劳动能力"), ("illness", "医疗支出大，入不敷出")]
 
 
 def _scan(title: str) -> SimpleUploadedFile:
@@ -75,8 +76,9 @@ def _load_street(township: Region, households: list[Household]) -> None:
     reasons = iter(REASONS * 2)
 
     def accepted(household, kind="dibao"):
+        hardship, reason = next(reasons)
         return services.application_accept_new(
-            household=household, assistance_type=kind, reason=next(reasons),
+            household=household, assistance_type=kind, hardship=hardship, reason=reason,
             accepted_by=acceptor,
             documents=[(CaseDocument.Kind.AUTHORIZATION, _scan("社会救助申请及核对授权书"))])
 
@@ -99,12 +101,13 @@ def _load_street(township: Region, households: list[Household]) -> None:
 
     h = households
     # 1–2: referred by the community assistant; one of them returned for materials.
-    services.application_refer(household=h[0], assistance_type="tekun", reason=next(reasons),
+    services.application_refer(household=h[0], assistance_type="tekun", hardship="old_age",
+                               reason="老人独居，无赡养人",
                                referred_by=assistants[h[0].region_id],
                                documents=[(CaseDocument.Kind.AUTHORIZATION,
                                            _scan("社会救助申请及核对授权书"))])
     returned = services.application_refer(household=h[1], assistance_type="dibao",
-                                          reason=next(reasons),
+                                          hardship="unemployment", reason="下岗失业，无稳定收入",
                                           referred_by=assistants[h[1].region_id])
     services.application_return(application=returned, returned_by=acceptor,
                                 missing=list(Material.objects.filter(assistance_type="dibao")[:1]),

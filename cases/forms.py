@@ -3,7 +3,7 @@
 
 from django import forms
 
-from cases.models import AssistanceType, CaseDocument, Material
+from cases.models import AssistanceType, CaseDocument, Hardship, Material
 from cases.uploads import validate_upload
 from publicity.models import Hearing, Objection
 from verification.models import HomeInvestigation
@@ -30,10 +30,11 @@ class ActionForm(forms.Form):
 
 class NewApplicationForm(forms.Form):
     assistance_type = forms.ChoiceField(label="申请救助类别", choices=AssistanceType.choices)
-    reason = forms.CharField(label="致困原因", widget=forms.Textarea(attrs={"rows": 3}),
-                             max_length=500,
-                             help_text="将在公示中显示，请概括写明（如“因病致贫”“残疾”“失业”“单亲抚养子女”），"
-                                       "不要写病名、病情、身份证号、住址等个人隐私。")
+    hardship = forms.ChoiceField(label="致困类别", choices=Hardship.choices,
+                                 help_text="公示时只显示这一类别。")
+    reason = forms.CharField(label="致困情况（内部记录，不公示）",
+                             widget=forms.Textarea(attrs={"rows": 3}), max_length=500,
+                             help_text="写明家庭困难的具体情况，供调查和审核参考。")
     authorization = UploadField(
         label="签字的《社会救助申请及核对授权书》", required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf",

@@ -5,6 +5,8 @@ them as django_fsm conditions (through Guard); cases.services shows the messages
 import datetime
 import functools
 
+from django.utils import timezone
+
 from accounts.rules import rule_row
 from publicity import selectors as publicity
 from verification import selectors as verification
@@ -87,7 +89,7 @@ def publicity_ran_minimum(app, today: datetime.date | None = None):
     notice = current_notice(app)
     if notice is None:
         return "该申请尚未公示，不能作出确认决定。"
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     if notice.earliest_close > today:
         return (f"公示期未满：须公示{notice.min_days}个{notice.get_day_kind_display()}，"
                 f"最早 {notice.earliest_close:%Y-%m-%d} 起可以结束公示并审批。")
@@ -109,11 +111,22 @@ def objections_handled(app):
     return None
 
 
+def unheard_objections(app):
+    """Objections to any of the case's notices received after its last hearing (all of
+    them when no hearing was held): each one calls for a hearing (DB §19)."""
+    from publicity.models import Hearing
+
+    objections = publicity.objections_of(application_id=app.pk)
+    last = Hearing.objects.filter(application_id=app.pk).order_by("-recorded_at").first()
+    if last is not None:
+        objections = objections.filter(received_at__gt=last.recorded_at)
+    return objections
+
+
 def hearing_triggers(app) -> list[str]:
     """Rule 4: what makes the hearing mandatory for this case now."""
     triggers = []
-    notice = current_notice(app)
-    if notice is not None and notice.objections.exists():
+    if unheard_objections(app).exists():
         triggers.append("公示期间有人提出异议或举报（《最低生活保障审核确认办法》第十九条）")
     latest = verification.latest_verification(application_id=app.pk)
     if latest is not None and latest.has_warning:
@@ -129,6 +142,25 @@ def no_hearing_trigger(app):
     if triggers:
         return "须组织民主评议：" + "；".join(triggers) + "。"
     return None
+
+
+def objections_heard(app):
+    if unheard_objections(app).exists():
+        return ("审批前又收到异议或举报（公示持续到作出决定）：须由经办人组织民主评议，"
+                "评议后再审批。")
+    return None
+
+
+def participants(app) -> dict[str, set]:
+    """Who took part so far, for 受理、审核、审批三分离: the acceptor, and every reviewer
+    (a case sent back and proposed again has had more than one)."""
+    from cases.models import CaseEvent
+
+    proposers = set(CaseEvent.objects.filter(
+        application_id=app.pk, action__in=["propose_approval", "propose_rejection"]
+    ).values_list("actor_id", flat=True)) if app.pk else set()
+    return {"accepted_by": {app.accepted_by_id} - {None},
+            "proposed_by": (proposers | {app.proposed_by_id}) - {None}}
 
 
 def proposal_is_approval(app):

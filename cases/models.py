@@ -14,6 +14,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from accounts.files import RandomName
@@ -31,6 +32,21 @@ class AssistanceType(models.TextChoices):
     EDU_FRESHMAN = "edu_freshman", "高等教育新生入学救助"
     HEATING = "heating", "采暖救助"
     TEMPORARY = "temporary", "临时救助"
+
+
+class Hardship(models.TextChoices):
+    """致困类别: what the publicity notice says instead of the caseworker's free text, so
+    that no diagnosis or other detail reaches the notice board (DESIGN §7)."""
+
+    ILLNESS = "illness", "因病"
+    DISABILITY = "disability", "因残"
+    UNEMPLOYMENT = "unemployment", "失业"
+    OLD_AGE = "old_age", "年老无依"
+    SINGLE_PARENT = "single_parent", "单亲抚养子女"
+    EDUCATION = "education", "子女就学"
+    ACCIDENT = "accident", "突发事件或意外事故"
+    DISASTER = "disaster", "自然灾害"
+    OTHER = "other", "其他原因"
 
 
 # Seed 001 §(五): approved 低保 and 特困 stay on the long-term publicity roster.
@@ -72,7 +88,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
     region = models.ForeignKey("accounts.Region", verbose_name="所在社区/村",
                                on_delete=models.PROTECT, related_name="applications")
     assistance_type = models.CharField("救助类别", max_length=20, choices=AssistanceType.choices)
-    reason = models.TextField("致困原因")
+    hardship = models.CharField("致困类别（公示）", max_length=20, choices=Hardship.choices,
+                                default=Hardship.OTHER)
+    reason = models.TextField("致困情况（内部记录，不公示）")
     state = FSMField("状态", default=State.NEW, choices=State.choices, protected=True)
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人",
@@ -116,6 +134,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         indexes = [
             models.Index(fields=["region", "state", "-id"], name="case_region_state"),
             models.Index(fields=["state", "decision_due"], name="case_state_due"),
+            models.Index(fields=["state", "-id"], name="case_state_recent"),
         ]
 
     def __str__(self):
@@ -128,7 +147,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         return self.state in OPEN_STATES
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
-        today = today or datetime.date.today()
+        today = today or timezone.localdate()
         return bool(self.is_open and self.decision_due and self.decision_due < today)
 
     # --- transitions (DESIGN §4). Bodies stay empty: services set the fields. -----------
@@ -182,10 +201,12 @@ class Application(ConcurrentTransitionMixin, models.Model):
     def close_publicity(self):
         """公示结束，无须评议（记录理由）."""
 
-    @transition(field=state, source=State.PUBLICIZING, target=State.HEARING,
+    @transition(field=state, source=[State.PUBLICIZING, State.APPROVING], target=State.HEARING,
                 permission=P("handle_cases"))
     def call_hearing(self):
-        """组织民主评议 (mandatory under a trigger of rule 4, optional otherwise)."""
+        """组织民主评议 (mandatory under a trigger of rule 4, optional otherwise). From
+        approval too: the notice stays open until the decision, so an objection can still
+        arrive (DB §19)."""
 
     @transition(field=state, source=State.HEARING, target=State.APPROVING,
                 conditions=[Guard(guards.objections_handled)],
@@ -201,14 +222,16 @@ class Application(ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=State.APPROVING, target=State.CONFIRMED,
                 conditions=[Guard(guards.proposal_is_approval),
                             Guard(guards.publicity_ran_minimum),
-                            Guard(guards.objections_handled)],
+                            Guard(guards.objections_handled),
+                            Guard(guards.objections_heard)],
                 permission=P("approve_cases"))
     def approve(self):
         """审批确认 (rules 5–6)."""
 
     @transition(field=state, source=State.APPROVING, target=State.REJECTED,
                 conditions=[Guard(guards.publicity_ran_minimum_if_publicised),
-                            Guard(guards.objections_handled)],
+                            Guard(guards.objections_handled),
+                            Guard(guards.objections_heard)],
                 permission=P("approve_cases"))
     def reject(self):
         """不予确认, with reasons; the written notice is due within 3 working days."""

@@ -3,6 +3,7 @@
 import datetime
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.paging import KeysetPage, keyset_page
@@ -38,7 +39,7 @@ def case_queue(*, fetched_by: User, state: str = "", assistance_type: str = "", 
     `due`: "overdue" (open and past the deadline) or "week" (due within 7 days).
     `search`: a case number, a name (or part of one) or a whole ID number.
     """
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     queryset = _cases(fetched_by)
     if state:
         queryset = queryset.filter(state=state)
@@ -98,7 +99,7 @@ def filing_candidates_by_id(*, fetched_by: User, ids: list[int]) -> list[Applica
 def workload(*, fetched_by: User, today: datetime.date | None = None) -> dict:
     """What waits for this user, for the home page: counts per state, overdue cases and
     cases waiting for the district's verification result."""
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     cases = _cases(fetched_by)
     return {
         "states": case_state_counts(fetched_by=fetched_by),

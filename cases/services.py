@@ -29,6 +29,7 @@ from cases.models import (
     CaseDocument,
     CaseEvent,
     FilingBatch,
+    Hardship,
     Material,
     NumberSequence,
     Proposal,
@@ -103,8 +104,9 @@ def _step(application: Application, *, actor: User, action: str,
         _check_fresh(app, expected_state)
         if not meta.has_transition(app.state):
             raise ServiceError(f"申请当前为「{app.get_state_display()}」，不能{ACTION_LABELS[action]}。")
+        taken_part = guards.participants(app)
         for role_field in not_by:
-            if getattr(app, f"{role_field}_id") == actor.pk:
+            if actor.pk in taken_part[role_field]:
                 raise ServiceError(
                     "受理、审核、审批须由三名不同人员办理："
                     f"您已{'受理' if role_field == 'accepted_by' else '审核'}该申请，"
@@ -192,25 +194,27 @@ def _require_text(value: str, message: str, field_name: str = "reason") -> str:
 
 
 def _new_application(*, household: Household, assistance_type: str, reason: str,
-                     created_by: User) -> Application:
+                     created_by: User, hardship: str) -> Application:
     township = _township_of(household.region)
     year = timezone.localdate().year
     prefix = f"{township.code}-{year}"
+    if hardship not in Hardship.values:
+        raise ServiceError("请选择致困类别（公示时显示）。", field="hardship")
     app = Application(household=household, region=household.region,
-                      assistance_type=assistance_type, reason=(reason or "").strip(),
-                      created_by=created_by)
+                      assistance_type=assistance_type, hardship=hardship,
+                      reason=(reason or "").strip(), created_by=created_by)
     app.number = f"{prefix}-{_next_number(prefix):05d}"
     return app
 
 
 @transaction.atomic
 def application_refer(*, household: Household, assistance_type: str, reason: str,
-                      referred_by: User, documents: list[tuple[str, object]] = ()
-                      ) -> Application:
+                      referred_by: User, documents: list[tuple[str, object]] = (),
+                      hardship: str = Hardship.OTHER) -> Application:
     """代为申请/发现报告 by a community assistant (or a caseworker): new → referred."""
     _require(referred_by, "refer_cases", household.region)
     app = _new_application(household=household, assistance_type=assistance_type, reason=reason,
-                           created_by=referred_by)
+                           created_by=referred_by, hardship=hardship)
     with _step(app, actor=referred_by, action="refer"):
         app.save()  # the documents need the case's id
         for kind, upload in documents:
@@ -220,12 +224,12 @@ def application_refer(*, household: Household, assistance_type: str, reason: str
 
 @transaction.atomic
 def application_accept_new(*, household: Household, assistance_type: str, reason: str,
-                           accepted_by: User, documents: list[tuple[str, object]] = ()
-                           ) -> Application:
+                           accepted_by: User, documents: list[tuple[str, object]] = (),
+                           hardship: str = Hardship.OTHER) -> Application:
     """受理 at the service window: new → investigating in one go."""
     _require(accepted_by, "handle_cases", household.region)
     app = _new_application(household=household, assistance_type=assistance_type, reason=reason,
-                           created_by=accepted_by)
+                           created_by=accepted_by, hardship=hardship)
     app.save()
     for kind, upload in documents:
         _attach(app, by=accepted_by, kind=kind, upload=upload)
@@ -271,11 +275,32 @@ def _queue_verification(request_id: int) -> None:
         logger.exception("could not queue verification request %s", request_id)
 
 
-def _open_notice(app: Application, today: datetime.date, outcome: str) -> None:
+def _notice_facts(app: Application, outcome: str) -> dict:
+    """Exactly what a notice publishes (DB §19): name, household size, the hardship
+    category (never the caseworker's free text) and the proposed outcome."""
     name, size = _household_facts(app.household)
-    publicity.notice_open(application_id=app.pk, region=app.region, on=today, name=name,
-                          household_size=size, reason=app.reason,
-                          proposed_outcome=f"{app.get_assistance_type_display()}：{outcome}")
+    return {"name": name, "household_size": size, "reason": app.get_hardship_display(),
+            "proposed_outcome": f"{app.get_assistance_type_display()}：{outcome}"}
+
+
+def _open_notice(app: Application, today: datetime.date, outcome: str) -> None:
+    publicity.notice_open(application_id=app.pk, region=app.region, on=today,
+                          **_notice_facts(app, outcome))
+
+
+def _republish(app: Application, today: datetime.date, outcome: str | None) -> None:
+    """Publish the opinion just proposed. `outcome=None` (a rejection): nothing to publish
+    unless the region publicises from acceptance, where the notice states it."""
+    notice = publicity_selectors.open_notice(application_id=app.pk)
+    from_acceptance = rule_value("publicity_opens_at", app.region, today) == "acceptance"
+    if notice is None:
+        if outcome is not None:
+            _open_notice(app, today, outcome)
+    elif outcome is None and not from_acceptance:
+        publicity.notice_close(notice=notice, on=today, withdrawn=True)
+    else:
+        publicity.notice_replace(notice=notice, on=today, keep_dates=from_acceptance,
+                                 **_notice_facts(app, outcome or "拟不同意"))
 
 
 def application_return(*, application: Application, returned_by: User,
@@ -329,6 +354,8 @@ def application_record_verification(*, application: Application, entered_by: Use
     """A district reviewer enters the verification report by hand (核对报告)."""
     app = _locked(application.pk)
     _require(entered_by, "verify_economic_status", app.region)
+    if app.state != State.INVESTIGATING:
+        raise ServiceError(f"申请当前为「{app.get_state_display()}」，核对结果只能在调查核实阶段录入。")
     from verification.selectors import latest_verification
 
     request = latest_verification(application_id=app.pk)
@@ -374,8 +401,7 @@ def application_propose(*, application: Application, proposed_by: User, approve:
         app.proposal_reasons = reasons.strip()
         step.data = {"proposal": app.proposal,
                      "amount": str(amount) if approve else None}
-        if approve and publicity_selectors.open_notice(application_id=app.pk) is None:
-            _open_notice(app, today, f"拟同意，每月{amount}元")
+        _republish(app, today, f"拟同意，每月{amount}元" if approve else None)
     return step.application
 
 
@@ -391,7 +417,7 @@ def application_close_publicity(*, application: Application, closed_by: User,
 
 
 def application_call_hearing(*, application: Application, called_by: User, reason: str = "",
-                             expected_state: str | None = State.PUBLICIZING) -> Application:
+                             expected_state: str | None = None) -> Application:
     with _step(application, actor=called_by, action="call_hearing",
                expected_state=expected_state, reason=reason.strip()) as step:
         step.data = {"triggers": guards.hearing_triggers(step.application)}
@@ -616,6 +642,8 @@ def application_attach(*, application: Application, attached_by: User, kind: str
     if not (user_can(attached_by, "handle_cases", app.region)
             or user_can(attached_by, "refer_cases", app.region)):
         raise PermissionDenied("您没有为该申请上传材料的权限。")
+    if app.state not in (State.REFERRED, State.RETURNED, State.INVESTIGATING):
+        raise ServiceError(f"申请当前为「{app.get_state_display()}」，不能再补充材料。")
     document = _attach(app, by=attached_by, kind=kind, upload=upload)
     _note(app, actor=attached_by, action="attach", data={"kind": kind})
     return document

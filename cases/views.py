@@ -1,12 +1,12 @@
 """Case pages. Thin: read through cases.selectors, change through one service each."""
 
-import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
@@ -49,7 +49,7 @@ def queue(request):
     if request.GET.get("s") and search:
         kept["s"] = request.GET["s"]
     return render(request, "cases/queue.html", {
-        "page": page, "today": datetime.date.today(), "kept": kept, "kept_query": urlencode(kept),
+        "page": page, "today": timezone.localdate(), "kept": kept, "kept_query": urlencode(kept),
         "search_shown": search if not search[:1].isdigit() else mask(search),
         "states": [(value, label, counts.get(value, 0)) for value, label in State.choices
                    if value != State.NEW],
@@ -76,7 +76,8 @@ def new_application(request, household_pk):
         who = {"accepted_by": request.user} if at_window else {"referred_by": request.user}
         try:
             application = start(household=household, assistance_type=data["assistance_type"],
-                                 reason=data["reason"], documents=documents, **who)
+                                 hardship=data["hardship"], reason=data["reason"],
+                                 documents=documents, **who)
         except ServiceError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
@@ -101,7 +102,7 @@ def _detail_context(request, application, open_form=None):
                 if application.state == State.RETURNED else None)
     return {
         "case": application, "offers": offers, "members": members, "returned": returned,
-        "today": datetime.date.today(),
+        "today": timezone.localdate(),
         "timeline": selectors.case_timeline(application=application),
         "documents": application.documents.select_related("uploaded_by"),
         "investigations": application.home_investigations.select_related("recorded_by"),
@@ -125,6 +126,10 @@ def act(request, pk, key):
     action = actions.BY_KEY.get(key)
     if action is None:
         raise Http404
+    if application.state not in action.states:
+        messages.error(request, f"申请现为「{application.get_state_display()}」，不能{action.label}"
+                                "（可能刚刚已被他人处理）。")
+        return redirect("cases:detail", pk=application.pk)
     form = action.form(request.POST, request.FILES, application=application, prefix=key)
     if form.is_valid():
         try:
@@ -158,6 +163,7 @@ def document(request, pk, document_pk):
         stored = application.documents.get(pk=document_pk)
     except CaseDocument.DoesNotExist as exc:
         raise Http404 from exc
+    record_view(household=application.household, viewed_by=request.user)
     return _file_response(stored.file, f"{application.number}-{stored.get_kind_display()}")
 
 
@@ -166,6 +172,7 @@ def investigation_form(request, pk, investigation_pk):
     record = application.home_investigations.filter(pk=investigation_pk).first()
     if record is None:
         raise Http404
+    record_view(household=application.household, viewed_by=request.user)
     return _file_response(record.signed_form, f"{application.number}-入户调查表")
 
 

@@ -27,6 +27,23 @@ def notice_open(*, application_id: int, region: Region, on: datetime.date, name:
         household_size=household_size, reason=reason[:200], proposed_outcome=proposed_outcome)
 
 
+def notice_replace(*, notice: Notice, on: datetime.date, proposed_outcome: str, name: str,
+                   household_size: int, reason: str, keep_dates: bool) -> Notice:
+    """A new proposal publishes a new snapshot: the old notice is taken down. With
+    `keep_dates` (publicity opened at acceptance) the period keeps running from its start;
+    otherwise the new opinion is publicised for its full period again (DB §19)."""
+    notice_close(notice=notice, on=on, withdrawn=True)
+    if not keep_dates:
+        return notice_open(application_id=notice.application_id, region=notice.region, on=on,
+                           name=name, household_size=household_size, reason=reason,
+                           proposed_outcome=proposed_outcome)
+    return Notice.objects.create(
+        application_id=notice.application_id, region=notice.region, opened_on=notice.opened_on,
+        min_days=notice.min_days, day_kind=notice.day_kind, earliest_close=notice.earliest_close,
+        name=name, household_size=household_size, reason=reason[:200],
+        proposed_outcome=proposed_outcome)
+
+
 def notice_close(*, notice: Notice, on: datetime.date, withdrawn: bool = False) -> None:
     notice.status = Notice.Status.WITHDRAWN if withdrawn else Notice.Status.CLOSED
     notice.closed_on = on
@@ -51,6 +68,7 @@ def objection_handle(*, objection: Objection, handled_by: User, finding: str) ->
     """Record the re-investigation's finding on an objection (DB §19)."""
     if not user_can(handled_by, "handle_cases", objection.notice.region):
         raise PermissionDenied("只有镇(街道)经办人可以处理异议。")
+    objection = Objection.objects.select_for_update().get(pk=objection.pk)
     if objection.handled_at:
         raise ServiceError("该异议已处理。")
     if not finding.strip():

@@ -76,6 +76,11 @@ class VerificationRequest(models.Model):
         verbose_name = "核对请求"
         verbose_name_plural = "核对请求"
         ordering = ["-requested_at", "-id"]
+        indexes = [
+            # The sweep that requeues requests nobody took looks only at these.
+            models.Index(fields=["requested_at"], condition=models.Q(status="requested"),
+                         name="verification_waiting"),
+        ]
 
     def __str__(self):
         return f"核对 #{self.pk} {self.get_status_display()}"

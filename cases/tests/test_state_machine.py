@@ -289,7 +289,10 @@ def test_publicity_opens_at_acceptance_where_the_region_says_so(build, team, reg
     app = build.accepted()
     assert Notice.objects.get(application=app).proposed_outcome.endswith("已受理，正在调查核实")
     build.proposed(build.investigated(app))
-    assert Notice.objects.filter(application=app).count() == 1
+    current = Notice.objects.get(application=app, status=Notice.Status.OPEN)
+    # The new opinion is published; the period still runs from acceptance.
+    assert current.proposed_outcome.endswith("拟同意，每月1200.00元")
+    assert current.opened_on == app.accepted_on
 
 
 # --- decision ------------------------------------------------------------------------------
@@ -489,3 +492,77 @@ def test_an_empty_resubmission_is_refused(team, household):
                                       note="请补交授权书")
     with pytest.raises(ServiceError, match="请上传补正的材料"):
         services.application_resubmit(application=app, resubmitted_by=team["assistant"])
+
+
+def test_an_objection_while_awaiting_approval_calls_for_a_hearing_first(build, team):
+    app = build.approving()
+    objection = services.application_record_objection(
+        application=app, entered_by=team["acceptor"], channel="phone", content="反映有经营收入")
+    services.application_handle_objection(application=app, objection=objection,
+                                          handled_by=team["reviewer"], finding="经核实无经营")
+    with pytest.raises(ServiceError, match="须由经办人组织民主评议"):
+        services.application_approve(application=app, approved_by=team["approver"])
+    app = services.application_call_hearing(application=app, called_by=team["reviewer"])
+    app = services.application_record_hearing(application=app, recorded_by=team["reviewer"], data={
+        "held_on": TODAY(), "participants": "7人", "opinions": "同意", "votes_for": 6,
+        "votes_against": 1, "votes_abstain": 0, "minutes": "……", "outcome": Hearing.Outcome.APPROVE})
+    app = services.application_approve(application=app, approved_by=team["approver"])
+    assert app.state == State.CONFIRMED
+
+
+def test_the_notice_publishes_the_hardship_category_not_the_free_text(team, household):
+    app = services.application_accept_new(
+        household=household, assistance_type="dibao", hardship="illness",
+        reason="尿毒症透析，电话13800138000", accepted_by=team["acceptor"],
+        documents=[(CaseDocument.Kind.AUTHORIZATION, photo())])
+    from cases.tests.conftest import CaseBuilder
+
+    builder = CaseBuilder(team, household)
+    builder.proposed(builder.investigated(app))
+    notice = Notice.objects.get(application=app)
+    assert notice.reason == "因病"
+    published = " ".join([notice.name, notice.reason, notice.proposed_outcome])
+    assert "尿毒症" not in published and "13800138000" not in published
+
+
+def test_a_new_proposal_after_send_back_is_publicised_again_in_full(build, team):
+    app = build.approving()
+    app = services.application_send_back(application=app, sent_back_by=team["approver"],
+                                         reason="金额有误")
+    app = services.application_propose(application=app, proposed_by=team["reviewer"],
+                                       approve=True, amount="900.00")
+    notices = Notice.objects.filter(application=app).order_by("id")
+    assert [n.status for n in notices] == [Notice.Status.WITHDRAWN, Notice.Status.OPEN]
+    assert notices.last().proposed_outcome.endswith("每月900.00元")
+    with pytest.raises(ServiceError, match="公示期未满"):
+        services.application_close_publicity(application=app, closed_by=team["reviewer"],
+                                             skip_reason="x")
+
+
+def test_every_earlier_reviewer_stays_barred_from_approving(build, team, make_user, regions):
+    from accounts.roles import Role
+    from accounts.services import grant_role
+
+    app = build.approving()
+    app = services.application_send_back(application=app, sent_back_by=team["approver"],
+                                         reason="重审")
+    second = make_user(Role.TOWNSHIP_CASEWORKER, regions["a"], "second_reviewer")
+    app = services.application_propose(application=app, proposed_by=second, approve=True,
+                                       amount="1000")
+    build.publicity_elapsed(app)
+    app = services.application_close_publicity(application=app, closed_by=second, skip_reason="无")
+    grant_role(user=team["reviewer"], region=regions["a"], role=Role.TOWNSHIP_APPROVER,
+               granted_by=None)
+    first_reviewer = type(team["reviewer"]).objects.get(pk=team["reviewer"].pk)
+    with pytest.raises(ServiceError, match="三名不同人员"):
+        services.application_approve(application=app, approved_by=first_reviewer)
+
+
+def test_no_documents_or_results_once_the_investigation_is_over(build, team):
+    app = build.confirmed()
+    with pytest.raises(ServiceError, match="不能再补充材料"):
+        services.application_attach(application=app, attached_by=team["assistant"],
+                                    kind=CaseDocument.Kind.OTHER, upload=photo())
+    with pytest.raises(ServiceError, match="只能在调查核实阶段录入"):
+        services.application_record_verification(application=app, entered_by=team["district"],
+                                                 summary="x", has_warning=False)

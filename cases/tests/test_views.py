@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, reverse
 
+from cases import services
 from cases import urls as case_urls
 from cases.models import Application, CaseDocument, State
 from cases.tests.conftest import PNG, photo
@@ -19,6 +20,11 @@ def page(client, url, **kwargs):
 def test_every_case_url_is_404_outside_the_users_regions(client, build, staff):
     app = build.accepted()
     document = app.documents.first()
+    services.application_record_home_investigation(
+        application=app, recorded_by=staff["caseworker_a"],
+        data={"visited_on": app.accepted_on, "investigators": "王强、李娜", "findings": "x",
+              "signed_form": photo()})
+    investigation = app.home_investigations.get()
     urls = []
     for pattern in case_urls.urlpatterns:
         assert isinstance(pattern, URLPattern)
@@ -31,7 +37,7 @@ def test_every_case_url_is_404_outside_the_users_regions(client, build, staff):
         if "document_pk" in params:
             kwargs["document_pk"] = document.pk
         if "investigation_pk" in params:
-            kwargs["investigation_pk"] = 1
+            kwargs["investigation_pk"] = investigation.pk
         urls.append(reverse(f"cases:{pattern.name}", kwargs=kwargs))
     assert len(urls) == 4
     client.force_login(staff["caseworker_b"])
@@ -42,6 +48,8 @@ def test_every_case_url_is_404_outside_the_users_regions(client, build, staff):
     assert Application.objects.get(pk=app.pk).state == State.INVESTIGATING
     client.force_login(staff["assistant_a2"])  # same street, another community
     assert client.get(reverse("cases:detail", args=[app.pk])).status_code == 404
+    client.force_login(staff["approver_a"])  # and the same URLs do answer inside the region
+    assert all(client.get(u).status_code == 200 for u in urls if "/do/" not in u)
 
 
 def test_the_work_queue_costs_the_same_queries_for_10_and_100_rows(client, build, team):
@@ -79,7 +87,9 @@ def test_overdue_cases_stand_out_in_the_queue(client, build, team):
     Application.objects.filter(pk=late.pk).update(decision_due=datetime.date(2026, 1, 5))
     client.force_login(team["acceptor"])
     _, html = page(client, reverse("cases:queue") + "?due=overdue")
-    assert late.number in html and "已超期" in html
+    assert late.number in html and 'class="overdue-flag"' in html
+    _, html = page(client, reverse("cases:queue"))
+    assert html.count('class="overdue-flag"') == 1
 
 
 def test_searching_by_id_number_keeps_it_out_of_the_url(client, build, team, household):
@@ -131,7 +141,7 @@ def test_a_step_on_a_case_just_moved_by_someone_else_is_refused_clearly(client, 
 def test_a_caseworker_accepts_at_the_window_with_the_authorization(client, team, household):
     client.force_login(team["acceptor"])
     response = client.post(reverse("cases:new", args=[household.pk]), {
-        "assistance_type": "dibao", "reason": "因病致贫", "authorization": photo()})
+        "assistance_type": "dibao", "hardship": "illness", "reason": "因病致贫", "authorization": photo()})
     app = Application.objects.get()
     assert response["Location"] == reverse("cases:detail", args=[app.pk])
     assert app.state == State.INVESTIGATING
@@ -140,17 +150,17 @@ def test_a_caseworker_accepts_at_the_window_with_the_authorization(client, team,
 def test_without_the_authorization_the_window_says_what_to_bring(client, team, household):
     client.force_login(team["acceptor"])
     html = client.post(reverse("cases:new", args=[household.pk]), {
-        "assistance_type": "dibao", "reason": "因病致贫"}).content.decode()
+        "assistance_type": "dibao", "hardship": "illness", "reason": "因病致贫"}).content.decode()
     assert "受理时必须上传" in html and not Application.objects.exists()
     html = client.post(reverse("cases:new", args=[household.pk]), {
-        "assistance_type": "dibao"}).content.decode()
+        "assistance_type": "dibao", "hardship": "illness"}).content.decode()
     assert "受理时必须上传" in html and "这个字段是必填项" in html  # both at once
 
 
 def test_a_downloaded_document_is_named_after_the_case_not_the_upload(client, team, household):
     client.force_login(team["acceptor"])
     client.post(reverse("cases:new", args=[household.pk]), {
-        "assistance_type": "dibao", "reason": "因病致贫",
+        "assistance_type": "dibao", "hardship": "illness", "reason": "因病致贫",
         "authorization": photo("11010519491231002X身份证.png")})
     doc = CaseDocument.objects.get()
     assert "11010519491231002X" not in doc.file.name
@@ -162,7 +172,8 @@ def test_a_downloaded_document_is_named_after_the_case_not_the_upload(client, te
 def test_an_assistant_refers_and_the_township_accepts(client, team, household):
     client.force_login(team["assistant"])
     client.post(reverse("cases:new", args=[household.pk]), {
-        "assistance_type": "tekun", "reason": "独居老人无收入", "authorization": photo()})
+        "assistance_type": "tekun", "hardship": "old_age", "reason": "独居老人无收入",
+        "authorization": photo()})
     app = Application.objects.get()
     assert app.state == State.REFERRED
     client.force_login(team["acceptor"])
@@ -175,7 +186,8 @@ def test_a_file_named_like_a_photo_but_not_one_is_refused(client, team, househol
     client.force_login(team["acceptor"])
     fake = SimpleUploadedFile("授权书.jpg", b"MZ\x90\x00 not an image", content_type="image/jpeg")
     html = client.post(reverse("cases:new", args=[household.pk]), {
-        "assistance_type": "dibao", "reason": "x", "authorization": fake}).content.decode()
+        "assistance_type": "dibao", "hardship": "illness", "reason": "x",
+        "authorization": fake}).content.decode()
     assert "按文件内容识别" in html and not Application.objects.exists()
 
 
@@ -237,3 +249,23 @@ def test_opening_a_case_records_a_view_of_the_household(client, build, team):
     client.get(reverse("cases:detail", args=[app.pk]))
     assert HouseholdAccess.objects.filter(user=team["approver"], action="view",
                                           household_id_ref=app.household_id).count() == 1
+
+
+def test_downloading_a_document_records_a_view_of_the_household(client, build, team):
+    from households.models import HouseholdAccess
+
+    app = build.accepted()
+    doc = app.documents.get()
+    client.force_login(team["approver"])
+    client.get(reverse("cases:document", args=[app.pk, doc.pk]))
+    assert HouseholdAccess.objects.filter(user=team["approver"], action="view").count() == 1
+
+
+def test_a_step_not_offered_in_this_state_is_refused_by_the_page(client, build, team):
+    app = build.confirmed()
+    client.force_login(team["assistant"])
+    response = client.post(reverse("cases:act", args=[app.pk, "attach"]),
+                           {"attach-expected_state": State.CONFIRMED, "attach-kind": "other",
+                            "attach-file": photo()}, follow=True)
+    assert "申请现为「已确认」，不能上传材料" in response.content.decode()
+    assert not app.documents.filter(kind="other").exists()
