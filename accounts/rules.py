@@ -8,6 +8,7 @@ district administrator adds regional rows in 系统管理 → 规则参数.
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db.models import Q
@@ -19,7 +20,7 @@ from accounts.models import Region, Rule
 @dataclass(frozen=True)
 class RuleSpec:
     label: str
-    kind: type | tuple  # int, bool, or a tuple of allowed strings
+    kind: type | tuple  # int, bool, str, Decimal, or a tuple of allowed strings
     national: Any  # None: no national value (e.g. campaigns exist only where declared)
     source: str
 
@@ -37,6 +38,14 @@ class RuleSpec:
             if number < 0 or str(number) != str(value).strip():
                 raise ValueError("应为不小于0的整数")
             return number
+        if self.kind is Decimal:
+            try:
+                number = Decimal(str(value).strip())
+            except InvalidOperation:
+                raise ValueError("应为数字，如 1450 或 0.3") from None
+            if not number.is_finite() or number < 0:
+                raise ValueError("应为不小于0的数字")
+            return str(number)  # JSON keeps the exact digits
         if self.kind is str:
             text = str(value).strip()
             if not text:
@@ -61,6 +70,50 @@ RULES: dict[str, RuleSpec] = {
         "审核确认办法第十九条（审核意见后公示）；吉安市实施方案：受理时即公示"),
     "campaign": RuleSpec(
         "集中行动（年审、专项治理）期间，须民主评议", str, None, "seed 001 §(五)"),
+    # --- the benefit (DESIGN §5; seed 001 reading note 5) --------------------------------
+    "dibao_standard_urban": RuleSpec(
+        "城市低保标准（元/人·月）", Decimal, None,
+        "社会救助暂行办法第九条：由省级或设区的市级人民政府确定、公布（无全国统一值）"),
+    "dibao_standard_rural": RuleSpec(
+        "农村低保标准（元/人·月）", Decimal, None,
+        "社会救助暂行办法第九条：由省级或设区的市级人民政府确定、公布（无全国统一值）"),
+    "expenditure_window_months": RuleSpec(
+        "刚性支出计算期（申请日前月数）", int, 12,
+        "吉安市实施方案政策解读5(1)：以申请日期向前延伸一年计算"),
+    "rehabilitation_cap_yearly": RuleSpec(
+        "残疾人康复费用年度扣减上限（元/人）", Decimal, "3000",
+        "吉安市实施方案政策解读5(2)：超过3000元的按照3000元计算"),
+    "employment_cost_ratio": RuleSpec(
+        "就业成本扣减比例（占月低保标准）", Decimal, "0.3",
+        "吉安市实施方案政策解读5(5)：按务工地同期月低保标准的30%扣减"),
+    "deduct_other_expenditure": RuleSpec(
+        "扣减县级规定的其他刚性支出", bool, False,
+        "吉安市实施方案政策解读5(7)：县级可规定其他需要扣减的刚性支出"),
+    "near_threshold_ratio": RuleSpec(
+        "低保边缘（低收入）倍数", Decimal, "1.5",
+        "吉安市实施方案政策解读5(5)；低收入家庭为人均收入低于低保标准1.5倍"),
+    "care_subsidy_monthly": RuleSpec(
+        "失能护理补贴（元/人·月）", Decimal, "300",
+        "吉安市实施方案(三)3：城镇低保、城镇支出型贫困低收入家庭完全失能的重病重残人员"),
+    "tekun_basic_ratio": RuleSpec(
+        "特困人员基本生活标准（低保标准的倍数）", Decimal, "1.3",
+        "国发〔2016〕14号；各省规定，通常不低于当地低保标准的1.3倍"),
+    "benefit_rounding": RuleSpec(
+        "保障金额取整方式", ("fen", "yuan_up", "yuan_half_up"), "fen",
+        "由各地规定：fen 保留到分，yuan_up 进到元，yuan_half_up 四舍五入到元"),
+    # --- the verification limits (DESIGN §5; seed 001 §(四) 政策解读3) ------------------
+    "financial_assets_limit_months": RuleSpec(
+        "人均金融资产上限（月低保标准的倍数）", int, 24,
+        "无全国统一值：默认24个月低保标准，区县应按本地规定设置"),
+    "vehicles_allowed": RuleSpec(
+        "允许拥有的机动车数量", int, 0, "各地规定；默认名下有机动车即预警"),
+    "dwellings_allowed": RuleSpec(
+        "允许拥有的住房套数", int, 1, "各地规定；默认多于1套住房即预警"),
+    "business_allowed": RuleSpec(
+        "允许存续的工商登记", bool, False, "各地规定；默认有存续的经营主体即预警"),
+    "finding_tolerance_ratio": RuleSpec(
+        "核对比对容差（高于申报的比例）", Decimal, "0.1",
+        "本系统默认10%，区县可调整：查得收入或存款高于申报超过该比例即预警"),
 }
 
 NATIONAL_FROM = datetime.date(2021, 7, 1)  # DB (民发〔2021〕57号) in force
@@ -78,9 +131,35 @@ def seed_national_rules(rule_model) -> None:
 def rule_value(key: str, region: Region | None, on: datetime.date | None = None):
     """The value of `key` for `region` on `on` (today by default)."""
     row = rule_row(key, region, on)
-    if row is not None:
-        return row.value
-    return RULES[key].national
+    value = row.value if row is not None else RULES[key].national
+    if RULES[key].kind is Decimal and value is not None:
+        return Decimal(str(value))
+    return value
+
+
+def rule_values(region: Region | None, on: datetime.date | None = None) -> dict[str, Any]:
+    """Every rule's value for `region` on `on`, in one query (for calculations and batch
+    jobs that read many rules for the same place)."""
+    on = on or timezone.localdate()
+    places = Q(region__isnull=True)
+    if region is not None:
+        places |= Q(region__code__in=region.ancestor_codes())
+    rows = (Rule.objects.filter(places, key__in=list(RULES), valid_from__lte=on)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on)).select_related("region"))
+    best: dict[str, Rule] = {}
+    for row in rows:
+        rank = (len(row.region.code) if row.region_id else 0, row.valid_from)
+        current = best.get(row.key)
+        if current is None or rank > (len(current.region.code) if current.region_id else 0,
+                                      current.valid_from):
+            best[row.key] = row
+    values = {}
+    for key, spec in RULES.items():
+        value = best[key].value if key in best else spec.national
+        if spec.kind is Decimal and value is not None:
+            value = Decimal(str(value))
+        values[key] = value
+    return values
 
 
 def rule_row(key: str, region: Region | None, on: datetime.date | None = None) -> Rule | None:

@@ -1,0 +1,386 @@
+"""The benefit calculation (DESIGN §5; seed 001 reading note 5; DB §13).
+
+Monthly per-capita income = (counted income − allowed rigid expenditures) ÷ members,
+every figure per month:
+
+- an income row's monthly value is its amount ÷ the months it covers;
+- a rigid expenditure counts when it fell within the window before the application
+  date (rule `expenditure_window_months`, 12 by default) and is spread over that window;
+- rehabilitation is capped per person per window (`rehabilitation_cap_yearly`);
+- the employment cost is `employment_cost_ratio` × the standard per employed member who
+  is a new graduate, released from prison or discharged from the military;
+- the deductions add up (note 5(6)), and income after them is never below zero.
+
+Eligibility for 低保 is income strictly *below* the standard (SL §9, DB §3: 低于当地
+最低生活保障标准): a household exactly at the standard is not eligible, and its gap
+would be zero anyway. The benefit is the gap (补差) × members, never negative, rounded
+as the region's rule says.
+
+`calculate` is a pure function of plain facts and a dict of rule values, so the tests
+can check it by hand; `household_facts` reads a household into those facts. The result
+is an itemised explanation that is stored with the decision (cases.services).
+"""
+
+import datetime
+from dataclasses import asdict, dataclass, field
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+
+from households.models import Asset, Household, Member
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0")
+
+EMPLOYMENT_COST_GROUPS = {Member.EmploymentGroup.NEW_GRADUATE,
+                          Member.EmploymentGroup.RELEASED_PRISONER,
+                          Member.EmploymentGroup.DISCHARGED_MILITARY}
+WORKING = {Member.Employment.EMPLOYED, Member.Employment.FLEXIBLE}
+SEVERE_DISABILITY = {Member.Disability.GRADE_1, Member.Disability.GRADE_2}
+# Types whose monthly amount is the dibao gap, the tekun basic standard, or the care
+# subsidy alone; the others are decided by their own local scales.
+CARE_SUBSIDY_TYPES = {"dibao", "low_income"}
+FINANCIAL_ASSETS = {Asset.Kind.DEPOSIT, Asset.Kind.SECURITIES}
+
+SRC_DB13 = "审核确认办法第十三条"
+SRC_NOTE5 = "吉安市实施方案政策解读5"
+
+
+@dataclass(frozen=True)
+class Person:
+    key: int
+    name: str
+    employment: str = Member.Employment.UNEMPLOYED
+    employment_group: str = Member.EmploymentGroup.NONE
+    disability: str = Member.Disability.NONE
+    health: str = Member.Health.HEALTHY
+    self_care: str = Member.SelfCare.ABLE
+
+
+@dataclass(frozen=True)
+class Earning:
+    person: str  # the member's name, or "" for the household as a whole
+    category: str
+    counted: bool
+    amount: Decimal
+    months: int
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Expense:
+    person_key: int | None
+    person: str
+    category: str  # ExpenditureCategory.code
+    label: str
+    amount: Decimal
+    incurred_on: datetime.date
+
+
+@dataclass(frozen=True)
+class Holding:
+    kind: str  # Asset.Kind
+    value: Decimal
+    quantity: int = 1
+
+
+@dataclass(frozen=True)
+class Facts:
+    residence: str
+    people: tuple[Person, ...]
+    earnings: tuple[Earning, ...] = ()
+    expenses: tuple[Expense, ...] = ()
+    holdings: tuple[Holding, ...] = ()
+
+
+@dataclass
+class Line:
+    item: str
+    amount: str  # yuan per month, as text so the stored JSON keeps exact digits; "" if none
+    rule: str
+    source: str = ""
+    kind: str = "info"  # income, excluded, deduction, result, subsidy, warning, info
+
+
+@dataclass
+class Calculation:
+    assistance_type: str
+    as_of: str
+    standard: str = ""
+    members: int = 0
+    income: str = "0"
+    deductions: str = "0"
+    per_capita: str = ""
+    eligible: bool | None = None
+    near_threshold: bool = False
+    benefit: str = ""
+    care_subsidy: str = "0"
+    total: str = ""  # the monthly amount the approver starts from; "" when not computed
+    lines: list[Line] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Calculation":
+        data = dict(data)
+        data["lines"] = [Line(**line) for line in data.get("lines", [])]
+        return cls(**data)
+
+    @property
+    def total_amount(self) -> Decimal | None:
+        return Decimal(self.total) if self.total else None
+
+    def add(self, item, amount, rule, source="", kind="info"):
+        text = "" if amount is None else str(_cents(amount))
+        self.lines.append(Line(item, text, rule, source, kind))
+
+
+def _cents(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _round_benefit(value: Decimal, how: str) -> Decimal:
+    if how == "yuan_up":
+        return value.quantize(Decimal("1"), rounding=ROUND_CEILING).quantize(CENT)
+    if how == "yuan_half_up":
+        return value.quantize(Decimal("1"), rounding=ROUND_HALF_UP).quantize(CENT)
+    return _cents(value)
+
+
+def _months_before(day: datetime.date, months: int) -> datetime.date:
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    # Clamp the day to the month's length (31 March − 1 month = 28/29 February).
+    for candidate in range(day.day, 27, -1):
+        try:
+            return datetime.date(year, month, candidate)
+        except ValueError:
+            continue
+    return datetime.date(year, month, min(day.day, 28))
+
+
+def calculate(facts: Facts, assistance_type: str, rules: dict, applied_on: datetime.date,
+              as_of: datetime.date | None = None) -> Calculation:
+    """The itemised calculation for one household; `rules` is accounts.rules.rule_values."""
+    as_of = as_of or applied_on
+    calc = Calculation(assistance_type=assistance_type, as_of=as_of.isoformat(),
+                       members=len(facts.people))
+    urban = facts.residence == Household.Residence.URBAN
+    standard_key = "dibao_standard_urban" if urban else "dibao_standard_rural"
+    standard = rules.get(standard_key)
+    if standard is None:
+        calc.problems.append(f"本地未设置{'城市' if urban else '农村'}低保标准，无法测算。"
+                             "请区民政局在“规则参数”中设置。")
+        return calc
+    if not facts.people:
+        calc.problems.append("家庭没有登记成员，无法测算。")
+        return calc
+    calc.standard = str(standard)
+    calc.add(f"{'城市' if urban else '农村'}低保标准", standard, "元/人·月，本地规定",
+             "规则参数", "info")
+
+    income = _income(calc, facts)
+    deductions = _deductions(calc, facts, rules, standard, applied_on)
+    net = max(ZERO, income - deductions)
+    members = len(facts.people)
+    per_capita = _cents(net / members)
+    calc.income, calc.deductions, calc.per_capita = (str(_cents(income)), str(_cents(deductions)),
+                                                     str(per_capita))
+    calc.add("家庭月人均收入", per_capita,
+             f"（月收入{_cents(income)} − 月扣减{_cents(deductions)}）÷ {members}人",
+             "DESIGN §5", "result")
+
+    ratio = rules["near_threshold_ratio"]
+    near_line = _cents(standard * ratio)
+    calc.near_threshold = standard <= per_capita < near_line
+    if calc.near_threshold:
+        calc.add("低保边缘", None, f"人均收入不低于低保标准，但低于标准的{ratio}倍（{near_line}元）",
+                 f"{SRC_NOTE5}(5)", "warning")
+    assets_ok = _asset_limits(calc, facts, rules, standard)
+    _eligibility(calc, facts, assistance_type, per_capita, standard, near_line, assets_ok, rules)
+    return calc
+
+
+def _income(calc: Calculation, facts: Facts) -> Decimal:
+    total = ZERO
+    for earning in facts.earnings:
+        who = earning.person or "家庭"
+        monthly = earning.amount / earning.months
+        if earning.counted:
+            total += monthly
+            calc.add(f"收入：{who}·{earning.category}", monthly,
+                     f"{earning.amount}元 ÷ {earning.months}个月", earning.source, "income")
+        else:
+            calc.add(f"不计入收入：{who}·{earning.category}", ZERO,
+                     f"{earning.amount}元不计入家庭收入", earning.source or SRC_DB13, "excluded")
+    return total
+
+
+def _deductions(calc: Calculation, facts: Facts, rules: dict, standard: Decimal,
+                applied_on: datetime.date) -> Decimal:
+    window = rules["expenditure_window_months"]
+    since = _months_before(applied_on, window)
+    cap = rules["rehabilitation_cap_yearly"]
+    total = ZERO
+    in_window, outside = [], []
+    for expense in facts.expenses:
+        (in_window if since <= expense.incurred_on <= applied_on else outside).append(expense)
+    if outside:
+        calc.add("不在计算期内的支出", ZERO,
+                 f"{len(outside)}笔支出不在{since:%Y-%m-%d}至{applied_on:%Y-%m-%d}之间，不扣减",
+                 f"{SRC_NOTE5}(1)", "excluded")
+
+    by_category: dict[str, list[Expense]] = {}
+    for expense in in_window:
+        by_category.setdefault(expense.category, []).append(expense)
+    simple = {"medical": "(1)", "education": "(3)", "pension": "(4)"}
+    for code, expenses in by_category.items():
+        label = expenses[0].label
+        spent = sum((e.amount for e in expenses), ZERO)
+        if code in simple:
+            amount = spent / window
+            total += amount
+            calc.add(f"扣减：{label}", amount, f"{window}个月内合计{spent}元 ÷ {window}个月",
+                     f"{SRC_NOTE5}{simple[code]}", "deduction")
+        elif code == "rehabilitation":
+            per_person: dict[tuple, Decimal] = {}
+            for e in expenses:
+                per_person[(e.person_key, e.person)] = per_person.get((e.person_key, e.person),
+                                                                      ZERO) + e.amount
+            for (_key, name), spent_person in per_person.items():
+                allowed = min(spent_person, cap)
+                amount = allowed / window
+                total += amount
+                over = f"，超过上限按{cap}元计" if spent_person > cap else ""
+                calc.add(f"扣减：{label}（{name or '家庭'}）", amount,
+                         f"合计{spent_person}元{over}，÷ {window}个月", f"{SRC_NOTE5}(2)",
+                         "deduction")
+        elif rules["deduct_other_expenditure"]:
+            amount = spent / window
+            total += amount
+            calc.add(f"扣减：{label}", amount, f"合计{spent}元 ÷ {window}个月（县级规定）",
+                     f"{SRC_NOTE5}(7)", "deduction")
+        else:
+            calc.add(f"不扣减：{label}", ZERO, f"合计{spent}元；本地未规定其他刚性支出",
+                     f"{SRC_NOTE5}(7)", "excluded")
+
+    ratio = rules["employment_cost_ratio"]
+    for person in facts.people:
+        if person.employment not in WORKING:
+            if person.employment_group in EMPLOYMENT_COST_GROUPS:
+                calc.add(f"不扣减就业成本：{person.name}", ZERO, "属于可扣减人群但未就业",
+                         f"{SRC_NOTE5}(5)", "excluded")
+            continue
+        if person.employment_group in EMPLOYMENT_COST_GROUPS:
+            amount = standard * ratio
+            total += amount
+            calc.add(f"扣减：就业成本（{person.name}）", amount,
+                     f"低保标准{standard} × {ratio}", f"{SRC_NOTE5}(5)", "deduction")
+        else:
+            calc.add(f"不扣减就业成本：{person.name}", ZERO,
+                     "仅限应届毕业生、刑满释放人员、退役军人", f"{SRC_NOTE5}(5)", "excluded")
+    return total
+
+
+def _asset_limits(calc: Calculation, facts: Facts, rules: dict, standard: Decimal) -> bool:
+    """Declared assets against the region's limits; the verification report checks the
+    same limits against what other departments hold."""
+    ok = True
+    financial = sum((h.value for h in facts.holdings if h.kind in FINANCIAL_ASSETS), ZERO)
+    limit = standard * rules["financial_assets_limit_months"]
+    per_capita = _cents(financial / len(facts.people))
+    if per_capita > limit:
+        ok = False
+        calc.add("财产：人均金融资产超过上限", per_capita,
+                 f"申报存款和有价证券人均{per_capita}元，上限为{rules['financial_assets_limit_months']}"
+                 f"个月低保标准（{_cents(limit)}元）", "规则参数", "warning")
+    for kind, key, what in ((Asset.Kind.VEHICLE, "vehicles_allowed", "机动车"),
+                            (Asset.Kind.REAL_ESTATE, "dwellings_allowed", "住房")):
+        count = sum(h.quantity for h in facts.holdings if h.kind == kind)
+        if count > rules[key]:
+            ok = False
+            calc.add(f"财产：{what}超过规定", None, f"申报{count}（允许{rules[key]}）", "规则参数",
+                     "warning")
+    if not rules["business_allowed"] and any(h.kind == Asset.Kind.BUSINESS for h in facts.holdings):
+        ok = False
+        calc.add("财产：有工商登记的经营实体", None, "本地规定有经营实体的不符合条件", "规则参数",
+                 "warning")
+    return ok
+
+
+def _eligibility(calc: Calculation, facts: Facts, assistance_type: str, per_capita: Decimal,
+                 standard: Decimal, near_line: Decimal, assets_ok: bool, rules: dict) -> None:
+    below = per_capita < standard
+    if assistance_type == "dibao":
+        calc.eligible = below and assets_ok
+        if calc.eligible:
+            gap = (standard - per_capita) * calc.members
+            benefit = _round_benefit(gap, rules["benefit_rounding"])
+            calc.add("低保金（补差）", benefit,
+                     f"（{standard} − {per_capita}）× {calc.members}人，取整方式{rules['benefit_rounding']}",
+                     "DESIGN §5；审核确认办法第三条", "result")
+        else:
+            benefit = ZERO
+            why = "人均收入不低于低保标准" if not below else "财产超过规定"
+            calc.add("不符合低保条件", ZERO, why, "审核确认办法第三条", "result")
+        calc.benefit = str(benefit)
+    elif assistance_type == "low_income":
+        calc.eligible = per_capita < near_line and assets_ok
+        calc.benefit = "0"
+        calc.add("低收入家庭认定", None,
+                 f"人均收入{'低于' if per_capita < near_line else '不低于'}低保标准的"
+                 f"{rules['near_threshold_ratio']}倍（{near_line}元）", f"{SRC_NOTE5}(5)", "result")
+    elif assistance_type == "tekun":
+        calc.eligible = below and assets_ok
+        basic = _cents(standard * rules["tekun_basic_ratio"]) if calc.eligible else ZERO
+        calc.benefit = str(basic)
+        calc.add("特困人员基本生活费", basic,
+                 f"低保标准{standard} × {rules['tekun_basic_ratio']}（按申请人一人计）；"
+                 "照料护理费按自理能力另定；另须核实无劳动能力、无生活来源、无法定义务人或其无履行能力",
+                 "国发〔2016〕14号", "result")
+    else:
+        calc.add("金额", None, "该类别不按人均收入补差，按本地标准确定金额", "", "info")
+        return
+    care = _care_subsidy(calc, facts, assistance_type, rules) if calc.eligible else ZERO
+    calc.care_subsidy = str(care)
+    calc.total = str(Decimal(calc.benefit) + care)
+    calc.add("每月合计", Decimal(calc.total), "保障金额 + 失能护理补贴", "", "result")
+
+
+def _care_subsidy(calc: Calculation, facts: Facts, assistance_type: str, rules: dict) -> Decimal:
+    """Seed 001 §(三)3: 300 a month for each fully disabled, seriously ill or severely
+    disabled member of an urban dibao or urban low-income family."""
+    if assistance_type not in CARE_SUBSIDY_TYPES or facts.residence != Household.Residence.URBAN:
+        return ZERO
+    amount = rules["care_subsidy_monthly"]
+    total = ZERO
+    for person in facts.people:
+        severe = person.health == Member.Health.SERIOUS or person.disability in SEVERE_DISABILITY
+        if person.self_care == Member.SelfCare.FULL and severe:
+            total += amount
+            calc.add(f"失能护理补贴（{person.name}）", amount, "完全失能的重病、重残人员，每人每月",
+                     "吉安市实施方案(三)3", "subsidy")
+    return total
+
+
+def household_facts(household: Household) -> Facts:
+    """Read a household's declared data into Facts (members, incomes, expenditures and
+    assets prefetched in four queries)."""
+    people = tuple(Person(key=m.pk, name=m.name, employment=m.employment,
+                          employment_group=m.employment_group, disability=m.disability,
+                          health=m.health, self_care=m.self_care)
+                   for m in household.members.all())
+    names = {p.key: p.name for p in people}
+    earnings = tuple(Earning(person=names.get(i.member_id, ""), category=i.category.name,
+                             counted=i.category.counted, amount=i.amount, months=i.months,
+                             source=i.category.source)
+                     for i in household.incomes.select_related("category").order_by("id"))
+    expenses = tuple(Expense(person_key=e.member_id, person=names.get(e.member_id, ""),
+                             category=e.category.code, label=e.category.name, amount=e.amount,
+                             incurred_on=e.incurred_on)
+                     for e in household.expenditures.select_related("category").order_by("id"))
+    holdings = tuple(Holding(kind=a.kind, value=a.value, quantity=a.quantity)
+                     for a in household.assets.order_by("id"))
+    return Facts(residence=household.residence, people=people, earnings=earnings,
+                 expenses=expenses, holdings=holdings)

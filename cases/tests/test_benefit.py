@@ -1,0 +1,269 @@
+"""The benefit calculation, checked against examples worked by hand.
+
+Every example uses an urban standard of 1,000 yuan a month (rural 800) and the national
+defaults otherwise: rehabilitation cap 3,000 a year, employment cost 30 % of the
+standard, near-threshold 1.5 × standard, care subsidy 300, expenditure window 12 months,
+financial assets up to 24 months of the standard per person, rounding to the fen.
+"""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from accounts.rules import RULES
+from cases.benefit import Earning, Expense, Facts, Holding, Person, calculate
+
+D = Decimal
+APPLIED = datetime.date(2026, 6, 15)
+IN_WINDOW = datetime.date(2026, 1, 10)
+
+
+def rules(**overrides):
+    values = {key: (D(str(spec.national)) if spec.kind is Decimal and spec.national is not None
+                    else spec.national) for key, spec in RULES.items()}
+    values.update(dibao_standard_urban=D("1000"), dibao_standard_rural=D("800"))
+    values.update(overrides)
+    return values
+
+
+def people(*names, **attrs_by_name):
+    return tuple(Person(key=i, name=name, **attrs_by_name.get(name, {}))
+                 for i, name in enumerate(names, start=1))
+
+
+def wage(person, amount, months=12, counted=True, category="工资性收入"):
+    return Earning(person=person, category=category, counted=counted, amount=D(amount),
+                   months=months)
+
+
+def expense(category, amount, *, person_key=None, person="", on=IN_WINDOW):
+    labels = {"medical": "医疗费用", "rehabilitation": "康复费用", "education": "学费",
+              "pension": "养老保险个人缴费", "other": "其他刚性支出"}
+    return Expense(person_key=person_key, person=person, category=category,
+                   label=labels[category], amount=D(amount), incurred_on=on)
+
+
+def calc(facts, kind="dibao", **rule_overrides):
+    return calculate(facts, kind, rules(**rule_overrides), APPLIED)
+
+
+def test_plain_gap_rounded_to_the_fen_or_up_to_the_yuan():
+    # 3 people; one wage of 12,000 over 12 months → 1,000 a month.
+    # per capita = 1,000 ÷ 3 = 333.333… → 333.33
+    # gap = (1,000 − 333.33) × 3 = 666.67 × 3 = 2,000.01
+    facts = Facts("urban", people("甲", "乙", "丙"), earnings=(wage("甲", "12000"),))
+    result = calc(facts)
+    assert result.per_capita == "333.33"
+    assert result.eligible is True
+    assert result.benefit == "2000.01" and result.total == "2000.01"
+    # The region rounds up to the whole yuan: 2,000.01 → 2,001.
+    assert calc(facts, benefit_rounding="yuan_up").benefit == "2001.00"
+
+
+def test_rehabilitation_over_the_cap_counts_only_the_cap():
+    # 2 people; wage 24,000 / 12 = 2,000 a month.
+    # rehabilitation 4,800 for 乙 within the year → capped at 3,000 → 3,000 / 12 = 250.
+    # net = 2,000 − 250 = 1,750; per capita 875; gap = (1,000 − 875) × 2 = 250.
+    facts = Facts("urban", people("甲", "乙"), earnings=(wage("甲", "24000"),),
+                  expenses=(expense("rehabilitation", "3000", person_key=2, person="乙"),
+                            expense("rehabilitation", "1800", person_key=2, person="乙")))
+    result = calc(facts)
+    assert result.deductions == "250.00"
+    assert result.per_capita == "875.00"
+    assert result.benefit == "250.00"
+    line = next(line for line in result.lines if "康复" in line.item)
+    assert "超过上限按3000元计" in line.rule and line.amount == "250.00"
+
+
+def test_rehabilitation_cap_is_per_person():
+    # Two disabled members, 3,600 and 1,200: min(3,600, 3,000) + 1,200 = 4,200 → 350 a month.
+    # wage 18,000 / 12 = 1,500; net 1,150; per capita 575; gap (1,000 − 575) × 2 = 850.
+    facts = Facts("urban", people("甲", "乙"), earnings=(wage("甲", "18000"),),
+                  expenses=(expense("rehabilitation", "3600", person_key=1, person="甲"),
+                            expense("rehabilitation", "1200", person_key=2, person="乙")))
+    result = calc(facts)
+    assert result.deductions == "350.00"
+    assert result.benefit == "850.00"
+
+
+def test_employment_cost_for_an_eligible_member():
+    # 2 people; 甲 is a new graduate in work earning 18,000 / 12 = 1,500 a month.
+    # employment cost = 30 % × 1,000 = 300; net 1,200; per capita 600; gap (1,000 − 600) × 2 = 800.
+    facts = Facts("urban", people("甲", "乙", 甲={"employment": "employed",
+                                                  "employment_group": "new_graduate"}),
+                  earnings=(wage("甲", "18000"),))
+    result = calc(facts)
+    assert result.deductions == "300.00"
+    assert result.per_capita == "600.00"
+    assert result.benefit == "800.00"
+
+
+def test_employment_cost_refused_to_an_ineligible_member():
+    # Same household, but 甲 belongs to none of the three groups: no deduction.
+    # per capita = 1,500 / 2 = 750; gap (1,000 − 750) × 2 = 500.
+    # 乙 was released from prison but has no work: no deduction either.
+    facts = Facts("urban", people("甲", "乙", 甲={"employment": "employed"},
+                                 乙={"employment_group": "released_prisoner"}),
+                  earnings=(wage("甲", "18000"),))
+    result = calc(facts)
+    assert result.deductions == "0.00"
+    assert result.benefit == "500.00"
+    refused = [line.item for line in result.lines if line.kind == "excluded"]
+    assert "不扣减就业成本：甲" in refused and "不扣减就业成本：乙" in refused
+
+
+def test_several_deductions_add_up():
+    # 4 people. Income: wage 36,000/12 = 3,000 + business 6,000/12 = 500 → 3,500 a month.
+    # Deductions a month: medical 6,000/12 = 500; tuition 4,800/12 = 400;
+    # pension 1,200/12 = 100; rehabilitation 2,400 (under the cap)/12 = 200;
+    # employment cost of 丁, a discharged soldier in work: 0.3 × 1,000 = 300.
+    # total 1,500; net 2,000; per capita 500; gap (1,000 − 500) × 4 = 2,000.
+    facts = Facts(
+        "urban",
+        people("甲", "乙", "丙", "丁", 丁={"employment": "flexible",
+                                         "employment_group": "discharged_military"}),
+        earnings=(wage("甲", "36000"), wage("丁", "6000", category="经营净收入")),
+        expenses=(expense("medical", "6000"), expense("education", "4800"),
+                  expense("pension", "1200"), expense("rehabilitation", "2400", person_key=2,
+                                                      person="乙")))
+    result = calc(facts)
+    assert result.income == "3500.00"
+    assert result.deductions == "1500.00"
+    assert result.per_capita == "500.00"
+    assert result.benefit == "2000.00"
+    assert len([line for line in result.lines if line.kind == "deduction"]) == 5
+
+
+def test_income_the_rules_do_not_count():
+    # 2 people. Counted: wage 12,000/12 = 1,000. Not counted (DB §13): scholarship 6,000,
+    # 优待抚恤金 2,400. per capita 1,000 / 2 = 500; gap (1,000 − 500) × 2 = 1,000.
+    facts = Facts("urban", people("甲", "乙"), earnings=(
+        wage("甲", "12000"), wage("乙", "6000", counted=False, category="奖学金"),
+        wage("甲", "2400", counted=False, category="优待抚恤金")))
+    result = calc(facts)
+    assert result.income == "1000.00"
+    assert result.benefit == "1000.00"
+    assert [line.item for line in result.lines if line.kind == "excluded"] == [
+        "不计入收入：乙·奖学金", "不计入收入：甲·优待抚恤金"]
+
+
+def test_income_exactly_at_the_standard_is_not_eligible():
+    # DB §3 and SL §9 say 低于 (below) the standard. 2 people, wage 24,000/12 = 2,000,
+    # per capita 1,000 = the standard → not eligible; the gap would be 0 anyway.
+    # It is, however, near the threshold (1,000 ≤ 1,000 < 1,500).
+    facts = Facts("urban", people("甲", "乙"), earnings=(wage("甲", "24000"),))
+    result = calc(facts)
+    assert result.per_capita == "1000.00"
+    assert result.eligible is False
+    assert result.benefit == "0" and result.total == "0"
+    assert result.near_threshold is True
+    # One fen below the standard is eligible: 23,999.76/12 = 1,999.98 → 999.99 each,
+    # gap (1,000 − 999.99) × 2 = 0.02.
+    below = Facts("urban", people("甲", "乙"), earnings=(wage("甲", "23999.76"),))
+    assert calc(below).eligible is True and calc(below).benefit == "0.02"
+
+
+def test_near_threshold_household():
+    # 1 person, wage 14,400/12 = 1,200: above 1,000 but below 1.5 × 1,000 = 1,500.
+    facts = Facts("urban", people("甲"), earnings=(wage("甲", "14400"),))
+    dibao = calc(facts)
+    assert dibao.eligible is False and dibao.near_threshold is True
+    assert any(line.item == "低保边缘" for line in dibao.lines)
+    low_income = calc(facts, kind="low_income")
+    assert low_income.eligible is True
+    # 1,500 exactly is no longer near the threshold.
+    assert calc(Facts("urban", people("甲"), earnings=(wage("甲", "18000"),))).near_threshold is False
+
+
+def test_care_subsidy_for_a_fully_disabled_member_of_an_urban_family():
+    # 2 people; 乙 is grade-1 disabled and fully dependent. Pension 9,600/12 = 800 a month.
+    # per capita 400; gap (1,000 − 400) × 2 = 1,200; care subsidy 300; total 1,500.
+    disabled = {"disability": "1", "self_care": "full"}
+    facts = Facts("urban", people("甲", "乙", 乙=disabled),
+                  earnings=(wage("甲", "9600", category="转移净收入（养老金、赡养费等）"),))
+    result = calc(facts)
+    assert result.benefit == "1200.00"
+    assert result.care_subsidy == "300"
+    assert result.total == "1500.00"
+    # The same family in the countryside gets no care subsidy (seed 001 §(三): 城镇):
+    # per capita 400 against the rural 800: gap (800 − 400) × 2 = 800.
+    rural = calc(Facts("rural", facts.people, earnings=facts.earnings))
+    assert rural.total == "800.00" and rural.care_subsidy == "0"
+    # Fully dependent but neither seriously ill nor severely disabled: no subsidy.
+    mild = calc(Facts("urban", people("甲", "乙", 乙={"disability": "3", "self_care": "full"}),
+                      earnings=facts.earnings))
+    assert mild.total == "1200.00"
+
+
+def test_expenses_outside_the_window_are_not_deducted():
+    # Applied 2026-06-15: the window starts 2025-06-15. Medical 3,000 on 2025-06-14 is
+    # outside; 1,200 on 2025-06-15 is inside → 1,200/12 = 100 a month.
+    # wage 14,400/12 = 1,200; net 1,100; 1 person; not below 1,000 → not eligible.
+    facts = Facts("urban", people("甲"), earnings=(wage("甲", "14400"),),
+                  expenses=(expense("medical", "3000", on=datetime.date(2025, 6, 14)),
+                            expense("medical", "1200", on=datetime.date(2025, 6, 15))))
+    result = calc(facts)
+    assert result.deductions == "100.00"
+    assert result.per_capita == "1100.00" and result.eligible is False
+
+
+def test_deductions_never_make_income_negative():
+    # wage 2,400/12 = 200 a month; medical 12,000/12 = 1,000 a month → net max(0, −800) = 0.
+    # 2 people; gap = (1,000 − 0) × 2 = 2,000.
+    facts = Facts("urban", people("甲", "乙"), earnings=(wage("甲", "2400"),),
+                  expenses=(expense("medical", "12000"),))
+    result = calc(facts)
+    assert result.per_capita == "0.00"
+    assert result.benefit == "2000.00"
+
+
+def test_other_expenditures_only_where_the_county_allows_them():
+    # wage 12,000/12 = 1,000; other expenditure 2,400/12 = 200. 1 person.
+    facts = Facts("urban", people("甲"), earnings=(wage("甲", "12000"),),
+                  expenses=(expense("other", "2400"),))
+    assert calc(facts).per_capita == "1000.00"  # not deducted: not eligible
+    allowed = calc(facts, deduct_other_expenditure=True)
+    assert allowed.per_capita == "800.00" and allowed.benefit == "200.00"
+
+
+def test_financial_assets_over_the_limit_make_the_household_ineligible():
+    # 2 people, no income, deposits 60,000 → 30,000 each > 24 × 1,000 = 24,000.
+    facts = Facts("urban", people("甲", "乙"), holdings=(Holding("deposit", D("60000")),))
+    result = calc(facts)
+    assert result.eligible is False and result.benefit == "0"
+    # 48,000 → 24,000 each: at the limit passes; gap (1,000 − 0) × 2 = 2,000.
+    assert calc(Facts("urban", facts.people, holdings=(Holding("deposit", D("48000")),))
+                ).benefit == "2000.00"
+    # A car fails the default limit of no vehicle.
+    car = calc(Facts("urban", facts.people, holdings=(Holding("vehicle", D("20000")),)))
+    assert car.eligible is False
+
+
+def test_tekun_basic_living_standard():
+    # 1 person, no income: 1.3 × 1,000 = 1,300 a month.
+    result = calc(Facts("urban", people("甲")), kind="tekun")
+    assert result.eligible is True and result.total == "1300.00"
+
+
+def test_types_without_a_formula_leave_the_amount_to_the_caseworker():
+    result = calc(Facts("urban", people("甲")), kind="temporary")
+    assert result.eligible is None and result.total == ""
+
+
+def test_a_missing_standard_says_what_to_set():
+    result = calculate(Facts("urban", people("甲")), "dibao",
+                       rules(dibao_standard_urban=None), APPLIED)
+    assert result.total == ""
+    assert "未设置城市低保标准" in result.problems[0]
+
+
+@pytest.mark.parametrize("day, months, expected", [
+    (datetime.date(2026, 3, 31), 1, datetime.date(2026, 2, 28)),
+    (datetime.date(2026, 6, 15), 12, datetime.date(2025, 6, 15)),
+    (datetime.date(2024, 2, 29), 12, datetime.date(2023, 2, 28)),
+])
+def test_window_start(day, months, expected):
+    from cases.benefit import _months_before
+
+    assert _months_before(day, months) == expected
