@@ -4,11 +4,12 @@ District and township codes are the official ones; the community codes follow th
 12-digit statistical scheme (township code + 3 digits) and are for demonstration.
 """
 
+import datetime
 import functools
 
 from django.contrib.auth.hashers import make_password
 
-from accounts.models import Region, User
+from accounts.models import Region, Rule, User
 from accounts.roles import Level, Role
 from accounts.services import grant_role
 
@@ -70,6 +71,12 @@ def load() -> list[tuple[str, str, str]]:
         grant_role(user=_user(username, f"大兴{label}"), region=district, role=role,
                    granted_by=None)
         logins.append((username, role.label, district.name))
+    for key in ("dibao_standard_urban", "dibao_standard_rural"):
+        # Beijing has one urban-rural standard; 1,450 from September 2023. Demo data: a
+        # district keeps its own rows in 系统管理 → 规则参数 as the city publishes them.
+        Rule.objects.get_or_create(key=key, region=district, valid_from=datetime.date(2023, 9, 1),
+                                   defaults={"value": "1450",
+                                             "source": "北京市城乡低保标准（演示数据）"})
     for code, name, prefix, communities in TOWNSHIPS:
         township, _ = Region.objects.update_or_create(
             code=code, defaults={"name": name, "level": Level.TOWNSHIP, "parent": district})

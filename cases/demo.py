@@ -95,7 +95,7 @@ def _load_street(township: Region, households: list[Household]) -> None:
         return services.application_finish_investigation(application=app,
                                                          finished_by=acceptor)
 
-    def proposed(app, amount="1100.00"):
+    def proposed(app, amount=None):  # None: the calculated amount
         return services.application_propose(application=app, proposed_by=reviewer,
                                             approve=True, amount=amount, reasons="符合低保条件")
 
@@ -130,11 +130,11 @@ def _load_street(township: Region, households: list[Household]) -> None:
     services.application_call_hearing(application=in_hearing, called_by=reviewer,
                                       reason="核对报告有预警")
     # 8: waiting for the approver; 9: confirmed, ready to file; 10: rejected.
-    approving = proposed(investigated(accepted(h[7])), amount="1350.00")
+    approving = proposed(investigated(accepted(h[7])))
     _days_passed(approving, 8)
     services.application_close_publicity(application=approving, closed_by=reviewer,
                                          skip_reason="公示期满无异议，核对无预警")
-    confirmed = proposed(investigated(accepted(h[8])), amount="980.00")
+    confirmed = proposed(investigated(accepted(h[8])))
     _days_passed(confirmed, 9)
     services.application_close_publicity(application=confirmed, closed_by=reviewer,
                                          skip_reason="公示期满无异议，核对无预警")

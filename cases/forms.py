@@ -92,12 +92,24 @@ class VerificationResultForm(ActionForm):
                                widget=forms.Textarea(attrs={"rows": 2}))
 
 
+def calculated_total(application):
+    from cases.selectors import case_calculation
+
+    return case_calculation(application).total_amount
+
+
 class ProposeForm(ActionForm):
     decision = forms.ChoiceField(label="审核意见", widget=forms.RadioSelect,
                                  choices=[("approve", "拟同意"), ("reject", "拟不同意")])
     amount = forms.DecimalField(label="拟保障金额（元/月）", required=False, min_value=0,
-                                decimal_places=2, max_digits=10)
+                                decimal_places=2, max_digits=10,
+                                help_text="默认为测算结果；调整金额须在理由中说明。")
     reasons = forms.CharField(label="理由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, application=None, **kwargs):
+        super().__init__(*args, application=application, **kwargs)
+        if application is not None and not self.is_bound:
+            self.fields["amount"].initial = calculated_total(application)
 
 
 class ClosePublicityForm(ActionForm):
@@ -158,7 +170,9 @@ class ApproveForm(ActionForm):
     def __init__(self, *args, application=None, **kwargs):
         super().__init__(*args, application=application, **kwargs)
         if application is not None and not self.is_bound:
-            self.fields["amount"].initial = application.proposed_amount
+            calculated = calculated_total(application)
+            self.fields["amount"].initial = (calculated if calculated is not None
+                                             else application.proposed_amount)
 
 
 class RejectForm(ActionForm):

@@ -119,6 +119,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
                                          null=True, blank=True)
     start_month = models.DateField("发放起始月", null=True, blank=True)
     decision_reasons = models.TextField("审批意见/不予确认理由", blank=True)
+    # cases.benefit.Calculation as a dict: set at proposal, replaced at the decision and
+    # kept from then on, so a later change of the standard does not rewrite it.
+    calculation = models.JSONField("测算明细", default=dict, blank=True)
     refusal_notice_due = models.DateField("不予确认通知时限", null=True, blank=True)
 
     filing_batch = models.ForeignKey("cases.FilingBatch", verbose_name="备案批次", null=True,

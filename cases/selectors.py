@@ -112,3 +112,24 @@ def case_notices(*, application: Application):
     from publicity.models import Notice
 
     return Notice.objects.filter(application=application).prefetch_related("objections")
+
+
+def case_calculation(application: Application, on: datetime.date | None = None):
+    """The itemised benefit calculation: the one stored with the decision once decided
+    (a later change of the standard does not rewrite it), otherwise computed now from
+    the household's declared data and the rules in force (cases.benefit)."""
+    from accounts.rules import rule_values
+    from cases.benefit import Calculation, calculate, household_facts
+
+    if application.calculation and on is None and application.decided_on:
+        return Calculation.from_dict(application.calculation)
+    cached = getattr(application, "_calculation", None)
+    if cached is not None and on is None:
+        return cached
+    today = on or timezone.localdate()
+    applied_on = application.accepted_on or timezone.localdate(application.created_at)
+    result = calculate(household_facts(application.household), application.assistance_type,
+                       rule_values(application.region, today), applied_on, as_of=today)
+    if on is None:
+        application._calculation = result
+    return result

@@ -36,6 +36,7 @@ from cases.models import (
     Rectification,
     State,
 )
+from cases.selectors import case_calculation
 from households.models import Household, Member
 from publicity import selectors as publicity_selectors
 from publicity import services as publicity
@@ -384,25 +385,45 @@ def application_finish_investigation(*, application: Application, finished_by: U
 def application_propose(*, application: Application, proposed_by: User, approve: bool,
                         amount=None, reasons: str = "",
                         expected_state: str | None = State.REVIEWING) -> Application:
-    """审核: propose approval with an amount (→ publicity) or rejection with reasons."""
-    if approve:
-        amount = _parse_amount(amount)
-    else:
+    """审核: propose approval with an amount (→ publicity) or rejection with reasons.
+
+    The amount defaults to the calculation (cases.benefit); a different amount, or an
+    approval the calculation does not support, needs a reason.
+    """
+    reasons = reasons.strip()
+    if not approve:
         reasons = _require_text(reasons, "拟不同意时请写明理由。", "reasons")
     action = "propose_approval" if approve else "propose_rejection"
     today = timezone.localdate()
     with _step(application, actor=proposed_by, action=action,
                expected_state=expected_state, not_by=("accepted_by",),
-               reason=reasons.strip()) as step:
+               reason=reasons) as step:
         app = step.application
+        calc = case_calculation(app, on=today)
+        if approve:
+            amount = _amount_against(calc, amount, reasons, who="拟保障金额")
         app.proposed_by, app.proposed_at = proposed_by, timezone.now()
         app.proposal = Proposal.APPROVE if approve else Proposal.REJECT
         app.proposed_amount = amount if approve else None
-        app.proposal_reasons = reasons.strip()
-        step.data = {"proposal": app.proposal,
-                     "amount": str(amount) if approve else None}
+        app.proposal_reasons = reasons
+        app.calculation = calc.as_dict()
+        step.data = {"proposal": app.proposal, "amount": str(amount) if approve else None,
+                     "calculated": calc.total or None}
         _republish(app, today, f"拟同意，每月{amount}元" if approve else None)
     return step.application
+
+
+def _amount_against(calc, amount, reasons: str, *, who: str, fallback=None) -> Decimal:
+    """The amount chosen, defaulting to the calculation; departing from it needs a reason."""
+    reference = calc.total_amount if calc.total_amount is not None else fallback
+    chosen = _parse_amount(reference if amount in (None, "") else amount)
+    if calc.total_amount is not None and chosen != calc.total_amount and not reasons:
+        raise ServiceError(f"{who}（{chosen}元）与测算结果（{calc.total_amount}元）不同，"
+                           "请写明调整理由。", field="reasons")
+    if calc.eligible is False and not reasons:
+        raise ServiceError("测算结果为不符合条件，如仍同意请写明理由（如测算未反映的特殊情况）。",
+                           field="reasons")
+    return chosen
 
 
 def application_close_publicity(*, application: Application, closed_by: User,
@@ -503,13 +524,19 @@ def application_approve(*, application: Application, approved_by: User, amount=N
                expected_state=expected_state, not_by=("accepted_by", "proposed_by"),
                reason=reasons.strip()) as step:
         app = step.application
-        chosen = _parse_amount(app.proposed_amount if amount in (None, "") else amount)
-        if chosen != app.proposed_amount and not reasons.strip():
-            raise ServiceError("审批金额与审核意见不同，请写明调整理由。", field="reasons")
+        calc = case_calculation(app, on=today)
+        if calc.total_amount is None:
+            chosen = _parse_amount(app.proposed_amount if amount in (None, "") else amount)
+            if chosen != app.proposed_amount and not reasons.strip():
+                raise ServiceError("审批金额与审核意见不同，请写明调整理由。", field="reasons")
+        else:
+            chosen = _amount_against(calc, amount, reasons.strip(), who="审批金额")
         app.decided_by, app.decided_on = approved_by, today
         app.monthly_amount, app.start_month = chosen, _month_after(today)
         app.decision_reasons = reasons.strip()
-        step.data = {"amount": str(chosen), "start_month": app.start_month.isoformat()}
+        app.calculation = calc.as_dict()
+        step.data = {"amount": str(chosen), "start_month": app.start_month.isoformat(),
+                     "calculated": calc.total or None}
         _close_notice(app, today)
         if app.assistance_type in LONG_TERM_PUBLICITY:
             name, size = _household_facts(app.household)

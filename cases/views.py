@@ -110,6 +110,7 @@ def _detail_context(request, application, open_form=None):
         "notices": selectors.case_notices(application=application),
         "hearings": application.hearings.all(),
         "rectifications": application.rectifications.all(),
+        "calculation": selectors.case_calculation(application),
     }
 
 
