@@ -259,8 +259,11 @@ def _accept(app: Application, *, accepted_by: User, expected_state: str | None) 
         app.mandatory_review = _has_public_role(app.household)
         step.data = {"decision_due": decision.date.isoformat(),
                      "due_provisional": app.due_provisional}
-        request = verification.verification_request_create(application_id=app.pk,
-                                                           requested_by=accepted_by)
+        authorization = (app.documents.filter(kind=CaseDocument.Kind.AUTHORIZATION)
+                         .order_by("-uploaded_at", "-id").first())
+        request = verification.verification_request_create(
+            application_id=app.pk, requested_by=accepted_by,
+            authorization_id=authorization.pk if authorization else None)
         if rule_value("publicity_opens_at", region, today) == "acceptance":
             _open_notice(app, today, "已受理，正在调查核实")
     transaction.on_commit(lambda: _queue_verification(request.pk))

@@ -1,20 +1,43 @@
 """Changes to home investigations and verification requests. Permission checks use
 the region of the case, passed in by the caller (cases.services)."""
 
+import logging
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from accounts.errors import ServiceError
 from accounts.models import Region, User
+from accounts.roles import Level
 from accounts.scope import user_can
-from verification.models import HomeInvestigation, VerificationRequest, split_names
+from households.models import Household
+from verification import engine
+from verification.compare import Declared
+from verification.imports import ReadResult, read_rows
+from verification.models import (
+    HomeInvestigation,
+    ImportBatch,
+    JobChunk,
+    SourceRecord,
+    VerificationJob,
+    VerificationRequest,
+    split_names,
+)
+from verification.sources import SOURCES
+
+logger = logging.getLogger(__name__)
+JOB_CHUNK_SIZE = 500
 
 
-def verification_request_create(*, application_id: int, requested_by: User) -> VerificationRequest:
-    """Create the request; the caller queues `process_verification` once it commits."""
+def verification_request_create(*, application_id: int, requested_by: User,
+                                authorization_id: int | None = None) -> VerificationRequest:
+    """Create the request for the household's members, resting on the signed 授权书; the
+    caller queues `process_verification` once it commits."""
     return VerificationRequest.objects.create(application_id=application_id,
-                                              requested_by=requested_by)
+                                              requested_by=requested_by,
+                                              authorization_id=authorization_id)
 
 
 def verification_pick_up(*, request_id: int) -> VerificationRequest | None:
@@ -72,3 +95,209 @@ def home_investigation_record(*, application_id: int, region: Region, recorded_b
         raise ServiceError("请上传调查人员和在场家庭成员签字的调查表。", field="signed_form")
     return HomeInvestigation.objects.create(application_id=application_id,
                                             recorded_by=recorded_by, **data)
+
+
+# --- automatic verification -----------------------------------------------------------
+
+
+def _complete(request: VerificationRequest, outcome) -> None:
+    report = outcome.report
+    request.status = VerificationRequest.Status.COMPLETED
+    request.completed_at = timezone.now()
+    request.result_source = VerificationRequest.Source.AUTOMATIC
+    request.summary = report.summary()
+    request.has_warning = report.has_warning
+    request.warnings = "；".join(report.warnings)
+    request.report = report.as_dict()
+    request.batch_ids = outcome.batch_ids
+
+
+def verification_run(*, request_id: int) -> VerificationRequest | None:
+    """The worker's part: pick the request up and, when the district has data from at
+    least one source, produce the report. Without any data the request waits for a
+    result entered by hand. Idempotent."""
+    request = verification_pick_up(request_id=request_id)
+    if request is None or request.status == VerificationRequest.Status.COMPLETED:
+        return request
+    household_id = request.household_id or request.application.household_id
+    district = engine.district_of(request.application.region.code if request.application_id
+                                  else Household.objects.get(pk=household_id).region.code)
+    if district is None or not engine.sources_available(district.pk):
+        return request
+    outcome = engine.verify([household_id])[household_id]
+    with transaction.atomic():
+        request = VerificationRequest.objects.select_for_update().get(pk=request_id)
+        if request.status == VerificationRequest.Status.COMPLETED:
+            return request
+        _complete(request, outcome)
+        request.save()
+    return request
+
+
+def verification_reproduce(*, request: VerificationRequest):
+    """Run a stored report again on the batches, declared figures and rule values it
+    recorded; returns the new Report (equal to the stored one unless data was lost)."""
+    if not request.report:
+        raise ServiceError("该核对结果为人工录入，没有可重算的比对报告。")
+    household_id = request.household_id or request.application.household_id
+    stored = request.report
+    pinned = {}
+    for batch in ImportBatch.objects.filter(pk__in=request.batch_ids):
+        pinned[batch.source] = batch.pk
+    declared = {household_id: Declared.from_dict(stored["declared"])}
+    missing = {code: -1 for code, version in stored["sources"].items() if not version}
+    outcome = engine.verify([household_id], pinned={**missing, **pinned}, declared=declared,
+                            rules={household_id: stored["rules"]})
+    return outcome[household_id].report
+
+
+# --- imports ---------------------------------------------------------------------------
+
+
+@dataclass
+class ImportOutcome:
+    batch: ImportBatch | None
+    result: ReadResult
+
+
+def source_import(*, district: Region, source: str, content: bytes, filename: str,
+                  data_date, imported_by: User) -> ImportOutcome:
+    """Import one agency file as the next version of its source, whole or not at all."""
+    if district.level != Level.DISTRICT or not user_can(imported_by, "verify_economic_status",
+                                                         district):
+        raise PermissionDenied("只有区民政局核对人员可以导入比对数据。")
+    spec = SOURCES.get(source)
+    if spec is None:
+        raise ServiceError("请选择数据来源。", field="source")
+    data_date = data_date or timezone.localdate()
+    if data_date > timezone.localdate():
+        raise ServiceError("数据截至日期不能晚于今天。", field="data_date")
+    result = read_rows(spec, content)
+    if not result.ok:
+        return ImportOutcome(None, result)
+    with transaction.atomic():
+        Region.objects.select_for_update().get(pk=district.pk)  # one version at a time
+        last = (ImportBatch.objects.filter(district=district, source=source)
+                .aggregate(models.Max("version"))["version__max"] or 0)
+        batch = ImportBatch.objects.create(
+            district=district, source=source, version=last + 1, data_date=data_date,
+            filename=filename[:200], file_format=result.file_format,
+            row_count=len(result.rows), imported_by=imported_by)
+        SourceRecord.objects.bulk_create(
+            [SourceRecord(batch=batch, id_number=row["id_number"], name=row["name"],
+                          label=row.get("label") or "", status=row.get("status") or "",
+                          amount=row.get("amount"), amount2=row.get("amount2"))
+             for row in result.rows], batch_size=5000)
+    logger.info("imported %s rows as batch %s (%s v%s)", batch.row_count, batch.pk, source,
+                batch.version)
+    return ImportOutcome(batch, result)
+
+
+# --- batch jobs --------------------------------------------------------------------------
+
+
+def verification_job_start(*, township: Region, started_by: User,
+                           chunk_size: int = JOB_CHUNK_SIZE) -> VerificationJob:
+    """Verify every household of a township, in chunks the workers take one by one."""
+    if township.level != Level.TOWNSHIP or not user_can(started_by, "verify_economic_status",
+                                                         township):
+        raise PermissionDenied("只有区民政局核对人员可以发起批量核对。")
+    with transaction.atomic():
+        Region.objects.select_for_update().get(pk=township.pk)
+        if VerificationJob.objects.filter(township=township,
+                                          status=VerificationJob.Status.RUNNING).exists():
+            raise ServiceError(f"{township.name}已有正在进行的批量核对，请等它完成或继续失败的部分。")
+        district = engine.district_of(township.code)
+        if district is None or not engine.sources_available(district.pk):
+            raise ServiceError("本区尚未导入任何比对数据，请先在“比对数据”中导入各部门的数据。")
+        ids = list(Household.objects.filter(region__code__startswith=township.code)
+                   .order_by("pk").values_list("pk", flat=True))
+        if not ids:
+            raise ServiceError(f"{township.name}没有登记的家庭。")
+        job = VerificationJob.objects.create(township=township, total=len(ids),
+                                             created_by=started_by)
+        chunks = JobChunk.objects.bulk_create(
+            [JobChunk(job=job, index=n, household_ids=ids[start:start + chunk_size])
+             for n, start in enumerate(range(0, len(ids), chunk_size))])
+        chunk_ids = [chunk.pk for chunk in chunks]
+        transaction.on_commit(lambda: _queue_chunks(chunk_ids))
+    return job
+
+
+def _queue_chunks(chunk_ids: list[int]) -> None:
+    from verification import tasks
+
+    for chunk_id in chunk_ids:
+        try:
+            tasks.run_job_chunk.delay(chunk_id)
+        except Exception:  # noqa: BLE001 - the sweep requeues it (tasks.requeue_stalled_chunks)
+            logger.exception("could not queue verification chunk %s", chunk_id)
+
+
+def job_run_chunk(*, chunk_id: int) -> str:
+    """Verify one chunk and record its reports, all in one transaction. Idempotent: a
+    chunk already done is left alone; a failed attempt leaves nothing behind."""
+    chunk = JobChunk.objects.filter(pk=chunk_id).select_related("job").first()
+    if chunk is None or chunk.status == JobChunk.Status.DONE:
+        return "skipped"
+    outcomes = engine.verify(chunk.household_ids)
+    now = timezone.now()
+    with transaction.atomic():
+        chunk = JobChunk.objects.select_for_update().get(pk=chunk_id)
+        if chunk.status == JobChunk.Status.DONE:
+            return "skipped"
+        requests = []
+        for household_id, outcome in outcomes.items():
+            request = VerificationRequest(household_id=household_id, job_id=chunk.job_id,
+                                          requested_by_id=chunk.job.created_by_id,
+                                          picked_up_at=now)
+            _complete(request, outcome)
+            requests.append(request)
+        VerificationRequest.objects.bulk_create(requests, batch_size=1000)
+        chunk.status, chunk.finished_at, chunk.error = JobChunk.Status.DONE, now, ""
+        chunk.save(update_fields=["status", "finished_at", "error"])
+        job = VerificationJob.objects.select_for_update().get(pk=chunk.job_id)
+        job.done += len(requests)
+        job.warned += sum(1 for r in requests if r.has_warning)
+        _settle(job)
+    return "done"
+
+
+def _settle(job: VerificationJob) -> None:
+    statuses = set(job.chunks.values_list("status", flat=True))
+    if JobChunk.Status.PENDING not in statuses:
+        job.status = (VerificationJob.Status.FAILED if JobChunk.Status.FAILED in statuses
+                      else VerificationJob.Status.COMPLETED)
+        job.finished_at = timezone.now()
+    job.save()
+
+
+def job_chunk_failed(*, chunk_id: int, error: str, final: bool) -> None:
+    """Record a failed attempt; after the last retry the chunk waits for a resume."""
+    with transaction.atomic():
+        chunk = JobChunk.objects.select_for_update().filter(pk=chunk_id).first()
+        if chunk is None or chunk.status == JobChunk.Status.DONE:
+            return
+        chunk.attempts += 1
+        chunk.error = error[:200]
+        if final:
+            chunk.status = JobChunk.Status.FAILED
+        chunk.save(update_fields=["attempts", "error", "status"])
+        if final:
+            _settle(VerificationJob.objects.select_for_update().get(pk=chunk.job_id))
+
+
+def verification_job_resume(*, job: VerificationJob, resumed_by: User) -> int:
+    """Queue again every chunk not done (failed, or never taken); returns how many."""
+    if not user_can(resumed_by, "verify_economic_status", job.township):
+        raise PermissionDenied("只有区民政局核对人员可以继续批量核对。")
+    with transaction.atomic():
+        job = VerificationJob.objects.select_for_update().get(pk=job.pk)
+        chunks = list(job.chunks.exclude(status=JobChunk.Status.DONE).values_list("pk", flat=True))
+        if not chunks:
+            raise ServiceError("该批量核对已全部完成，无须继续。")
+        JobChunk.objects.filter(pk__in=chunks).update(status=JobChunk.Status.PENDING, attempts=0)
+        job.status, job.finished_at = VerificationJob.Status.RUNNING, None
+        job.save(update_fields=["status", "finished_at"])
+        transaction.on_commit(lambda: _queue_chunks(chunks))
+    return len(chunks)

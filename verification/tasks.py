@@ -1,26 +1,40 @@
+import datetime
+
 from celery import shared_task
+from django.utils import timezone
 
 from verification import services
+from verification.models import JobChunk, VerificationJob, VerificationRequest
+
+CHUNK_RETRIES = 3
+RETRY_DELAY = 2.0  # seconds before the first retry; doubled each time, at most 60
 
 
 @shared_task(bind=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
 def process_verification(self, request_id: int) -> str:
-    """Take a verification request. The data-source adapters (household registration,
-    vehicles, real estate, ...) plug in here; until one is configured the request waits
-    for the district's result, entered by hand."""
-    request = services.verification_pick_up(request_id=request_id)
+    """Run the district's data sources for one case (verification.services.verification_run);
+    without any imported data the request waits for a result entered by hand."""
+    request = services.verification_run(request_id=request_id)
     return request.status if request else "missing"
+
+
+@shared_task(bind=True, max_retries=CHUNK_RETRIES)
+def run_job_chunk(self, chunk_id: int) -> str:
+    """One chunk of a batch job. A failure is retried with back-off; after the last retry
+    the chunk is marked failed (with the error's class, never data) and waits for 继续."""
+    try:
+        return services.job_run_chunk(chunk_id=chunk_id)
+    except Exception as exc:
+        final = self.request.retries >= self.max_retries
+        services.job_chunk_failed(chunk_id=chunk_id, error=type(exc).__name__, final=final)
+        if final:
+            return "failed"
+        raise self.retry(exc=exc, countdown=min(RETRY_DELAY * 2 ** self.request.retries, 60)) from None
 
 
 @shared_task
 def requeue_waiting_requests(older_than_minutes: int = 10) -> int:
     """Queue again the requests no worker took (the broker was down when they were made)."""
-    import datetime
-
-    from django.utils import timezone
-
-    from verification.models import VerificationRequest
-
     cutoff = timezone.now() - datetime.timedelta(minutes=older_than_minutes)
     waiting = list(VerificationRequest.objects.filter(
         status=VerificationRequest.Status.REQUESTED, requested_at__lt=cutoff
@@ -28,3 +42,16 @@ def requeue_waiting_requests(older_than_minutes: int = 10) -> int:
     for request_id in waiting:
         process_verification.delay(request_id)
     return len(waiting)
+
+
+@shared_task
+def requeue_stalled_chunks(older_than_minutes: int = 30) -> int:
+    """Queue again the pending chunks of jobs started long ago (lost when the broker was
+    down). Running a chunk twice is harmless: the second run finds it done."""
+    cutoff = timezone.now() - datetime.timedelta(minutes=older_than_minutes)
+    stalled = list(JobChunk.objects.filter(
+        status=JobChunk.Status.PENDING, job__status=VerificationJob.Status.RUNNING,
+        job__created_at__lt=cutoff).values_list("pk", flat=True)[:1000])
+    for chunk_id in stalled:
+        run_job_chunk.delay(chunk_id)
+    return len(stalled)

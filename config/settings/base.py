@@ -195,4 +195,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "verification.tasks.requeue_waiting_requests",
         "schedule": 300.0,
     },
+    "requeue-stalled-verification-chunks": {
+        "task": "verification.tasks.requeue_stalled_chunks",
+        "schedule": 900.0,
+    },
 }
+# Economic-status data sources (verification.adapters): source code → adapter class.
+# Sources not named here read the files the district imports (FileImportAdapter).
+VERIFICATION_ADAPTERS: dict[str, str] = {}
