@@ -26,7 +26,7 @@ def pytest_collection_modifyitems(items):
                 marker is not None and marker.kwargs.get("transaction")):
             # (a usefixtures marker added after collection would be ignored)
             if "reference_data" not in item.fixturenames:
-                item.fixturenames.append("reference_data")
+                item.fixturenames.insert(0, "reference_data")  # before fixtures that use it
 
 
 @pytest.fixture
