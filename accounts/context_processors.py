@@ -12,6 +12,8 @@ def navigation(request):
         items.append(("cases:queue", "救助申请", "cases"))
     if has_any(user, "view_households"):
         items.append(("households:list", "家庭档案", "households"))
+    if has_any(user, "verify_economic_status"):
+        items.append(("verification:sources", "经济状况核对", "verification"))
     if has_any(user, "manage_staff") or has_any(user, "manage_rules"):
         items.append(("admin:index", "系统管理", "admin"))
     match = getattr(request, "resolver_match", None)

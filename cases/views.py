@@ -21,6 +21,7 @@ from cases.uploads import detected_type
 from households.idnumber import mask
 from households.selectors import household_get
 from households.services import record_view
+from verification import selectors as verification_selectors
 
 QUEUE_FILTERS = ("state", "type", "due", "household", "verify")
 
@@ -111,6 +112,8 @@ def _detail_context(request, application, open_form=None):
         "hearings": application.hearings.all(),
         "rectifications": application.rectifications.all(),
         "calculation": selectors.case_calculation(application),
+        "report": verification_selectors.report_view(
+            verification_selectors.latest_verification(application_id=application.pk)),
     }
 
 

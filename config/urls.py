@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("households/", include("households.urls")),
     path("cases/", include("cases.urls")),
+    path("verification/", include("verification.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]

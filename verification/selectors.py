@@ -11,3 +11,81 @@ def has_home_investigation(*, application_id: int, since=None) -> bool:
     if since is not None:
         records = records.filter(recorded_at__gte=since)
     return records.exists()
+
+
+# --- the district's pages (perm verify_economic_status) --------------------------------
+
+PERM = "verify_economic_status"
+
+
+def districts_for(*, user):
+    from accounts.roles import Level
+    from accounts.scope import regions_where
+
+    return regions_where(user, PERM).filter(level=Level.DISTRICT).order_by("code")
+
+
+def townships_for(*, user):
+    from accounts.roles import Level
+    from accounts.scope import regions_where
+
+    return regions_where(user, PERM).filter(level=Level.TOWNSHIP).order_by("code")
+
+
+def source_overview(*, district) -> list[dict]:
+    """Per source: its spec and its newest batch (or None), in one query."""
+    from verification.models import ImportBatch
+    from verification.sources import SOURCES
+
+    newest = {}
+    for batch in (ImportBatch.objects.filter(district=district).select_related("imported_by")
+                  .order_by("source", "-version").distinct("source")):
+        newest[batch.source] = batch
+    return [{"spec": spec, "batch": newest.get(code)} for code, spec in SOURCES.items()]
+
+
+def import_history(*, district, size: int = 30):
+    from verification.models import ImportBatch
+
+    return ImportBatch.objects.filter(district=district).select_related("imported_by")[:size]
+
+
+def jobs_for(*, user, size: int = 30):
+    from accounts.scope import scoped
+    from verification.models import VerificationJob
+
+    return scoped(VerificationJob.objects.select_related("township", "created_by"), user=user,
+                  perm=PERM, region_field="township")[:size]
+
+
+def job_get(*, user, pk: int):
+    from accounts.scope import get_scoped_or_404
+    from verification.models import VerificationJob
+
+    return get_scoped_or_404(VerificationJob.objects.select_related("township", "created_by"),
+                             user=user, perm=PERM, region_field="township", pk=pk)
+
+
+def job_warnings(*, job, size: int = 50):
+    """The households of a job with a warning, with their head's name."""
+    from django.db.models import Prefetch
+
+    from households.models import Member
+
+    return (job.requests.filter(has_warning=True).order_by("id")
+            .select_related("household")
+            .prefetch_related(Prefetch("household__members",
+                                       queryset=Member.objects.filter(relation="head")))[:size])
+
+
+def report_view(request) -> dict | None:
+    """A stored automatic report, ready for a page: lines with the sources' labels, and
+    the versions read per source."""
+    from verification.sources import SOURCES
+
+    if request is None or not request.report:
+        return None
+    report = request.report
+    lines = [{**line, "source_label": SOURCES[line["source"]].label} for line in report["lines"]]
+    versions = [(SOURCES[code].label, version) for code, version in report["sources"].items()]
+    return {"lines": lines, "versions": versions, "warnings": report["warnings"]}

@@ -115,7 +115,8 @@ def family(regions, make_household, staff):
 def import_sources(importer, head, spouse, *, car=True):
     importer("hukou", [["身份证号", "姓名", "户籍状态"], [head.id_number, head.name, "正常"],
                        [spouse.id_number, spouse.name, "正常"]])
-    importer("tax", [["身份证号", "姓名", "所得项目", "年度收入"], [head.id_number, head.name, "工资薪金", "12000"]])
+    importer("tax", [["身份证号", "姓名", "所得项目", "年度收入"],
+                     [head.id_number, head.name, "工资薪金", "12000"]])
     if car:
         importer("vehicle", [["身份证号", "姓名", "号牌号码", "车辆类型", "评估价值"],
                              [spouse.id_number, spouse.name, "京Q12345", "小型轿车", "80000"]])
