@@ -75,3 +75,22 @@ def test_the_second_township_caseworker_is_not_called_reviewer(db):
     second = User.objects.get(username="xingfeng_caseworker2")
     assert second.full_name == "兴丰街道经办人（审核）"
     assert second.grants.get().role == Role.TOWNSHIP_CASEWORKER
+
+
+def test_demo_agency_files_give_a_report_with_the_planted_warnings(db):
+    from verification.models import ImportBatch, VerificationRequest
+    from verification.services import verification_run
+
+    call_command("load_demo")
+    assert ImportBatch.objects.count() == 7  # the housing fund has sent nothing yet
+    heads = list(Member.objects.filter(relation="head").order_by("household_id", "id"))
+    reviewer = User.objects.get(username="daxing_reviewer")
+
+    def report(head):
+        request = VerificationRequest.objects.create(household=head.household, requested_by=reviewer)
+        return verification_run(request_id=request.pk)
+
+    assert report(heads[11]).warnings == "车辆：家庭名下机动车1辆，允许0辆"
+    assert "金融资产" in report(heads[17]).warnings
+    plain = report(heads[0])
+    assert not plain.has_warning and "住房公积金" in plain.summary

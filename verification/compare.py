@@ -31,6 +31,9 @@ class Declared:
     vehicles: int = 0
     dwellings: int = 0
     businesses: int = 0
+    # Counted income declared for the household without naming a member, per year: any
+    # member may have earned it, so each member's findings are compared against it too.
+    unattributed_income: Decimal = ZERO
 
     def as_dict(self) -> dict:
         return _plain(asdict(self))
@@ -42,7 +45,8 @@ class Declared:
                                  for m in data["members"]),
                    financial_assets=Decimal(data["financial_assets"]),
                    vehicles=data["vehicles"], dwellings=data["dwellings"],
-                   businesses=data["businesses"])
+                   businesses=data["businesses"],
+                   unattributed_income=Decimal(data.get("unattributed_income", "0")))
 
 
 @dataclass(frozen=True)
@@ -197,11 +201,14 @@ def _income_check(code: str, what: str, yearly):
                 continue
             any_found = True
             found_yearly = yearly(records)
-            limit = member.annual_income * (1 + tolerance)
+            declared_yearly = member.annual_income + declared.unattributed_income
+            limit = declared_yearly * (1 + tolerance)
             declared_text = _yuan(member.annual_income) + "/年"
+            if declared.unattributed_income:
+                declared_text += f"（另有未指明成员的{_yuan(declared.unattributed_income)}/年）"
             if found_yearly > limit:
                 report.warn(code, member.name, _yuan(found_yearly) + "/年", declared_text,
-                            f"{what}折合年收入{_yuan(found_yearly)}，高于申报{_yuan(member.annual_income)}")
+                            f"{what}折合年收入{_yuan(found_yearly)}，高于申报{_yuan(declared_yearly)}")
             else:
                 report.note(code, member.name, _yuan(found_yearly) + "/年", declared_text,
                             "未超过申报")

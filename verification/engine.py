@@ -46,11 +46,14 @@ def _load(household_ids) -> dict[int, _Household]:
         members[household_id].append((pk, name))
         households[household_id].ids[id_number] = pk
     income = defaultdict(lambda: ZERO)
-    for member_id, amount, months in (Income.objects.filter(household_id__in=households,
-                                                            category__counted=True,
-                                                            member__isnull=False)
-                                      .values_list("member_id", "amount", "months")):
-        income[member_id] += amount * 12 / months
+    unattributed = defaultdict(lambda: ZERO)
+    for household_id, member_id, amount, months in (
+            Income.objects.filter(household_id__in=households, category__counted=True)
+            .values_list("household_id", "member_id", "amount", "months")):
+        if member_id is None:
+            unattributed[household_id] += amount * 12 / months
+        else:
+            income[member_id] += amount * 12 / months
     assets = defaultdict(lambda: defaultdict(lambda: ZERO))
     for household_id, kind, value, quantity in (Asset.objects.filter(household_id__in=households)
                                                 .values_list("household_id", "kind", "value",
@@ -65,7 +68,8 @@ def _load(household_ids) -> dict[int, _Household]:
             members=tuple(DeclaredMember(key, name, income[key].quantize(Decimal("0.01")))
                           for key, name in members[pk]),
             financial_assets=held["financial"], vehicles=int(held[Asset.Kind.VEHICLE]),
-            dwellings=int(held[Asset.Kind.REAL_ESTATE]), businesses=int(held[Asset.Kind.BUSINESS]))
+            dwellings=int(held[Asset.Kind.REAL_ESTATE]), businesses=int(held[Asset.Kind.BUSINESS]),
+            unattributed_income=unattributed[pk].quantize(Decimal("0.01")))
     return households
 
 

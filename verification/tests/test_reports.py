@@ -208,3 +208,13 @@ def test_without_any_imported_data_the_request_waits_for_manual_entry(family, st
     request = VerificationRequest.objects.create(household=household, requested_by=staff["reviewer"])
     request = services.verification_run(request_id=request.pk)
     assert request.status == "in_progress" and request.report == {}
+
+
+def test_income_declared_for_the_household_counts_for_every_member():
+    # 张建国 declared nothing himself; the household declared 12,000 without naming anyone.
+    household = Declared("urban", (DeclaredMember(1, "张建国", D(0)),), unattributed_income=D("12000"))
+    tax = found(tax={1: [Record("张建国", status="工资", amount=D("13000"))]})
+    assert not compare(household, tax, RULES).has_warning
+    more = found(tax={1: [Record("张建国", status="工资", amount=D("14000"))]})
+    assert compare(household, more, RULES).warnings == [
+        "税务：张建国纳税申报收入折合年收入14000.00元，高于申报12000.00元"]

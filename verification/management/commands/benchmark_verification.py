@@ -77,7 +77,7 @@ class Command(BaseCommand):
             raise CommandError("批量核对未全部完成。")
 
     def _start_worker(self) -> subprocess.Popen:
-        from config import celery_app
+        from celery import current_app as celery_app  # config's app (config/__init__.py)
 
         self.worker_log = tempfile.TemporaryFile()
         worker = subprocess.Popen(
