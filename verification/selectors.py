@@ -33,14 +33,19 @@ def townships_for(*, user):
 
 
 def source_overview(*, district) -> list[dict]:
-    """Per source: its spec and its newest batch (or None), in one query."""
+    """Per source: its spec and its newest batch (or None), in two queries."""
+    from django.db.models import Max, Q
+
     from verification.models import ImportBatch
     from verification.sources import SOURCES
 
-    newest = {}
-    for batch in (ImportBatch.objects.filter(district=district).select_related("imported_by")
-                  .order_by("source", "-version").distinct("source")):
-        newest[batch.source] = batch
+    latest = (ImportBatch.objects.filter(district=district).values("source")
+              .annotate(top=Max("version")))
+    wanted = Q(pk__in=[])
+    for row in latest:
+        wanted |= Q(source=row["source"], version=row["top"])
+    newest = {batch.source: batch for batch in
+              ImportBatch.objects.filter(wanted, district=district).select_related("imported_by")}
     return [{"spec": spec, "batch": newest.get(code)} for code, spec in SOURCES.items()]
 
 
