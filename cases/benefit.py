@@ -28,6 +28,7 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from households.models import Asset, Household, Member
 
 CENT = Decimal("0.01")
+ROUNDING_LABELS = {"fen": "保留到分", "yuan_up": "进到元", "yuan_half_up": "四舍五入到元"}
 ZERO = Decimal("0")
 
 EMPLOYMENT_COST_GROUPS = {Member.EmploymentGroup.NEW_GRADUATE,
@@ -189,7 +190,7 @@ def calculate(facts: Facts, assistance_type: str, rules: dict, applied_on: datet
                                                      str(per_capita))
     calc.add("家庭月人均收入", per_capita,
              f"（月收入{_cents(income)} − 月扣减{_cents(deductions)}）÷ {members}人",
-             "DESIGN §5", "result")
+             "审核确认办法第十二条；吉安市实施方案政策解读5", "result")
 
     ratio = rules["near_threshold_ratio"]
     near_line = _cents(standard * ratio)
@@ -318,8 +319,9 @@ def _eligibility(calc: Calculation, facts: Facts, assistance_type: str, per_capi
             gap = (standard - per_capita) * calc.members
             benefit = _round_benefit(gap, rules["benefit_rounding"])
             calc.add("低保金（补差）", benefit,
-                     f"（{standard} − {per_capita}）× {calc.members}人，取整方式{rules['benefit_rounding']}",
-                     "DESIGN §5；审核确认办法第三条", "result")
+                     f"（{standard} − {per_capita}）× {calc.members}人，"
+                     f"{ROUNDING_LABELS[rules['benefit_rounding']]}",
+                     "社会救助暂行办法第十条：按人均收入低于标准的差额发放", "result")
         else:
             benefit = ZERO
             why = "人均收入不低于低保标准" if not below else "财产超过规定"

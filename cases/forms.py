@@ -9,6 +9,11 @@ from publicity.models import Hearing, Objection
 from verification.models import HomeInvestigation
 
 
+def date_input():
+    # ISO format: a browser's date field shows nothing for a localised date.
+    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
 class UploadField(forms.FileField):
     default_validators = [validate_upload]
 
@@ -77,7 +82,7 @@ class ConfirmForm(ActionForm):
 
 
 class HomeInvestigationForm(ActionForm):
-    visited_on = forms.DateField(label="入户日期", widget=forms.DateInput(attrs={"type": "date"}))
+    visited_on = forms.DateField(label="入户日期", widget=date_input())
     investigators = forms.CharField(label="调查人员", max_length=200,
                                     help_text=HomeInvestigation._meta.get_field("investigators").help_text)
     third_party = forms.CharField(label="第三方机构（如委托）", max_length=100, required=False)
@@ -127,7 +132,7 @@ class OptionalReasonForm(ActionForm):
 
 
 class HearingForm(ActionForm):
-    held_on = forms.DateField(label="评议日期", widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(label="评议日期", widget=date_input())
     participants = forms.CharField(label="参加人员", widget=forms.Textarea(attrs={"rows": 2}))
     opinions = forms.CharField(label="评议意见", widget=forms.Textarea(attrs={"rows": 2}))
     votes_for = forms.IntegerField(label="同意票", min_value=0)

@@ -80,7 +80,7 @@ class ExpenditureForm(_HouseholdRecordForm):
     class Meta:
         model = Expenditure
         fields = ["member", "category", "amount", "incurred_on", "note"]
-        widgets = {"incurred_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"incurred_on": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,7 +9,7 @@ MAX_IMPORT_BYTES = 50 * 1024 * 1024
 class ImportForm(forms.Form):
     source = forms.ChoiceField(label="数据来源", choices=SOURCE_CHOICES)
     data_date = forms.DateField(label="数据截至日期", initial=timezone.localdate,
-                                widget=forms.DateInput(attrs={"type": "date"}))
+                                widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     file = forms.FileField(label="数据文件（.csv 或 .xlsx；CSV 可为 UTF-8 或 GBK 编码）")
 
     def clean_file(self):
