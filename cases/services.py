@@ -420,12 +420,12 @@ def _amount_against(calc, amount, reasons: str, *, who: str, fallback=None) -> D
     """The amount chosen, defaulting to the calculation; departing from it needs a reason."""
     reference = calc.total_amount if calc.total_amount is not None else fallback
     chosen = _parse_amount(reference if amount in (None, "") else amount)
-    if calc.total_amount is not None and chosen != calc.total_amount and not reasons:
-        raise ServiceError(f"{who}（{chosen}元）与测算结果（{calc.total_amount}元）不同，"
-                           "请写明调整理由。", field="reasons")
     if calc.eligible is False and not reasons:
         raise ServiceError("测算结果为不符合条件，如仍同意请写明理由（如测算未反映的特殊情况）。",
                            field="reasons")
+    if calc.total_amount is not None and chosen != calc.total_amount and not reasons:
+        raise ServiceError(f"{who}（{chosen}元）与测算结果（{calc.total_amount}元）不同，"
+                           "请写明调整理由。", field="reasons")
     return chosen
 
 

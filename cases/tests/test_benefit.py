@@ -10,6 +10,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from accounts.rules import RULES
 from cases.benefit import Earning, Expense, Facts, Holding, Person, calculate
@@ -267,3 +268,94 @@ def test_window_start(day, months, expected):
     from cases.benefit import _months_before
 
     assert _months_before(day, months) == expected
+
+
+# --- the calculation in the procedure -----------------------------------------------------
+
+
+@pytest.fixture
+def standard(regions):
+    from accounts.models import Rule
+
+    return Rule.objects.create(key="dibao_standard_urban", region=regions["district"],
+                               value="1000", valid_from=datetime.date(2020, 1, 1))
+
+
+@pytest.fixture
+def earning_household(household, staff):
+    from households import services as household_services
+    from households.models import Income, IncomeCategory
+
+    # 1 person, wage 7,200 a year → 600 a month; gap (1,000 − 600) × 1 = 400.
+    household_services.record_add(household=household, added_by=staff["caseworker_a"], model=Income,
+                                  data={"member": household.members.get(), "months": 12,
+                                        "category": IncomeCategory.objects.get(code="wage"),
+                                        "amount": D("7200")})
+    return household
+
+
+def test_the_proposal_and_the_decision_default_to_the_calculation(build, earning_household, standard,
+                                                                   team):
+    from accounts.errors import ServiceError
+    from accounts.models import Rule
+    from cases import selectors, services
+
+    app = build.investigated(build.accepted())
+    with pytest.raises(ServiceError, match=r"拟保障金额（500.00元）与测算结果（400.00元）不同"):
+        services.application_propose(application=app, proposed_by=team["reviewer"], approve=True,
+                                     amount="500")
+    app = services.application_propose(application=app, proposed_by=team["reviewer"], approve=True)
+    assert app.proposed_amount == D("400.00")
+    assert app.calculation["total"] == "400.00"
+    build.publicity_elapsed(app)
+    app = services.application_close_publicity(application=app, closed_by=team["reviewer"],
+                                               skip_reason="无异议")
+    with pytest.raises(ServiceError, match="请写明调整理由"):
+        services.application_approve(application=app, approved_by=team["approver"], amount="450")
+    app = services.application_approve(application=app, approved_by=team["approver"])
+    assert app.monthly_amount == D("400.00")
+    decided = app.calculation
+
+    # The district raises its standard: the decision keeps the calculation it was made on.
+    Rule.objects.create(key="dibao_standard_urban", region=standard.region, value="1200",
+                        valid_from=timezone.localdate())
+    app.refresh_from_db()
+    assert selectors.case_calculation(app).total == "400.00" == decided["total"]
+    assert selectors.case_calculation(app, on=timezone.localdate()).total == "600.00"
+
+
+def test_an_override_with_a_reason_is_recorded(build, earning_household, standard, team):
+    from cases import services
+
+    app = services.application_propose(application=build.investigated(build.accepted()),
+                                       proposed_by=team["reviewer"], approve=True, amount="450",
+                                       reasons="另有护理支出未能提供票据，经评议酌情上调")
+    assert app.proposed_amount == D("450.00")
+    event = app.events.get(action="propose_approval")
+    assert event.data == {"proposal": "approve", "amount": "450.00", "calculated": "400.00"}
+
+
+def test_approval_against_an_ineligible_calculation_needs_a_reason(build, household, staff,
+                                                                   standard, team):
+    from accounts.errors import ServiceError
+    from cases import services
+    from households import services as household_services
+    from households.models import Income, IncomeCategory
+
+    household_services.record_add(household=household, added_by=staff["caseworker_a"], model=Income,
+                                  data={"member": household.members.get(), "months": 12,
+                                        "category": IncomeCategory.objects.get(code="wage"),
+                                        "amount": D("24000")})
+    app = build.investigated(build.accepted())
+    with pytest.raises(ServiceError, match="测算结果为不符合条件"):
+        services.application_propose(application=app, proposed_by=team["reviewer"], approve=True,
+                                     amount="100")
+
+
+def test_the_case_page_shows_the_itemised_calculation(client, build, earning_household, standard,
+                                                      team):
+    app = build.accepted()
+    client.force_login(team["acceptor"])
+    page = client.get(f"/cases/{app.pk}/").content.decode()
+    assert "收入测算" in page and "家庭月人均收入" in page
+    assert "600.00" in page and "400.00" in page
