@@ -3,15 +3,7 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
 
-
-def _client_address(request) -> str:
-    # Anyone can send X-Forwarded-For: believed only behind our own reverse proxy
-    # (TRUST_X_FORWARDED_FOR), whose hop is the last one. Otherwise a client could
-    # dodge the pause by sending a new address with every attempt.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if settings.TRUST_X_FORWARDED_FOR and forwarded:
-        return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
+from accounts.throttle import client_address
 
 
 class SignInForm(AuthenticationForm):
@@ -26,7 +18,7 @@ class SignInForm(AuthenticationForm):
 
     def _failure_key(self) -> str:
         username = (self.data.get("username") or "").strip().lower()
-        return f"login-failures:{username}:{_client_address(self.request)}"
+        return f"login-failures:{username}:{client_address(self.request)}"
 
     def clean(self):
         key = self._failure_key()

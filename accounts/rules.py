@@ -45,7 +45,7 @@ class RuleSpec:
                 raise ValueError("应为数字，如 1450 或 0.3") from None
             if not number.is_finite() or number < 0:
                 raise ValueError("应为不小于0的数字")
-            return str(number)  # JSON keeps the exact digits
+            return format(number, "f")  # JSON keeps the exact digits, never 1.45E+3
         if self.kind is str:
             text = str(value).strip()
             if not text:
@@ -70,6 +70,9 @@ RULES: dict[str, RuleSpec] = {
         "审核确认办法第十九条（审核意见后公示）；吉安市实施方案：受理时即公示"),
     "campaign": RuleSpec(
         "集中行动（年审、专项治理）期间，须民主评议", str, None, "seed 001 §(五)"),
+    "publicity_mask_given_name": RuleSpec(
+        "公示时隐去名字中间的字（如 张*明）", bool, False,
+        "审核确认办法第十九条（公示申请人姓名）；各地可规定部分隐去以保护隐私"),
     # --- the benefit (DESIGN §5; seed 001 reading note 5) --------------------------------
     "dibao_standard_urban": RuleSpec(
         "城市低保标准（元/人·月）", Decimal, None,
@@ -91,10 +94,10 @@ RULES: dict[str, RuleSpec] = {
         "吉安市实施方案政策解读5(7)：县级可规定其他需要扣减的刚性支出"),
     "near_threshold_ratio": RuleSpec(
         "低保边缘（低收入）倍数", Decimal, "1.5",
-        "吉安市实施方案政策解读5(5)；低收入家庭为人均收入低于低保标准1.5倍"),
+        "民政部低收入人口认定：低保边缘家庭人均收入一般低于低保标准1.5倍，各地规定"),
     "care_subsidy_monthly": RuleSpec(
         "失能护理补贴（元/人·月）", Decimal, "300",
-        "吉安市实施方案(三)3：城镇低保、城镇支出型贫困低收入家庭完全失能的重病重残人员"),
+        "吉安市实施方案（三）：城镇低保、城镇支出型贫困低收入家庭完全失能的重病重残人员"),
     "tekun_basic_ratio": RuleSpec(
         "特困人员基本生活标准（低保标准的倍数）", Decimal, "1.3",
         "国发〔2016〕14号；各省规定，通常不低于当地低保标准的1.3倍"),

@@ -38,11 +38,17 @@ WORKING = {Member.Employment.EMPLOYED, Member.Employment.FLEXIBLE}
 SEVERE_DISABILITY = {Member.Disability.GRADE_1, Member.Disability.GRADE_2}
 # Types whose monthly amount is the dibao gap, the tekun basic standard, or the care
 # subsidy alone; the others are decided by their own local scales.
-CARE_SUBSIDY_TYPES = {"dibao", "low_income"}
+# Seed 001 (三) also names urban *expenditure-type* low-income families; the system does
+# not yet know which low-income families are expenditure-type, so the line for them is a
+# note for the caseworker (see _eligibility).
+CARE_SUBSIDY_TYPES = {"dibao"}
+MONTHS_PER_YEAR = 12
 FINANCIAL_ASSETS = {Asset.Kind.DEPOSIT, Asset.Kind.SECURITIES}
 
 SRC_DB13 = "审核确认办法第十三条"
 SRC_NOTE5 = "吉安市实施方案政策解读5"
+SRC_NEAR = "低保边缘家庭：人均收入低于低保标准1.5倍（民政部低收入人口认定，各地规定倍数）"
+SRC_CARE = "吉安市实施方案（三）：建立城镇贫困家庭失能护理补贴制度"
 
 
 @dataclass(frozen=True)
@@ -197,7 +203,7 @@ def calculate(facts: Facts, assistance_type: str, rules: dict, applied_on: datet
     calc.near_threshold = standard <= per_capita < near_line
     if calc.near_threshold:
         calc.add("低保边缘", None, f"人均收入不低于低保标准，但低于标准的{ratio}倍（{near_line}元）",
-                 f"{SRC_NOTE5}(5)", "warning")
+                 SRC_NEAR, "warning")
     assets_ok = _asset_limits(calc, facts, rules, standard)
     _eligibility(calc, facts, assistance_type, per_capita, standard, near_line, assets_ok, rules)
     return calc
@@ -226,10 +232,11 @@ def _deductions(calc: Calculation, facts: Facts, rules: dict, standard: Decimal,
     total = ZERO
     in_window, outside = [], []
     for expense in facts.expenses:
-        (in_window if since <= expense.incurred_on <= applied_on else outside).append(expense)
+        # One year back from the application date, that day excluded: 12 months exactly.
+        (in_window if since < expense.incurred_on <= applied_on else outside).append(expense)
     if outside:
         calc.add("不在计算期内的支出", ZERO,
-                 f"{len(outside)}笔支出不在{since:%Y-%m-%d}至{applied_on:%Y-%m-%d}之间，不扣减",
+                 f"{len(outside)}笔支出不在{since:%Y-%m-%d}（不含）至{applied_on:%Y-%m-%d}之间，不扣减",
                  f"{SRC_NOTE5}(1)", "excluded")
 
     by_category: dict[str, list[Expense]] = {}
@@ -240,9 +247,12 @@ def _deductions(calc: Calculation, facts: Facts, rules: dict, standard: Decimal,
         label = expenses[0].label
         spent = sum((e.amount for e in expenses), ZERO)
         if code in simple:
-            amount = spent / window
+            # Medical costs are spread over the window they were gathered in; tuition and
+            # pension contributions are yearly amounts.
+            months = window if code == "medical" else MONTHS_PER_YEAR
+            amount = spent / months
             total += amount
-            calc.add(f"扣减：{label}", amount, f"{window}个月内合计{spent}元 ÷ {window}个月",
+            calc.add(f"扣减：{label}", amount, f"申请前{window}个月内合计{spent}元 ÷ {months}个月",
                      f"{SRC_NOTE5}{simple[code]}", "deduction")
         elif code == "rehabilitation":
             per_person: dict[tuple, Decimal] = {}
@@ -251,16 +261,16 @@ def _deductions(calc: Calculation, facts: Facts, rules: dict, standard: Decimal,
                                                                       ZERO) + e.amount
             for (_key, name), spent_person in per_person.items():
                 allowed = min(spent_person, cap)
-                amount = allowed / window
+                amount = allowed / MONTHS_PER_YEAR
                 total += amount
                 over = f"，超过上限按{cap}元计" if spent_person > cap else ""
                 calc.add(f"扣减：{label}（{name or '家庭'}）", amount,
-                         f"合计{spent_person}元{over}，÷ {window}个月", f"{SRC_NOTE5}(2)",
+                         f"合计{spent_person}元{over}，÷ {MONTHS_PER_YEAR}个月", f"{SRC_NOTE5}(2)",
                          "deduction")
         elif rules["deduct_other_expenditure"]:
-            amount = spent / window
+            amount = spent / MONTHS_PER_YEAR
             total += amount
-            calc.add(f"扣减：{label}", amount, f"合计{spent}元 ÷ {window}个月（县级规定）",
+            calc.add(f"扣减：{label}", amount, f"合计{spent}元 ÷ {MONTHS_PER_YEAR}个月（县级规定）",
                      f"{SRC_NOTE5}(7)", "deduction")
         else:
             calc.add(f"不扣减：{label}", ZERO, f"合计{spent}元；本地未规定其他刚性支出",
@@ -329,10 +339,15 @@ def _eligibility(calc: Calculation, facts: Facts, assistance_type: str, per_capi
         calc.benefit = str(benefit)
     elif assistance_type == "low_income":
         calc.eligible = per_capita < near_line and assets_ok
-        calc.benefit = "0"
         calc.add("低收入家庭认定", None,
                  f"人均收入{'低于' if per_capita < near_line else '不低于'}低保标准的"
-                 f"{rules['near_threshold_ratio']}倍（{near_line}元）", f"{SRC_NOTE5}(5)", "result")
+                 f"{rules['near_threshold_ratio']}倍（{near_line}元）", SRC_NEAR, "result")
+        if facts.residence == Household.Residence.URBAN and any(_fully_dependent(p)
+                                                                 for p in facts.people):
+            calc.add("失能护理补贴", None,
+                     f"如认定为支出型贫困低收入家庭，完全失能的重病、重残成员每人每月"
+                     f"{rules['care_subsidy_monthly']}元，由经办人核定", SRC_CARE, "info")
+        return  # no cash formula: the amount is the caseworker's
     elif assistance_type == "tekun":
         calc.eligible = below and assets_ok
         basic = _cents(standard * rules["tekun_basic_ratio"]) if calc.eligible else ZERO
@@ -351,19 +366,23 @@ def _eligibility(calc: Calculation, facts: Facts, assistance_type: str, per_capi
 
 
 def _care_subsidy(calc: Calculation, facts: Facts, assistance_type: str, rules: dict) -> Decimal:
-    """Seed 001 §(三)3: 300 a month for each fully disabled, seriously ill or severely
-    disabled member of an urban dibao or urban low-income family."""
+    """Seed 001 §(三): 300 a month for each fully disabled, seriously ill or severely
+    disabled member of an urban dibao family."""
     if assistance_type not in CARE_SUBSIDY_TYPES or facts.residence != Household.Residence.URBAN:
         return ZERO
     amount = rules["care_subsidy_monthly"]
     total = ZERO
     for person in facts.people:
-        severe = person.health == Member.Health.SERIOUS or person.disability in SEVERE_DISABILITY
-        if person.self_care == Member.SelfCare.FULL and severe:
+        if _fully_dependent(person):
             total += amount
             calc.add(f"失能护理补贴（{person.name}）", amount, "完全失能的重病、重残人员，每人每月",
-                     "吉安市实施方案(三)3", "subsidy")
+                     SRC_CARE, "subsidy")
     return total
+
+
+def _fully_dependent(person: Person) -> bool:
+    severe = person.health == Member.Health.SERIOUS or person.disability in SEVERE_DISABILITY
+    return person.self_care == Member.SelfCare.FULL and severe
 
 
 def household_facts(household: Household) -> Facts:

@@ -178,6 +178,10 @@ class ApproveForm(ActionForm):
             calculated = calculated_total(application)
             self.fields["amount"].initial = (calculated if calculated is not None
                                              else application.proposed_amount)
+            if calculated is not None and calculated != application.proposed_amount:
+                self.fields["amount"].help_text = (
+                    f"测算结果 {calculated} 元；审核意见（已公示）{application.proposed_amount} 元。"
+                    "与其中任一不同时须写明理由。")
 
 
 class RejectForm(ActionForm):

@@ -30,8 +30,19 @@ def _awaiting_verification(queryset: QuerySet[Application]) -> QuerySet[Applicat
     return queryset.filter(state=State.INVESTIGATING).filter(Exists(pending))
 
 
+def _objection_pending_rows():
+    from publicity.models import Objection
+
+    return Objection.objects.filter(notice__application=OuterRef("pk"), handled_at__isnull=True)
+
+
+def _objection_pending(queryset: QuerySet[Application]) -> QuerySet[Application]:
+    return queryset.filter(Exists(_objection_pending_rows()))
+
+
 def case_queue(*, fetched_by: User, state: str = "", assistance_type: str = "", due: str = "",
                search: str = "", household_id: int | None = None, verify: str = "",
+               objection: str = "",
                after=None, before=None, size: int = 20,
                today: datetime.date | None = None) -> KeysetPage:
     """The work queue: the user's cases, newest first, by state, type and due date.
@@ -49,6 +60,8 @@ def case_queue(*, fetched_by: User, state: str = "", assistance_type: str = "", 
         queryset = queryset.filter(household_id=household_id)
     if verify == "pending":
         queryset = _awaiting_verification(queryset)
+    if objection == "pending":
+        queryset = _objection_pending(queryset)
     if due == "overdue":
         queryset = queryset.filter(state__in=OPEN_STATES, decision_due__lt=today)
     elif due == "week":
@@ -63,7 +76,8 @@ def case_queue(*, fetched_by: User, state: str = "", assistance_type: str = "", 
             queryset = queryset.filter(number__startswith=search)
         else:
             queryset = queryset.filter(household__members__name__contains=search).distinct()
-    queryset = queryset.select_related("region__parent").prefetch_related(_heads())
+    queryset = (queryset.select_related("region__parent").prefetch_related(_heads())
+                .annotate(objection_pending=Exists(_objection_pending_rows())))
     return keyset_page(queryset, after=after, before=before, size=size)
 
 
@@ -105,6 +119,7 @@ def workload(*, fetched_by: User, today: datetime.date | None = None) -> dict:
         "states": case_state_counts(fetched_by=fetched_by),
         "overdue": cases.filter(Q(state__in=OPEN_STATES) & Q(decision_due__lt=today)).count(),
         "awaiting_verification": _awaiting_verification(cases).count(),
+        "objections_pending": _objection_pending(cases).count(),
     }
 
 
@@ -127,7 +142,8 @@ def case_calculation(application: Application, on: datetime.date | None = None):
     if cached is not None and on is None:
         return cached
     today = on or timezone.localdate()
-    applied_on = application.accepted_on or timezone.localdate(application.created_at)
+    # The application date: when the township or the community registered it.
+    applied_on = timezone.localdate(application.created_at)
     result = calculate(household_facts(application.household), application.assistance_type,
                        rule_values(application.region, today), applied_on, as_of=today)
     if on is None:

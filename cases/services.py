@@ -534,6 +534,10 @@ def application_approve(*, application: Application, approved_by: User, amount=N
                 raise ServiceError("审批金额与审核意见不同，请写明调整理由。", field="reasons")
         else:
             chosen = _amount_against(calc, amount, reasons.strip(), who="审批金额")
+            if (app.proposed_amount is not None and chosen != app.proposed_amount
+                    and not reasons.strip()):
+                raise ServiceError(f"审批金额（{chosen}元）与公示的拟保障金额（{app.proposed_amount}元）"
+                                   "不同，请写明调整理由。", field="reasons")
         app.decided_by, app.decided_on = approved_by, today
         app.monthly_amount, app.start_month = chosen, _month_after(today)
         app.decision_reasons = reasons.strip()

@@ -23,7 +23,7 @@ from households.selectors import household_get
 from households.services import record_view
 from verification import selectors as verification_selectors
 
-QUEUE_FILTERS = ("state", "type", "due", "household", "verify")
+QUEUE_FILTERS = ("state", "type", "due", "household", "verify", "objection")
 
 
 def queue(request):
@@ -43,7 +43,7 @@ def queue(request):
         fetched_by=request.user, state=state if state in State.values else "",
         assistance_type=request.GET.get("type", ""), due=request.GET.get("due", ""),
         search=search, household_id=parse_id(request.GET.get("household")),
-        verify=request.GET.get("verify", ""),
+        verify=request.GET.get("verify", ""), objection=request.GET.get("objection", ""),
         after=parse_id(request.GET.get("after")), before=parse_id(request.GET.get("before")),
         size=parse_size(request.GET.get("size")))
     counts = selectors.case_state_counts(fetched_by=request.user)
@@ -111,6 +111,20 @@ def _detail_context(request, application, open_form=None):
         "notices": selectors.case_notices(application=application),
         "hearings": application.hearings.all(),
         "rectifications": application.rectifications.all(),
+        **_finances(request.user, application),
+    }
+
+
+# Who may read the income, deposits and tax findings of a case: the township's staff
+# and the district, not the community assistant who referred it (DESIGN §7).
+FINANCE_READERS = ("handle_cases", "approve_cases", "verify_economic_status", "review_filings")
+
+
+def _finances(user, application) -> dict:
+    if not any(user_can(user, perm, application.region) for perm in FINANCE_READERS):
+        return {"calculation": None, "report": None, "can_see_finances": False}
+    return {
+        "can_see_finances": True,
         "calculation": selectors.case_calculation(application),
         "report": verification_selectors.report_view(
             verification_selectors.latest_verification(application_id=application.pk)),

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from config.public import policy
 from config.views import healthz, home
 
 urlpatterns = [
@@ -9,6 +10,8 @@ urlpatterns = [
     path("households/", include("households.urls")),
     path("cases/", include("cases.urls")),
     path("verification/", include("verification.urls")),
+    path("gongshi/<slug:code>/policy/", policy, name="public_policy"),
+    path("gongshi/", include("publicity.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]

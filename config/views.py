@@ -38,6 +38,7 @@ TILES = [
     ("handle_cases", "民主评议", "state=hearing", "hearing"),
     ("handle_cases", "待报送备案", "state=confirmed", "confirmed"),
     ("handle_cases", "整改中", "state=rectifying", "rectifying"),
+    ("handle_cases", "待核查异议", "objection=pending", "objections_pending"),
     ("approve_cases", "待审批", "state=approving", "approving"),
     ("verify_economic_status", "待核对", "verify=pending", "awaiting_verification"),
     ("review_filings", "整改中", "state=rectifying", "rectifying"),
@@ -54,14 +55,15 @@ def home(request):
     if has_any(request.user, "view_cases"):
         load = workload(fetched_by=request.user)
         counts = {**load["states"], "overdue": load["overdue"],
-                  "awaiting_verification": load["awaiting_verification"]}
+                  "awaiting_verification": load["awaiting_verification"],
+                  "objections_pending": load["objections_pending"]}
         seen = set()
         for perm, label, query, key in TILES:
             if key not in seen and has_any(request.user, perm):
                 seen.add(key)
                 tiles.append({"label": label, "count": counts.get(key, 0),
                               "url": f"{reverse('cases:queue')}?{query}",
-                              "alert": key == "overdue"})
+                              "alert": key in ("overdue", "objections_pending")})
     return render(request, "accounts/home.html", {
         "tiles": tiles,
         "can_view_households": has_any(request.user, "view_households"),

@@ -1,7 +1,9 @@
 """公示、异议、民主评议 (DESIGN §4 rules 2, 4, 6; DB §19, §24; seed 001 §(五)).
 
 Glossary: Notice 公示 (one round, during the procedure), Objection 异议/举报,
-Hearing 民主评议/听证, LongTermEntry 长期公示 (approved 低保 and 特困).
+Hearing 民主评议/听证 (one case's record), HearingSession 评议会议 (several cases heard
+together, scheduled by the township), LongTermEntry 长期公示 (approved 低保 and 特困),
+PolicyPage 政策公开 and SupervisionContact 监督电话/信箱 (seed 001 §(六)).
 A notice stores a snapshot of exactly what may be published and nothing else.
 """
 
@@ -74,6 +76,31 @@ class Objection(models.Model):
         return f"异议 #{self.pk}"
 
 
+class HearingSession(models.Model):
+    """评议会议: the township hears several cases at one meeting (seed 001 reading note 3:
+    the applicant normally does not attend)."""
+
+    township = models.ForeignKey("accounts.Region", verbose_name="镇/街道",
+                                 on_delete=models.PROTECT, related_name="+")
+    held_on = models.DateField("会议日期")
+    place = models.CharField("地点", max_length=100)
+    participants = models.TextField("参加人员",
+                                    help_text="镇(街道)干部、村(居)干部、调查人员、群众代表等。")
+    applications = models.ManyToManyField("cases.Application", verbose_name="评议的申请",
+                                          related_name="hearing_sessions")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="安排人",
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("安排时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "评议会议"
+        verbose_name_plural = "评议会议"
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self):
+        return f"评议会议 {self.held_on:%Y-%m-%d} {self.place}"
+
+
 class Hearing(models.Model):
     class Outcome(models.TextChoices):
         APPROVE = "approve", "同意审核意见，提交审批"
@@ -90,6 +117,8 @@ class Hearing(models.Model):
     votes_abstain = models.PositiveSmallIntegerField("弃权票", default=0)
     minutes = models.TextField("会议记录")
     outcome = models.CharField("评议结果", max_length=20, choices=Outcome.choices)
+    session = models.ForeignKey(HearingSession, verbose_name="评议会议", null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="hearings")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="记录人",
                                     on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
@@ -124,3 +153,48 @@ class LongTermEntry(models.Model):
 
     def __str__(self):
         return f"长期公示 {self.name}"
+
+
+class PolicyPage(models.Model):
+    """政策公开 (seed 001 §(六)): what a township publishes about applying. The district
+    keeps one for itself (used by every township) and may keep one per township."""
+
+    region = models.OneToOneField("accounts.Region", verbose_name="区县或镇/街道",
+                                  on_delete=models.PROTECT, related_name="policy_page")
+    conditions = models.TextField("申请条件")
+    how_to_apply = models.TextField("办理程序")
+    other = models.TextField("其他说明", blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "政策公开"
+        verbose_name_plural = "政策公开"
+
+    def __str__(self):
+        return f"政策公开 · {self.region}"
+
+
+class SupervisionContact(models.Model):
+    """监督举报电话和信箱 of the city, the county and the township (seed 001 §(六))."""
+
+    class Level(models.TextChoices):
+        CITY = "city", "市级"
+        COUNTY = "county", "区(县)级"
+        TOWNSHIP = "township", "镇(街道)级"
+
+    region = models.ForeignKey("accounts.Region", verbose_name="所属区划", on_delete=models.PROTECT,
+                               related_name="+",
+                               help_text="市级和区级电话登记在区县上；镇(街道)级登记在镇/街道上。")
+    level = models.CharField("层级", max_length=10, choices=Level.choices)
+    name = models.CharField("名称", max_length=100)
+    phone = models.CharField("电话", max_length=40, blank=True)
+    mailbox = models.CharField("信箱/电子邮箱", max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "监督举报电话/信箱"
+        verbose_name_plural = "监督举报电话/信箱"
+        ordering = ["level", "order", "id"]
+
+    def __str__(self):
+        return self.name

@@ -9,3 +9,86 @@ def open_notice(*, application_id: int) -> Notice | None:
 def objections_of(*, application_id: int):
     return Objection.objects.filter(notice__application_id=application_id).select_related(
         "notice")
+
+
+# --- the public pages (no login): only what a notice board shows ---------------------------
+
+
+def mask_given_name(name: str) -> str:
+    """张三明 → 张*明, 张三 → 张*, 欧阳小明 → 欧**明: surname and last character stay."""
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def public_region(code: str):
+    """A township or community by its code, or 404 (no other level has a public board)."""
+    from django.http import Http404
+
+    from accounts.models import Region
+    from accounts.roles import Level
+
+    region = (Region.objects.filter(code=code, level__in=[Level.TOWNSHIP, Level.COMMUNITY])
+              .select_related("parent__parent").first())
+    if region is None:
+        raise Http404("没有这个社区或镇(街道)的公示栏。")
+    return region
+
+
+def public_board(*, region) -> list[dict]:
+    """Per community of `region` (itself, or a township's communities): its open notices
+    and its long-term roster, names masked where the region's rule says so. Three
+    queries plus one rule lookup per community, whatever the number of notices."""
+    from accounts.roles import Level
+    from accounts.rules import rule_value
+    from publicity.models import LongTermEntry
+
+    communities = ([region] if region.level == Level.COMMUNITY
+                   else list(region.children.order_by("code")))
+    by_id = {c.pk: {"community": c, "notices": [], "roster": []} for c in communities}
+    masked = {c.pk: rule_value("publicity_mask_given_name", c) for c in communities}
+
+    def shown(name, community_id):
+        return mask_given_name(name) if masked[community_id] else name
+
+    # (application: only for its assistance type's label; nothing else of it is shown)
+    for notice in (Notice.objects.filter(region__in=communities, status=Notice.Status.OPEN)
+                   .select_related("application").order_by("opened_on", "id")):
+        notice.shown_name = shown(notice.name, notice.region_id)
+        by_id[notice.region_id]["notices"].append(notice)
+    for entry in (LongTermEntry.objects.filter(region__in=communities, closed_on__isnull=True)
+                  .select_related("application").order_by("assistance_type", "name", "id")):
+        entry.shown_name = shown(entry.name, entry.region_id)
+        by_id[entry.region_id]["roster"].append(entry)
+    return list(by_id.values())
+
+
+def public_notice(*, pk: int) -> Notice:
+    """An open notice, for the public objection form; closed ones are gone (404)."""
+    from django.shortcuts import get_object_or_404
+
+    notice = get_object_or_404(Notice.objects.select_related("region__parent", "application"), pk=pk,
+                               status=Notice.Status.OPEN)
+    from accounts.rules import rule_value
+
+    notice.shown_name = (mask_given_name(notice.name)
+                         if rule_value("publicity_mask_given_name", notice.region) else notice.name)
+    return notice
+
+
+def policy_for(*, township) -> dict:
+    """政策公开 of a township: its page (or its district's), the standards in force, the
+    materials per type, and the supervision contacts of city, county and township."""
+    from django.db.models import Q
+
+    from accounts.rules import rule_values
+    from publicity.models import PolicyPage, SupervisionContact
+
+    lineage = township.ancestor_codes()
+    page = (PolicyPage.objects.filter(region__code__in=lineage).select_related("region")
+            .order_by("-region__code").first())
+    contacts = SupervisionContact.objects.filter(Q(region__code__in=lineage)).order_by(
+        "level", "order", "id")
+    return {"page": page, "contacts": contacts, "rules": rule_values(township)}

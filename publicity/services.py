@@ -91,3 +91,58 @@ def long_term_open(*, application_id: int, region: Region, assistance_type: str,
     return LongTermEntry.objects.create(
         application_id=application_id, region=region, assistance_type=assistance_type,
         name=name, household_size=household_size, monthly_amount=monthly_amount, opened_on=on)
+
+
+# --- the public objection form and the long-term roster --------------------------------------
+
+PUBLIC_CONTENT_LIMIT = 2000
+PUBLIC_CONTACT_LIMIT = 100
+
+
+def objection_submit_public(*, notice_id: int, content: str, contact: str,
+                            address: str) -> Objection:
+    """异议/举报 from the public form: no login, contact optional, limited per address
+    (settings.PUBLIC_OBJECTION_LIMIT per hour) and in size. The caseworker's queue shows
+    the case as having an objection to check."""
+    from django.conf import settings
+
+    from accounts.throttle import over_limit
+
+    if over_limit("objection", address, limit=settings.PUBLIC_OBJECTION_LIMIT,
+                  window_seconds=3600):
+        raise ServiceError("提交过于频繁，请一小时后再试；急事请拨打页面下方的监督电话。")
+    content, contact = content.strip(), contact.strip()
+    if not content:
+        raise ServiceError("请写明异议或举报的内容。", field="content")
+    if len(content) > PUBLIC_CONTENT_LIMIT:
+        raise ServiceError(f"内容请控制在{PUBLIC_CONTENT_LIMIT}字以内。", field="content")
+    if len(contact) > PUBLIC_CONTACT_LIMIT:
+        raise ServiceError(f"联系方式请控制在{PUBLIC_CONTACT_LIMIT}字以内。", field="contact")
+    with transaction.atomic():
+        notice = Notice.objects.select_for_update().filter(pk=notice_id).first()
+        if notice is None or notice.status != Notice.Status.OPEN:
+            raise ServiceError("该公示已结束，不能再提出异议；如需举报请拨打监督电话。")
+        return objection_record(notice=notice, channel=Objection.Channel.PUBLIC_FORM,
+                                content=content, contact=contact, entered_by=None)
+
+
+def long_term_change(*, application_id: int, monthly_amount, on: datetime.date,
+                     household_size: int | None = None) -> LongTermEntry | None:
+    """The benefit changed: the roster shows the new amount from `on` (DB §24)."""
+    current = (LongTermEntry.objects.select_for_update()
+               .filter(application_id=application_id, closed_on__isnull=True).first())
+    if current is None:
+        return None
+    current.closed_on = on
+    current.save(update_fields=["closed_on"])
+    return LongTermEntry.objects.create(
+        application_id=application_id, region=current.region,
+        assistance_type=current.assistance_type, name=current.name,
+        household_size=household_size or current.household_size, monthly_amount=monthly_amount,
+        opened_on=on)
+
+
+def long_term_stop(*, application_id: int, on: datetime.date) -> int:
+    """The benefit stopped: the name leaves the roster."""
+    return LongTermEntry.objects.filter(application_id=application_id,
+                                        closed_on__isnull=True).update(closed_on=on)

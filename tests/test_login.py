@@ -4,7 +4,8 @@ import pytest
 from django.core.cache import cache
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-PUBLIC = {"login", "healthz"}
+PUBLIC = {"login", "healthz", "public:board", "public:objection", "public:objection_done",
+          "public_policy"}
 
 
 def named_routes(resolver=None, namespace=""):

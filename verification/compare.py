@@ -20,7 +20,7 @@ ACTIVE_BUSINESS = "存续"
 class DeclaredMember:
     key: int
     name: str
-    annual_income: Decimal  # counted income the member declared, per year
+    annual_income: Decimal  # income the member declared (every category), per year
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class Declared:
     vehicles: int = 0
     dwellings: int = 0
     businesses: int = 0
-    # Counted income declared for the household without naming a member, per year: any
+    # Income declared for the household without naming a member, per year: any
     # member may have earned it, so each member's findings are compared against it too.
     unattributed_income: Decimal = ZERO
 
@@ -184,6 +184,9 @@ def _count_check(code: str, what: str, unit: str, allowed: int, declared_count: 
         if over:
             report.warn(code, "家庭", f"{total}{unit}", f"{declared_number}{unit}",
                         f"名下{what}{total}{unit}，{limit_text}")
+        elif total > declared_number:
+            report.warn(code, "家庭", f"{total}{unit}", f"{declared_number}{unit}",
+                        f"名下{what}{total}{unit}，多于申报的{declared_number}{unit}（未申报）")
         elif total != declared_number:
             report.note(code, "家庭", f"{total}{unit}", f"{declared_number}{unit}",
                         "与申报数量不同，未超过限额")

@@ -8,6 +8,7 @@ import datetime
 import io
 
 from accounts.models import Region, User
+from households import services as household_services
 from households.models import Asset, Income, Member
 from verification.models import ImportBatch
 from verification.services import source_import
@@ -36,11 +37,18 @@ def load() -> int:
         wages[earner] = wages.get(earner, 0) + income.amount * 12 / income.months
     deposits = {a.member_id: a.value for a in Asset.objects.filter(member__in=members, kind="deposit")}
     car_owner, saver = heads[11], heads[17]
+    owners = [m for n, m in enumerate(heads) if n % 3]
+    for owner in owners:  # the families declared the home they live in
+        if not Asset.objects.filter(household_id=owner.household_id, kind="real_estate").exists():
+            household_services.record_add(
+                household=owner.household, added_by=owner.household.created_by, model=Asset,
+                data={"member": owner, "kind": "real_estate", "value": 0,
+                      "description": "自有住房一套（自住）"})
     rows = {
         "hukou": [[m.id_number, m.name, "正常"] for m in members],
         "vehicle": [[car_owner.id_number, car_owner.name, "京Q8M2K6", "小型轿车", "68000"]],
         "real_estate": [[m.id_number, m.name, f"京(2019)大兴区不动产权第{1000 + n:07d}号", "住宅", "58.6"]
-                        for n, m in enumerate(heads) if n % 3],
+                        for n, m in enumerate(owners)],
         "business": [[heads[5].id_number, heads[5].name, "92110115MA01ABCD5X", "注销", "10000"]],
         "tax": [[m.id_number, m.name, "工资薪金", f"{wages[m.pk]:.2f}"] for m in members
                 if wages.get(m.pk)],

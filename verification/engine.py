@@ -22,6 +22,7 @@ FINANCIAL = {Asset.Kind.DEPOSIT, Asset.Kind.SECURITIES}
 class Outcome:
     report: Report
     batch_ids: list[int]
+    lookup_ids: dict[str, str]  # member key (as text) → ID number looked up
 
 
 @dataclass
@@ -48,7 +49,9 @@ def _load(household_ids) -> dict[int, _Household]:
     income = defaultdict(lambda: ZERO)
     unattributed = defaultdict(lambda: ZERO)
     for household_id, member_id, amount, months in (
-            Income.objects.filter(household_id__in=households, category__counted=True)
+            # Every declared income, counted or not (a 基础养老金 the family declared is not
+            # undeclared income when the social-insurance file lists it).
+            Income.objects.filter(household_id__in=households)
             .values_list("household_id", "member_id", "amount", "months")):
         if member_id is None:
             unattributed[household_id] += amount * 12 / months
@@ -82,14 +85,18 @@ def district_of(region_code: str) -> Region | None:
 
 
 def verify(household_ids, *, pinned: dict[str, int] | None = None,
-           declared: dict[int, Declared] | None = None,
-           rules: dict[int, dict] | None = None) -> dict[int, Outcome]:
-    """Reports for these households. `pinned` (source → batch id), `declared` and `rules`
-    (by household) reproduce a stored report instead of reading today's data."""
+           declared: dict[int, Declared] | None = None, rules: dict[int, dict] | None = None,
+           lookup_ids: dict[int, dict[str, str]] | None = None) -> dict[int, Outcome]:
+    """Reports for these households. `pinned` (source → batch id), `declared`, `rules`
+    and `lookup_ids` (by household) reproduce a stored report instead of reading
+    today's data."""
     households = _load(household_ids)
     for pk, snapshot in (declared or {}).items():
         if pk in households:
             households[pk].declared = snapshot
+    for pk, ids in (lookup_ids or {}).items():
+        if pk in households:
+            households[pk].ids = {number: int(key) for key, number in ids.items()}
     districts = dict(Region.objects.filter(code__in={h.district_code for h in households.values()})
                      .values_list("code", "pk"))
     regions = Region.objects.in_bulk({h.region_id for h in households.values()})
@@ -112,6 +119,7 @@ def verify(household_ids, *, pinned: dict[str, int] | None = None,
             values = (rules or {}).get(household.pk) or rules_by_region[household.region_id]
             report = compare(household.declared, found, values)
             batch_ids = sorted(lookup.batch_id for lookup in lookups.values() if lookup.batch_id)
-            outcomes[household.pk] = Outcome(report, batch_ids)
+            outcomes[household.pk] = Outcome(
+                report, batch_ids, {str(key): number for number, key in household.ids.items()})
     return outcomes
 

@@ -13,10 +13,12 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 
-from households.idnumber import normalize, validate_id_number
+from households.idnumber import may_be_id_number, normalize, validate_id_number
 from verification.sources import Column, SourceSpec
 
 MAX_ERRORS_SHOWN = 200
+MAX_ROWS = 300_000  # one agency file per district and month stays well below this
+FIELD_LIMITS = {"name": 50, "label": 100, "status": 30}  # SourceRecord's columns
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls
 
@@ -64,7 +66,19 @@ def _csv_table(content: bytes, result: ReadResult):
         except UnicodeDecodeError:
             continue
         result.file_format = label
-        return [(number, row) for number, row in enumerate(csv.reader(io.StringIO(text)), 1)]
+        table = []
+        reader = csv.reader(io.StringIO(text))
+        try:
+            for number, row in enumerate(reader, 1):
+                if number > MAX_ROWS + 1:
+                    result.error(f"文件超过{MAX_ROWS}行，请按区域拆分后分别导入。")
+                    return None
+                table.append((number, row))
+        except csv.Error:
+            result.error(f"第{reader.line_num}行附近的 CSV 格式有误（常见原因：引号不成对），"
+                         "请检查后重新导出。")
+            return None
+        return table
     result.error("无法识别文件编码，请以 UTF-8 或 GBK 编码的 CSV，或 .xlsx 格式导出。")
     return None
 
@@ -77,9 +91,18 @@ def _xlsx_table(content: bytes, result: ReadResult):
     except Exception:  # noqa: BLE001 - any damage to the file means the same to the user
         result.error("XLSX 文件已损坏或不是 Excel 文件，请重新导出。")
         return None
-    sheet = workbook.worksheets[0]
-    table = [(number, list(row)) for number, row in enumerate(sheet.iter_rows(values_only=True), 1)]
-    workbook.close()
+    table = []
+    try:
+        for number, row in enumerate(workbook.worksheets[0].iter_rows(values_only=True), 1):
+            if number > MAX_ROWS + 1:
+                result.error(f"文件超过{MAX_ROWS}行，请按区域拆分后分别导入。")
+                return None
+            table.append((number, list(row)))
+    except Exception:  # noqa: BLE001 - a damaged sheet, whatever the library says
+        result.error("XLSX 文件内容无法读取（可能已损坏），请重新导出。")
+        return None
+    finally:
+        workbook.close()
     return table
 
 
@@ -98,12 +121,20 @@ def _validate(spec: SourceSpec, table, result: ReadResult) -> None:
         headers.pop()
     missing = [h for h in spec.headers if h not in headers]
     unknown = [h for h in headers if h not in spec.headers]
+    if not set(headers) & set(spec.headers):
+        # No known column at all: most likely a data row where the header should be.
+        # Its cells are personal data, so they are not repeated here.
+        result.error(f"第{header_number}行不是“{spec.label}”模板的表头：文件应以表头开始，"
+                     f"列为：{'、'.join(spec.headers)}。")
+        return
     if missing or unknown or len(set(headers)) != len(headers):
         parts = []
         if missing:
             parts.append(f"缺少列：{'、'.join(missing)}")
         if unknown:
-            parts.append(f"无法识别的列：{'、'.join(h or '（空白列名）' for h in unknown)}")
+            parts.append("无法识别的列：" + "、".join(
+                "（空白列名）" if not h else "（疑似数据）" if may_be_id_number(h) else h[:20]
+                for h in unknown))
         if len(set(headers)) != len(headers):
             parts.append("有重复的列名")
         result.error(f"第{header_number}行表头与“{spec.label}”模板不符：{'；'.join(parts)}。"
@@ -168,7 +199,7 @@ def _cell(column: Column, raw):
         return number.quantize(Decimal("0.01")), None
     if column.kind == "choice" and text not in column.choices:
         return None, f"应为{'、'.join(column.choices)}之一"
-    limit = 50 if column.field == "name" else 100
+    limit = FIELD_LIMITS.get(column.field, 100)
     if len(text) > limit:
         return None, f"超过{limit}个字"
     return text, None

@@ -10,6 +10,7 @@ sources are down.
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from accounts.files import RandomName
 from verification.sources import SOURCE_CHOICES
@@ -90,6 +91,9 @@ class VerificationRequest(models.Model):
     report = models.JSONField("核对报告", default=dict, blank=True)
     # The ImportBatch ids the report read: with them the report can be reproduced.
     batch_ids = models.JSONField("使用的数据批次", default=list, blank=True)
+    # member key → the ID number looked up, so that the report can be reproduced after
+    # a member left or a number was corrected. Never shown on a page.
+    lookup_ids = models.JSONField("比对所用身份证号", default=dict, blank=True)
 
     class Meta:
         verbose_name = "核对请求"
@@ -202,6 +206,7 @@ class JobChunk(models.Model):
                               default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
     error = models.CharField("错误", max_length=200, blank=True)
+    queued_at = models.DateTimeField("提交时间", default=timezone.now)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
     class Meta:

@@ -110,6 +110,7 @@ def _complete(request: VerificationRequest, outcome) -> None:
     request.warnings = "；".join(report.warnings)
     request.report = report.as_dict()
     request.batch_ids = outcome.batch_ids
+    request.lookup_ids = outcome.lookup_ids
 
 
 def verification_run(*, request_id: int) -> VerificationRequest | None:
@@ -147,7 +148,8 @@ def verification_reproduce(*, request: VerificationRequest):
     declared = {household_id: Declared.from_dict(stored["declared"])}
     missing = {code: -1 for code, version in stored["sources"].items() if not version}
     outcome = engine.verify([household_id], pinned={**missing, **pinned}, declared=declared,
-                            rules={household_id: stored["rules"]})
+                            rules={household_id: stored["rules"]},
+                            lookup_ids={household_id: request.lookup_ids})
     return outcome[household_id].report
 
 
@@ -243,6 +245,8 @@ def job_run_chunk(*, chunk_id: int) -> str:
     outcomes = engine.verify(chunk.household_ids)
     now = timezone.now()
     with transaction.atomic():
+        # Locks in one order everywhere (job, then chunk): resume takes the same.
+        job = VerificationJob.objects.select_for_update().get(pk=chunk.job_id)
         chunk = JobChunk.objects.select_for_update().get(pk=chunk_id)
         if chunk.status == JobChunk.Status.DONE:
             return "skipped"
@@ -256,7 +260,6 @@ def job_run_chunk(*, chunk_id: int) -> str:
         VerificationRequest.objects.bulk_create(requests, batch_size=1000)
         chunk.status, chunk.finished_at, chunk.error = JobChunk.Status.DONE, now, ""
         chunk.save(update_fields=["status", "finished_at", "error"])
-        job = VerificationJob.objects.select_for_update().get(pk=chunk.job_id)
         job.done += len(requests)
         job.warned += sum(1 for r in requests if r.has_warning)
         _settle(job)
@@ -274,9 +277,13 @@ def _settle(job: VerificationJob) -> None:
 
 def job_chunk_failed(*, chunk_id: int, error: str, final: bool) -> None:
     """Record a failed attempt; after the last retry the chunk waits for a resume."""
+    job_id = JobChunk.objects.filter(pk=chunk_id).values_list("job_id", flat=True).first()
+    if job_id is None:
+        return
     with transaction.atomic():
-        chunk = JobChunk.objects.select_for_update().filter(pk=chunk_id).first()
-        if chunk is None or chunk.status == JobChunk.Status.DONE:
+        job = VerificationJob.objects.select_for_update().get(pk=job_id)
+        chunk = JobChunk.objects.select_for_update().get(pk=chunk_id)
+        if chunk.status == JobChunk.Status.DONE:
             return
         chunk.attempts += 1
         chunk.error = error[:200]
@@ -284,7 +291,7 @@ def job_chunk_failed(*, chunk_id: int, error: str, final: bool) -> None:
             chunk.status = JobChunk.Status.FAILED
         chunk.save(update_fields=["attempts", "error", "status"])
         if final:
-            _settle(VerificationJob.objects.select_for_update().get(pk=chunk.job_id))
+            _settle(job)
 
 
 def verification_job_resume(*, job: VerificationJob, resumed_by: User) -> int:
@@ -296,7 +303,8 @@ def verification_job_resume(*, job: VerificationJob, resumed_by: User) -> int:
         chunks = list(job.chunks.exclude(status=JobChunk.Status.DONE).values_list("pk", flat=True))
         if not chunks:
             raise ServiceError("该批量核对已全部完成，无须继续。")
-        JobChunk.objects.filter(pk__in=chunks).update(status=JobChunk.Status.PENDING, attempts=0)
+        JobChunk.objects.filter(pk__in=chunks).update(status=JobChunk.Status.PENDING, attempts=0,
+                                                      queued_at=timezone.now())
         job.status, job.finished_at = VerificationJob.Status.RUNNING, None
         job.save(update_fields=["status", "finished_at"])
         transaction.on_commit(lambda: _queue_chunks(chunks))

@@ -10,7 +10,8 @@ CHUNK_RETRIES = 3
 RETRY_DELAY = 2.0  # seconds before the first retry; doubled each time, at most 60
 
 
-@shared_task(bind=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+@shared_task(bind=True, autoretry_for=(Exception,), retry_backoff=True, retry_backoff_max=600,
+             max_retries=8)
 def process_verification(self, request_id: int) -> str:
     """Run the district's data sources for one case (verification.services.verification_run);
     without any imported data the request waits for a result entered by hand."""
@@ -33,11 +34,19 @@ def run_job_chunk(self, chunk_id: int) -> str:
 
 
 @shared_task
-def requeue_waiting_requests(older_than_minutes: int = 10) -> int:
-    """Queue again the requests no worker took (the broker was down when they were made)."""
-    cutoff = timezone.now() - datetime.timedelta(minutes=older_than_minutes)
+def requeue_waiting_requests(older_than_minutes: int = 10, stuck_after_minutes: int = 60) -> int:
+    """Queue again the requests no worker took (the broker was down when they were made)
+    and the cases' requests a worker took but left without a report (it failed every
+    retry): running one again is harmless, and without data it still waits for a hand."""
+    from django.db.models import Q
+
+    now = timezone.now()
     waiting = list(VerificationRequest.objects.filter(
-        status=VerificationRequest.Status.REQUESTED, requested_at__lt=cutoff
+        Q(status=VerificationRequest.Status.REQUESTED,
+          requested_at__lt=now - datetime.timedelta(minutes=older_than_minutes))
+        | Q(status=VerificationRequest.Status.IN_PROGRESS, application__isnull=False,
+            application__state="investigating",
+            picked_up_at__lt=now - datetime.timedelta(minutes=stuck_after_minutes))
     ).values_list("pk", flat=True)[:1000])
     for request_id in waiting:
         process_verification.delay(request_id)
@@ -51,7 +60,8 @@ def requeue_stalled_chunks(older_than_minutes: int = 30) -> int:
     cutoff = timezone.now() - datetime.timedelta(minutes=older_than_minutes)
     stalled = list(JobChunk.objects.filter(
         status=JobChunk.Status.PENDING, job__status=VerificationJob.Status.RUNNING,
-        job__created_at__lt=cutoff).values_list("pk", flat=True)[:1000])
+        queued_at__lt=cutoff).values_list("pk", flat=True)[:1000])
+    JobChunk.objects.filter(pk__in=stalled).update(queued_at=timezone.now())
     for chunk_id in stalled:
         run_job_chunk.delay(chunk_id)
     return len(stalled)

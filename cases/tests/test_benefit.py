@@ -173,6 +173,7 @@ def test_near_threshold_household():
     assert any(line.item == "低保边缘" for line in dibao.lines)
     low_income = calc(facts, kind="low_income")
     assert low_income.eligible is True
+    assert low_income.total == ""  # no cash formula: the caseworker sets the amount
     # 1,500 exactly is no longer near the threshold.
     assert calc(Facts("urban", people("甲"), earnings=(wage("甲", "18000"),))).near_threshold is False
 
@@ -198,15 +199,25 @@ def test_care_subsidy_for_a_fully_disabled_member_of_an_urban_family():
 
 
 def test_expenses_outside_the_window_are_not_deducted():
-    # Applied 2026-06-15: the window starts 2025-06-15. Medical 3,000 on 2025-06-14 is
-    # outside; 1,200 on 2025-06-15 is inside → 1,200/12 = 100 a month.
+    # Applied 2026-06-15: the window is the 12 months back, 2025-06-15 itself excluded.
+    # Medical 3,000 on 2025-06-15 is outside; 1,200 on 2025-06-16 is inside → 1,200/12 = 100.
     # wage 14,400/12 = 1,200; net 1,100; 1 person; not below 1,000 → not eligible.
     facts = Facts("urban", people("甲"), earnings=(wage("甲", "14400"),),
-                  expenses=(expense("medical", "3000", on=datetime.date(2025, 6, 14)),
-                            expense("medical", "1200", on=datetime.date(2025, 6, 15))))
+                  expenses=(expense("medical", "3000", on=datetime.date(2025, 6, 15)),
+                            expense("medical", "1200", on=datetime.date(2025, 6, 16))))
     result = calc(facts)
     assert result.deductions == "100.00"
     assert result.per_capita == "1100.00" and result.eligible is False
+
+
+def test_a_longer_medical_window_spreads_medical_costs_only():
+    # A region counts medical costs over 24 months: 4,800 → 200 a month. Tuition stays a
+    # yearly amount: 2,400/12 = 200. wage 12,000/12 = 1,000; net 600; 1 person; gap 400.
+    facts = Facts("urban", people("甲"), earnings=(wage("甲", "12000"),),
+                  expenses=(expense("medical", "4800", on=datetime.date(2024, 12, 1)),
+                            expense("education", "2400")))
+    result = calc(facts, expenditure_window_months=24)
+    assert result.deductions == "400.00" and result.benefit == "400.00"
 
 
 def test_deductions_never_make_income_negative():
@@ -359,3 +370,29 @@ def test_the_case_page_shows_the_itemised_calculation(client, build, earning_hou
     page = client.get(f"/cases/{app.pk}/").content.decode()
     assert "收入测算" in page and "家庭月人均收入" in page
     assert "600.00" in page and "400.00" in page
+
+
+def test_the_approver_cannot_silently_drop_the_publicised_amount(build, earning_household, standard,
+                                                                team):
+    from accounts.errors import ServiceError
+    from cases import services
+
+    app = services.application_propose(application=build.investigated(build.accepted()),
+                                       proposed_by=team["reviewer"], approve=True, amount="450",
+                                       reasons="护理支出另计")
+    build.publicity_elapsed(app)
+    app = services.application_close_publicity(application=app, closed_by=team["reviewer"],
+                                               skip_reason="无异议")
+    with pytest.raises(ServiceError, match=r"与公示的拟保障金额（450.00元）不同"):
+        services.application_approve(application=app, approved_by=team["approver"])
+    app = services.application_approve(application=app, approved_by=team["approver"], amount="450",
+                                       reasons="同意审核意见：护理支出另计")
+    assert app.monthly_amount == D("450.00")
+
+
+def test_a_community_assistant_sees_neither_the_calculation_nor_the_findings(
+        client, build, earning_household, standard, team):
+    app = build.accepted()
+    client.force_login(team["assistant"])
+    page = client.get(f"/cases/{app.pk}/").content.decode()
+    assert "收入测算" not in page and "核对报告" not in page and "600.00" not in page

@@ -184,6 +184,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # Staff sign-in: failed attempts per account and address before a pause (stored in the cache).
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+# Public objection form: submissions per client address per hour (publicity.services).
+PUBLIC_OBJECTION_LIMIT = int(os.environ.get("PUBLIC_OBJECTION_LIMIT", "5"))
+# The address residents reach the public pages at, for the QR code on printed notices
+# (e.g. https://jiuzhu.example.gov.cn); empty: the address of the request.
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").rstrip("/")
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "900"))
 # Whether the client address comes from X-Forwarded-For (its last hop). Turn on only when a
 # reverse proxy of ours sits in front and sets that header; otherwise clients could forge it.

@@ -128,3 +128,27 @@ def test_only_the_district_verification_staff_import(district, staff):
     with pytest.raises(PermissionDenied):
         services.source_import(district=district, source="tax", content=b"x", filename="a.csv",
                                data_date=None, imported_by=staff["caseworker_a"])
+
+
+def test_cells_longer_than_their_column_are_row_errors(importer):
+    outcome = importer("tax", [["身份证号", "姓名", "所得项目", "年度收入"],
+                               [new_id_number(), "张建国", "工" * 31, "1"]])
+    assert outcome.result.errors == ["第2行：所得项目超过30个字。"]
+    assert nothing_stored()
+
+
+def test_a_file_without_its_header_does_not_repeat_the_data(importer):
+    someone = new_id_number()
+    outcome = importer("hukou", [[someone, "张建国", "正常"]])
+    [message] = outcome.result.errors
+    assert message.startswith("第1行不是“户籍”模板的表头")
+    assert someone not in message and "张建国" not in message
+
+
+def test_a_broken_csv_is_a_file_error_not_a_crash(district, staff):
+    content = ("身份证号,姓名,户籍状态\n" + new_id_number() + ',"张' + "x" * 140_000 + "\n").encode()
+    outcome = services.source_import(district=district, source="hukou", content=content,
+                                     filename="a.csv", data_date=None,
+                                     imported_by=staff["reviewer"])
+    assert "CSV 格式有误" in outcome.result.errors[0]
+    assert nothing_stored()

@@ -60,7 +60,10 @@ def test_social_insurance_and_housing_fund_are_monthly_figures():
 def test_limits_are_region_settings():
     car = found(vehicle={1: [Record("张建国", label="京A1", status="小型轿车")]})
     assert compare(declared(), car, RULES).warnings == ["车辆：家庭名下机动车1辆，允许0辆"]
-    assert not compare(declared(), car, {**RULES, "vehicles_allowed": 1}).has_warning
+    # Allowed and declared: no warning. Allowed but not declared: the declaration is wrong.
+    assert not compare(declared(vehicles=1), car, {**RULES, "vehicles_allowed": 1}).has_warning
+    assert compare(declared(), car, {**RULES, "vehicles_allowed": 1}).warnings == [
+        "车辆：家庭名下机动车1辆，多于申报的0辆（未申报）"]
     two_homes = found(real_estate={1: [Record("张建国", label="A"), Record("张建国", label="B")]})
     assert compare(declared(), two_homes, RULES).warnings == ["不动产：家庭名下住房2套，允许1套"]
     business = found(business={2: [Record("李娜", label="9111", status="存续")]})
@@ -218,3 +221,33 @@ def test_income_declared_for_the_household_counts_for_every_member():
     more = found(tax={1: [Record("张建国", status="工资", amount=D("14000"))]})
     assert compare(household, more, RULES).warnings == [
         "税务：张建国纳税申报收入折合年收入14000.00元，高于申报12000.00元"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reproduction_survives_a_member_leaving(family, importer, staff):
+    household, head, spouse = family
+    import_sources(importer, head, spouse)
+    request = services.verification_run(request_id=VerificationRequest.objects.create(
+        household=household, requested_by=staff["reviewer"]).pk)
+    stored = request.report
+    Member.objects.filter(pk=spouse.pk).update(id_number=new_id_number(male=False))
+    assert services.verification_reproduce(request=request).as_dict() == stored
+
+
+def test_a_request_a_worker_left_behind_is_queued_again(family, staff, monkeypatch):
+    import datetime
+
+    from verification import tasks
+
+    household, _head, _spouse = family
+    from cases import services as case_services
+
+    app = case_services.application_accept_new(
+        household=household, assistance_type="dibao", reason="因病", accepted_by=staff["caseworker_a"],
+        documents=[(CaseDocument.Kind.AUTHORIZATION, photo())])
+    request = VerificationRequest.objects.get(application=app)
+    VerificationRequest.objects.filter(pk=request.pk).update(
+        status="in_progress", picked_up_at=timezone.now() - datetime.timedelta(hours=2))
+    queued = []
+    monkeypatch.setattr(tasks.process_verification, "delay", queued.append)
+    assert tasks.requeue_waiting_requests() == 1 and queued == [request.pk]

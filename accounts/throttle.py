@@ -1,0 +1,28 @@
+"""Counting requests per client address in the cache (Redis in production), for the
+login pause and the public forms. No outside service."""
+
+from django.conf import settings
+from django.core.cache import cache
+
+
+def client_address(request) -> str:
+    # Anyone can send X-Forwarded-For: believed only behind our own reverse proxy
+    # (TRUST_X_FORWARDED_FOR), whose hop is the last one. Otherwise a client could
+    # dodge a limit by sending a new address with every request.
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if settings.TRUST_X_FORWARDED_FOR and forwarded:
+        return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def over_limit(bucket: str, address: str, *, limit: int, window_seconds: int) -> bool:
+    """Count one request of `address` in `bucket`; True once more than `limit` fell in
+    the current window (the window starts with the first request)."""
+    key = f"throttle:{bucket}:{address}"
+    cache.add(key, 0, window_seconds)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, window_seconds)
+        count = 1
+    return count > limit

@@ -1,0 +1,106 @@
+"""Public pages (no login): the notice boards of a community or township, the objection
+form, the policy disclosure. They show only the notice snapshot (name, household size,
+hardship category, proposed outcome) and the long-term roster (name, size, amount).
+Staff page: the printable notice of a community."""
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import cache_control, cache_page, never_cache
+
+from accounts.errors import ServiceError
+from accounts.roles import Level
+from accounts.scope import user_can
+from accounts.throttle import client_address
+from publicity import selectors, services
+
+BOARD_SECONDS = 60
+
+
+class ObjectionForm(forms.Form):
+    content = forms.CharField(label="异议或举报内容", max_length=services.PUBLIC_CONTENT_LIMIT,
+                              widget=forms.Textarea(attrs={"rows": 5}),
+                              help_text="请写明您了解的情况，如收入、财产、就业或居住情况与公示不符之处。")
+    contact = forms.CharField(label="联系方式（可不填）", max_length=services.PUBLIC_CONTACT_LIMIT,
+                              required=False,
+                              help_text="留下电话或地址，便于核查人员向您了解情况；不留也会核查处理。")
+
+
+def public_url(request, name: str, *args) -> str:
+    path = reverse(name, args=args)
+    return f"{settings.PUBLIC_BASE_URL}{path}" if settings.PUBLIC_BASE_URL else \
+        request.build_absolute_uri(path)
+
+
+def township_of(region):
+    return region if region.level == Level.TOWNSHIP else region.parent
+
+
+@login_not_required
+@cache_page(BOARD_SECONDS)
+@cache_control(public=True, max_age=BOARD_SECONDS)
+def board(request, code):
+    region = selectors.public_region(code)
+    return render(request, "public/board.html", {
+        "region": region, "groups": selectors.public_board(region=region),
+        "township": township_of(region), "today": timezone.localdate(),
+    })
+
+
+@login_not_required
+@never_cache
+def objection(request, pk):
+    notice = selectors.public_notice(pk=pk)
+    form = ObjectionForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                received = services.objection_submit_public(
+                    notice_id=notice.pk, content=form.cleaned_data["content"],
+                    contact=form.cleaned_data["contact"], address=client_address(request))
+            except ServiceError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+                status = 429 if "频繁" in error.message else 400
+            else:
+                request.session["objection_receipt"] = received.pk
+                return redirect("public:objection_done", code=notice.region.code)
+    return render(request, "public/objection.html", {"notice": notice, "form": form},
+                  status=status)
+
+
+@login_not_required
+@never_cache
+def objection_done(request, code):
+    region = selectors.public_region(code)
+    return render(request, "public/objection_done.html", {
+        "region": region, "receipt": request.session.pop("objection_receipt", None)})
+
+
+def notice_pdf(request, code):
+    """The printable notice (A4) of a community, with a QR code to its public board."""
+    import segno
+    from weasyprint import HTML
+
+    region = selectors.public_region(code)
+    if region.level != Level.COMMUNITY or not user_can(request.user, "handle_cases", region):
+        raise PermissionDenied("只有该镇(街道)的经办人可以打印社区的公示。")
+    url = public_url(request, "public:board", region.code)
+    qr = segno.make(url, error="m").svg_inline(scale=4, border=2)
+    [group] = selectors.public_board(region=region)
+    html = render_to_string("public/notice_pdf.html", {
+        "region": region, "group": group, "url": url, "qr": qr,
+        "today": timezone.localdate(), "contacts": selectors.policy_for(
+            township=region.parent)["contacts"]}, request=request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="notice-{region.code}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
