@@ -129,9 +129,12 @@ class Command(BaseCommand):
         Income.objects.bulk_create(
             [Income(household_id=m.household_id, member=m, category=wage, amount=wages[m.pk],
                     months=12) for m in heads], batch_size=5000)
+        owners = {m.pk for m in heads if rng.random() < 0.8}
         Asset.objects.bulk_create(
             [Asset(household_id=m.household_id, member=m, kind="deposit", value=deposits[m.pk])
-             for m in heads if m.pk in deposits], batch_size=5000)
+             for m in heads if m.pk in deposits]
+            + [Asset(household_id=m.household_id, member=m, kind="real_estate", value=0)
+               for m in heads if m.pk in owners], batch_size=5000)
 
         def declared_or_more(value):  # about one in twenty found above the declaration
             return value * 2 + 5000 if rng.random() < 0.05 else value
@@ -155,7 +158,7 @@ class Command(BaseCommand):
             if rng.random() < 0.01 else [],
             "real_estate": lambda m: [dict(label=f"证{n}", status="住宅") for n in
                                       range(1 + (rng.random() < 0.02))]
-            if m.pk in wages and rng.random() < 0.8 else [],
+            if m.pk in owners else [],
             "business": lambda m: [dict(label=f"91{rng.randrange(10**8)}", status="存续")]
             if rng.random() < 0.01 else [],
             "deposit": lambda m: [dict(label="银行", status="存款",
