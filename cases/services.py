@@ -681,3 +681,51 @@ def application_attach(*, application: Application, attached_by: User, kind: str
     document = _attach(app, by=attached_by, kind=kind, upload=upload)
     _note(app, actor=attached_by, action="attach", data={"kind": kind})
     return document
+
+
+# --- hearings scheduled centrally (seed 001 reading note 3) -------------------------------
+
+HEARABLE = (State.PUBLICIZING, State.APPROVING, State.HEARING)
+
+
+@transaction.atomic
+def hearing_session_schedule(*, township: Region, held_on: datetime.date, place: str,
+                             participants: str, applications: list[Application],
+                             scheduled_by: User):
+    """评议会议: one meeting of the township for several cases. Cases still in publicity
+    or awaiting approval are called to the hearing now, all or none."""
+    from publicity.models import HearingSession
+
+    _require(scheduled_by, "handle_cases", township)
+    place = _require_text(place, "请填写会议地点。", "place")
+    participants = _require_text(participants, "请填写参加人员（镇(街道)干部、村(居)干部、调查人员、"
+                                               "群众代表等）。", "participants")
+    if not applications:
+        raise ServiceError("请至少选择一件申请列入评议。", field="applications")
+    if held_on < timezone.localdate() - datetime.timedelta(days=30):
+        raise ServiceError("会议日期不能早于30天前；补录以往会议请逐件录入评议结果。", field="held_on")
+    session = HearingSession.objects.create(township=township, held_on=held_on, place=place,
+                                            participants=participants, created_by=scheduled_by)
+    for app in applications:
+        app = _locked(app.pk)
+        if not app.region.code.startswith(township.code):
+            raise ServiceError(f"申请 {app.number} 不属于{township.name}。")
+        if app.state not in HEARABLE:
+            raise ServiceError(f"申请 {app.number} 现为「{app.get_state_display()}」，不能列入评议。")
+        if app.state != State.HEARING:
+            application_call_hearing(application=app, called_by=scheduled_by,
+                                     reason=f"列入{held_on:%Y-%m-%d}评议会议（{place}）")
+        session.applications.add(app)
+    return session
+
+
+def hearing_session_record(*, session, application: Application, recorded_by: User,
+                           data: dict) -> Application:
+    """One case's result at the meeting: its opinions, votes and minutes; the date and
+    the participants are the meeting's."""
+    if not session.applications.filter(pk=application.pk).exists():
+        raise ServiceError("该申请不在本次评议会议中。")
+    return application_record_hearing(
+        application=application, recorded_by=recorded_by,
+        data={**data, "held_on": session.held_on, "participants": session.participants,
+              "session": session})
