@@ -263,3 +263,27 @@ def test_the_meeting_pages(client, team, regions, household):
     app.refresh_from_db()
     assert app.state == State.APPROVING
     assert "同意审核意见，提交审批" in client.get(session_url).content.decode()
+
+
+def test_the_board_runs_the_same_queries_for_one_notice_or_many(client, team, regions,
+                                                               make_household):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def publicise(name):
+        build = CaseBuilder(team, make_household(regions["a1"], head_name=name))
+        build.proposed(build.investigated(build.accepted()))
+
+    def queries():
+        from django.core.cache import cache
+
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            assert board(client, regions["a1"]).status_code == 200
+        return len(captured)
+
+    publicise("甲一")
+    one = queries()
+    for name in ("乙二", "丙三", "丁四", "戊五"):
+        publicise(name)
+    assert queries() == one
