@@ -15,6 +15,23 @@ def client_address(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+def client_network(request) -> str:
+    """The client's address for counting: an IPv6 client holds a whole /64, so it is
+    counted as one."""
+    import ipaddress
+
+    address = client_address(request)
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 4:
+        return str(parsed)
+    if parsed.ipv4_mapped:
+        return str(parsed.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+
+
 def over_limit(bucket: str, address: str, *, limit: int, window_seconds: int) -> bool:
     """Count one request of `address` in `bucket`; True once more than `limit` fell in
     the current window (the window starts with the first request)."""

@@ -135,9 +135,9 @@ class HearingForm(ActionForm):
     held_on = forms.DateField(label="评议日期", widget=date_input())
     participants = forms.CharField(label="参加人员", widget=forms.Textarea(attrs={"rows": 2}))
     opinions = forms.CharField(label="评议意见", widget=forms.Textarea(attrs={"rows": 2}))
-    votes_for = forms.IntegerField(label="同意票", min_value=0)
-    votes_against = forms.IntegerField(label="反对票", min_value=0)
-    votes_abstain = forms.IntegerField(label="弃权票", min_value=0, initial=0)
+    votes_for = forms.IntegerField(label="同意票", min_value=0, max_value=1000)
+    votes_against = forms.IntegerField(label="反对票", min_value=0, max_value=1000)
+    votes_abstain = forms.IntegerField(label="弃权票", min_value=0, max_value=1000, initial=0)
     minutes = forms.CharField(label="会议记录", widget=forms.Textarea(attrs={"rows": 3}))
     outcome = forms.ChoiceField(label="评议结果", choices=Hearing.Outcome.choices,
                                 widget=forms.RadioSelect)
@@ -228,9 +228,9 @@ class HearingSessionForm(forms.Form):
 
 class SessionHearingForm(forms.Form):
     opinions = forms.CharField(label="评议意见", widget=forms.Textarea(attrs={"rows": 2}))
-    votes_for = forms.IntegerField(label="同意票", min_value=0)
-    votes_against = forms.IntegerField(label="反对票", min_value=0)
-    votes_abstain = forms.IntegerField(label="弃权票", min_value=0, initial=0)
+    votes_for = forms.IntegerField(label="同意票", min_value=0, max_value=1000)
+    votes_against = forms.IntegerField(label="反对票", min_value=0, max_value=1000)
+    votes_abstain = forms.IntegerField(label="弃权票", min_value=0, max_value=1000, initial=0)
     minutes = forms.CharField(label="会议记录（本件）", widget=forms.Textarea(attrs={"rows": 2}))
     outcome = forms.ChoiceField(label="评议结果", choices=Hearing.Outcome.choices,
                                 widget=forms.RadioSelect)

@@ -112,14 +112,16 @@ def objections_handled(app):
 
 
 def unheard_objections(app):
-    """Objections to any of the case's notices received after its last hearing (all of
-    them when no hearing was held): each one calls for a hearing (DB §19)."""
+    """Objections to any of the case's notices that no hearing has seen: those received
+    after the day of its last hearing (all of them when none was held). A meeting's
+    result is often typed in days later; what arrived after the meeting day was not
+    before it (DB §19)."""
     from publicity.models import Hearing
 
     objections = publicity.objections_of(application_id=app.pk)
-    last = Hearing.objects.filter(application_id=app.pk).order_by("-recorded_at").first()
+    last = Hearing.objects.filter(application_id=app.pk).order_by("-held_on", "-id").first()
     if last is not None:
-        objections = objections.filter(received_at__gt=last.recorded_at)
+        objections = objections.filter(received_at__date__gt=last.held_on)
     return objections
 
 

@@ -166,7 +166,7 @@ def hearing_session_get(*, fetched_by: User, pk: int):
                              user=fetched_by, perm="view_cases", region_field="township", pk=pk)
 
 
-def hearing_candidates(*, fetched_by: User, limit: int = 100) -> list[Application]:
+def hearing_candidates(*, fetched_by: User, limit: int = 300) -> list[Application]:
     """Cases a caseworker may put on a meeting's agenda: in publicity, awaiting approval
     or called to a hearing, with what makes the hearing compulsory for each."""
     from cases import guards

@@ -72,8 +72,16 @@ class Step:
 
 
 def _locked(application_id: int) -> Application:
-    return Application.objects.select_for_update().select_related("region", "household").get(
+    """The case row, locked; and its open notices, so that an objection arriving from the
+    public form (which locks the notice) either lands before a decision's checks or is
+    refused because the notice closed: never in between."""
+    from publicity.models import Notice
+
+    app = Application.objects.select_for_update().select_related("region", "household").get(
         pk=application_id)
+    list(Notice.objects.select_for_update().filter(application_id=application_id,
+                                                   status=Notice.Status.OPEN).values_list("pk"))
+    return app
 
 
 def _require(user: User, perm: str, region: Region) -> None:
@@ -706,7 +714,7 @@ def hearing_session_schedule(*, township: Region, held_on: datetime.date, place:
         raise ServiceError("会议日期不能早于30天前；补录以往会议请逐件录入评议结果。", field="held_on")
     session = HearingSession.objects.create(township=township, held_on=held_on, place=place,
                                             participants=participants, created_by=scheduled_by)
-    for app in applications:
+    for app in sorted(applications, key=lambda a: a.pk):  # one lock order: no deadlock
         app = _locked(app.pk)
         if not app.region.code.startswith(township.code):
             raise ServiceError(f"申请 {app.number} 不属于{township.name}。")

@@ -66,13 +66,19 @@ def public_board(*, region) -> list[dict]:
 
 
 def public_notice(*, pk: int) -> Notice:
-    """An open notice, for the public objection form; closed ones are gone (404)."""
-    from django.shortcuts import get_object_or_404
+    """An open notice, for the public objection form. A notice replaced by a new
+    proposal leads to the case's open notice; a closed one is gone (404)."""
+    from django.http import Http404
 
-    notice = get_object_or_404(Notice.objects.select_related("region__parent", "application"), pk=pk,
-                               status=Notice.Status.OPEN)
     from accounts.rules import rule_value
 
+    notices = Notice.objects.select_related("region__parent", "application")
+    notice = notices.filter(pk=pk).first()
+    if notice is not None and notice.status != Notice.Status.OPEN:
+        notice = (notices.filter(application_id=notice.application_id, status=Notice.Status.OPEN)
+                  .order_by("-id").first())
+    if notice is None:
+        raise Http404("该公示已结束。")
     notice.shown_name = (mask_given_name(notice.name)
                          if rule_value("publicity_mask_given_name", notice.region) else notice.name)
     return notice

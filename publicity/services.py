@@ -99,18 +99,17 @@ PUBLIC_CONTENT_LIMIT = 2000
 PUBLIC_CONTACT_LIMIT = 100
 
 
-def objection_submit_public(*, notice_id: int, content: str, contact: str,
-                            address: str) -> Objection:
-    """异议/举报 from the public form: no login, contact optional, limited per address
-    (settings.PUBLIC_OBJECTION_LIMIT per hour) and in size. The caseworker's queue shows
+class TooMany(ServiceError):
+    """A flood limit was reached (the page answers 429)."""
+
+
+def objection_submit_public(*, notice_id: int, content: str, contact: str) -> Objection:
+    """异议/举报 from the public form: no login, contact optional, limited in size and per
+    notice (settings.PUBLIC_OBJECTIONS_PER_NOTICE a day); the per-address limit is the
+    view's, counted on every post (throttle_public_post). The caseworker's queue shows
     the case as having an objection to check."""
     from django.conf import settings
 
-    from accounts.throttle import over_limit
-
-    if over_limit("objection", address, limit=settings.PUBLIC_OBJECTION_LIMIT,
-                  window_seconds=3600):
-        raise ServiceError("提交过于频繁，请一小时后再试；急事请拨打页面下方的监督电话。")
     content, contact = content.strip(), contact.strip()
     if not content:
         raise ServiceError("请写明异议或举报的内容。", field="content")
@@ -119,13 +118,32 @@ def objection_submit_public(*, notice_id: int, content: str, contact: str,
     if len(contact) > PUBLIC_CONTACT_LIMIT:
         raise ServiceError(f"联系方式请控制在{PUBLIC_CONTACT_LIMIT}字以内。", field="contact")
     with transaction.atomic():
+        # The notice's lock orders this after (or before) a decision on the case, which
+        # locks the case's open notices before its checks (cases.services._locked).
         notice = Notice.objects.select_for_update().filter(pk=notice_id).first()
         if notice is None or notice.status != Notice.Status.OPEN:
             raise ServiceError("该公示已结束，不能再提出异议；如需举报请拨打监督电话。")
+        today = timezone.localdate()
+        if notice.objections.filter(channel=Objection.Channel.PUBLIC_FORM,
+                                    received_at__date=today).count() >= \
+                settings.PUBLIC_OBJECTIONS_PER_NOTICE:
+            raise TooMany("该公示今天收到的网上异议已达上限，请明天再提交，或拨打监督电话反映。")
         return objection_record(notice=notice, channel=Objection.Channel.PUBLIC_FORM,
                                 content=content, contact=contact, entered_by=None)
 
 
+def throttle_public_post(address: str) -> None:
+    """Count one post of the public form from `address` (valid or not)."""
+    from django.conf import settings
+
+    from accounts.throttle import over_limit
+
+    if over_limit("objection", address, limit=settings.PUBLIC_OBJECTION_LIMIT,
+                  window_seconds=3600):
+        raise TooMany("提交过于频繁，请一小时后再试；急事请拨打监督电话。")
+
+
+@transaction.atomic
 def long_term_change(*, application_id: int, monthly_amount, on: datetime.date,
                      household_size: int | None = None) -> LongTermEntry | None:
     """The benefit changed: the roster shows the new amount from `on` (DB §24)."""
@@ -142,6 +160,7 @@ def long_term_change(*, application_id: int, monthly_amount, on: datetime.date,
         opened_on=on)
 
 
+@transaction.atomic
 def long_term_stop(*, application_id: int, on: datetime.date) -> int:
     """The benefit stopped: the name leaves the roster."""
     return LongTermEntry.objects.filter(application_id=application_id,

@@ -17,7 +17,7 @@ from django.views.decorators.cache import cache_control, cache_page, never_cache
 from accounts.errors import ServiceError
 from accounts.roles import Level
 from accounts.scope import user_can
-from accounts.throttle import client_address
+from accounts.throttle import client_network
 from publicity import selectors, services
 
 BOARD_SECONDS = 60
@@ -46,6 +46,8 @@ def township_of(region):
 @cache_page(BOARD_SECONDS)
 @cache_control(public=True, max_age=BOARD_SECONDS)
 def board(request, code):
+    if request.GET:  # one cached page per board: no query strings around the cache
+        return redirect("public:board", code=code)
     region = selectors.public_region(code)
     return render(request, "public/board.html", {
         "region": region, "groups": selectors.public_board(region=region),
@@ -53,25 +55,34 @@ def board(request, code):
     })
 
 
+MAX_PUBLIC_POST_BYTES = 16 * 1024
+
+
 @login_not_required
 @never_cache
 def objection(request, pk):
     notice = selectors.public_notice(pk=pk)
+    if notice.pk != pk:  # the opinion was publicised anew: the form follows it
+        return redirect("public:objection", pk=notice.pk)
     form = ObjectionForm(request.POST or None)
     status = 200
     if request.method == "POST":
         status = 400
-        if form.is_valid():
-            try:
+        if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_PUBLIC_POST_BYTES:
+            return HttpResponse("提交的内容过长。", status=413, content_type="text/plain; charset=utf-8")
+        try:
+            services.throttle_public_post(client_network(request))
+            if form.is_valid():
                 received = services.objection_submit_public(
                     notice_id=notice.pk, content=form.cleaned_data["content"],
-                    contact=form.cleaned_data["contact"], address=client_address(request))
-            except ServiceError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
-                status = 429 if "频繁" in error.message else 400
-            else:
+                    contact=form.cleaned_data["contact"])
                 request.session["objection_receipt"] = received.pk
                 return redirect("public:objection_done", code=notice.region.code)
+        except services.TooMany as error:
+            form.add_error(None, error.message)
+            status = 429
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
     return render(request, "public/objection.html", {"notice": notice, "form": form},
                   status=status)
 

@@ -29,8 +29,8 @@ def test_every_case_url_is_404_outside_the_users_regions(client, build, staff):
     for pattern in case_urls.urlpatterns:
         assert isinstance(pattern, URLPattern)
         params = pattern.pattern.converters
-        if "pk" not in params:
-            continue
+        if "pk" not in params or pattern.name.startswith("hearing"):
+            continue  # meetings: test_publicity.test_a_meeting_page_of_another_street_is_not_found
         kwargs = {"pk": app.pk}
         if "key" in params:
             kwargs["key"] = "finish_investigation"

@@ -186,6 +186,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 # Public objection form: submissions per client address per hour (publicity.services).
 PUBLIC_OBJECTION_LIMIT = int(os.environ.get("PUBLIC_OBJECTION_LIMIT", "5"))
+# ...and objections through the form per notice per day (every one must be handled).
+PUBLIC_OBJECTIONS_PER_NOTICE = int(os.environ.get("PUBLIC_OBJECTIONS_PER_NOTICE", "30"))
 # The address residents reach the public pages at, for the QR code on printed notices
 # (e.g. https://jiuzhu.example.gov.cn); empty: the address of the request.
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").rstrip("/")
