@@ -424,9 +424,9 @@ def application_propose(*, application: Application, proposed_by: User, approve:
     return step.application
 
 
-def _amount_against(calc, amount, reasons: str, *, who: str, fallback=None) -> Decimal:
+def _amount_against(calc, amount, reasons: str, *, who: str) -> Decimal:
     """The amount chosen, defaulting to the calculation; departing from it needs a reason."""
-    reference = calc.total_amount if calc.total_amount is not None else fallback
+    reference = calc.total_amount
     chosen = _parse_amount(reference if amount in (None, "") else amount)
     if calc.eligible is False and not reasons:
         raise ServiceError("测算结果为不符合条件，如仍同意请写明理由（如测算未反映的特殊情况）。",

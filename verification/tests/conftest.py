@@ -4,7 +4,6 @@ import io
 
 import pytest
 
-from conftest import new_id_number
 from verification import services
 
 
@@ -27,8 +26,3 @@ def importer(district, staff):
                                       content=csv_bytes(rows, encoding), filename=f"{source}.csv",
                                       data_date=data_date, imported_by=staff["reviewer"])
     return run
-
-
-@pytest.fixture
-def person():
-    return new_id_number
