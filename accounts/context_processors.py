@@ -12,6 +12,9 @@ def navigation(request):
         items.append(("cases:queue", "救助申请", "cases"))
     if has_any(user, "view_households"):
         items.append(("households:list", "家庭档案", "households"))
+    if has_any(user, "review_filings") or has_any(user, "handle_cases"):
+        items.append(("filing:inbox", "备案监督" if has_any(user, "review_filings") else "备案与名册",
+                      "filing"))
     if has_any(user, "verify_economic_status"):
         items.append(("verification:sources", "经济状况核对", "verification"))
     if has_any(user, "manage_staff") or has_any(user, "manage_rules"):
@@ -22,4 +25,5 @@ def navigation(request):
     return {
         "nav_items": [(name, label, key == current) for name, label, key in items],
         "nav_grants": grants,
+        "can_review_filings": has_any(user, "review_filings"),
     }

@@ -23,6 +23,8 @@ class RuleSpec:
     kind: type | tuple  # int, bool, str, Decimal, or a tuple of allowed strings
     national: Any  # None: no national value (e.g. campaigns exist only where declared)
     source: str
+    minimum: Any = None  # a floor the national rule sets (e.g. 特困 spot checks ≥ 30%)
+    maximum: Any = None
 
     def parse(self, value):
         if isinstance(self.kind, tuple):
@@ -45,6 +47,10 @@ class RuleSpec:
                 raise ValueError("应为数字，如 1450 或 0.3") from None
             if not number.is_finite() or number < 0:
                 raise ValueError("应为不小于0的数字")
+            if self.minimum is not None and number < Decimal(self.minimum):
+                raise ValueError(f"不得低于 {self.minimum}（{self.source}）")
+            if self.maximum is not None and number > Decimal(self.maximum):
+                raise ValueError(f"不得高于 {self.maximum}")
             return format(number, "f")  # JSON keeps the exact digits, never 1.45E+3
         if self.kind is str:
             text = str(value).strip()
@@ -117,6 +123,23 @@ RULES: dict[str, RuleSpec] = {
     "finding_tolerance_ratio": RuleSpec(
         "核对比对容差（高于申报的比例）", Decimal, "0.1",
         "本系统默认10%，区县可调整：查得收入或存款高于申报超过该比例即预警"),
+    # --- district supervision (DESIGN §4 rule 7; seed 001 §(六); TK §16) -----------------
+    **{f"spot_check_ratio_{code}": RuleSpec(
+        f"抽查比例：{label}（0–1）", Decimal, national, source, minimum=minimum, maximum="1")
+       for code, label, national, source, minimum in [
+        ("dibao", "最低生活保障", "0.1", "无全国统一比例：本系统默认10%，区县应按本地规定设置", None),
+        ("tekun", "特困人员救助供养", "0.3", "特困人员认定办法第十六条：抽查比例不低于30%", "0.3"),
+        ("kunbu", "生活困难补助", "0.1", "本系统默认10%，区县应按本地规定设置", None),
+        ("low_income", "低收入家庭救助", "0.1", "本系统默认10%，区县应按本地规定设置", None),
+        ("edu_freshman", "高等教育新生入学救助", "0.1", "本系统默认10%，区县应按本地规定设置", None),
+        ("heating", "采暖救助", "0.1", "本系统默认10%，区县应按本地规定设置", None),
+        ("temporary", "临时救助", "0.1", "本系统默认10%，区县应按本地规定设置", None),
+    ]},
+    "rectification_days": RuleSpec(
+        "整改时限（工作日）", int, 15, "无全国统一时限：本系统默认15个工作日，区县可调整"),
+    "roster_due_day": RuleSpec(
+        "每月报送上月救助对象名册的截止日", int, 10,
+        "三堤口街道实施方案：按月将救助对象名单、发放金额提交区民政局；截止日由区县规定，默认10日"),
 }
 
 NATIONAL_FROM = datetime.date(2021, 7, 1)  # DB (民发〔2021〕57号) in force

@@ -128,7 +128,7 @@ ACTIONS = [
     Action("open_rectification", "发起整改", "review_filings", (State.FILED,),
            forms.RectificationForm,
            lambda a, u, d: services.application_open_rectification(
-               application=a, opened_by=u, finding=d["finding"], days=d["days"]),
+               application=a, opened_by=u, finding=d["finding"], days=d.get("days")),
            style="danger"),
     Action("answer_rectification", "答复整改情况", "handle_cases", (State.RECTIFYING,),
            forms.AnswerForm,
@@ -140,6 +140,11 @@ ACTIONS = [
            lambda a, u, d: services.application_close_rectification(
                application=a, closed_by=u, note=d.get("reason", "")),
            transition="close_rectification", style="primary"),
+    Action("return_rectification", "退回重新整改", "review_filings", (State.RECTIFYING,),
+           forms.ReturnRectificationForm,
+           lambda a, u, d: services.application_return_rectification(
+               application=a, returned_by=u, reason=d["reason"], days=d.get("days")),
+           style="danger"),
     Action("withdraw", "申请人撤回", "handle_cases",
            (State.REFERRED, State.RETURNED, State.INVESTIGATING, State.REVIEWING,
             State.PUBLICIZING, State.HEARING, State.APPROVING), forms.ReasonForm,

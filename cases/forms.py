@@ -191,7 +191,14 @@ class RejectForm(ActionForm):
 
 class RectificationForm(ActionForm):
     finding = forms.CharField(label="发现的问题", widget=forms.Textarea(attrs={"rows": 2}))
-    days = forms.IntegerField(label="整改时限（工作日）", min_value=1, max_value=60, initial=10)
+    days = forms.IntegerField(label="整改时限（工作日）", min_value=1, max_value=60, required=False,
+                              help_text="留空则按本区规定的整改时限。")
+
+
+class ReturnRectificationForm(ActionForm):
+    reason = forms.CharField(label="整改不到位之处", widget=forms.Textarea(attrs={"rows": 2}))
+    days = forms.IntegerField(label="重新整改时限（工作日）", min_value=1, max_value=60,
+                              required=False, help_text="留空则按本区规定的整改时限。")
 
 
 class AnswerForm(ActionForm):

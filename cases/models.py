@@ -129,6 +129,12 @@ class Application(ConcurrentTransitionMixin, models.Model):
                                      related_name="applications")
     # DB §11: a cadre or a close relative in the household → registered separately.
     mandatory_review = models.BooleanField("须备案审查", default=False)
+    # Who makes it one: [{"member", "relation", "cadre", "category", "post"}], names only
+    # (households.selectors.cadre_links), taken at acceptance and again at filing.
+    review_basis = models.JSONField("备案审查依据", default=list, blank=True)
+    # Working days from acceptance to the decision, kept for the statistics.
+    decision_workdays = models.PositiveSmallIntegerField("受理至决定工作日数", null=True,
+                                                         blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
@@ -138,6 +144,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["region", "state", "-id"], name="case_region_state"),
             models.Index(fields=["state", "decision_due"], name="case_state_due"),
             models.Index(fields=["state", "-id"], name="case_state_recent"),
+            # The statistics refresh reads one month at a time (filing.services).
+            models.Index(fields=["accepted_on"], name="case_accepted_on"),
+            models.Index(fields=["decided_on"], name="case_decided_on"),
         ]
 
     def __str__(self):
@@ -276,7 +285,8 @@ EVENT_LABELS = {
     "close_rectification": "整改销号", "withdraw": "申请人撤回",
     "home_investigation": "录入入户调查", "verification_result": "录入核对结果",
     "objection": "登记异议", "objection_handled": "异议核查处理", "attach": "上传材料",
-    "answer_rectification": "答复整改",
+    "answer_rectification": "答复整改", "return_rectification": "退回重新整改",
+    "mandatory_review": "备案审查入户核查", "spot_check": "抽查核查",
 }
 
 
@@ -382,12 +392,23 @@ class FilingBatch(models.Model):
 
 
 class Rectification(models.Model):
-    """整改: a district finding on a filed case, the township's answer, the closing."""
+    """整改: a district finding on a filed case, the township's answer, the closing.
+
+    When the district does not accept an answer it sends the case back again: that
+    round ends as `returned` and a new round opens with its own deadline, so every
+    finding, answer and verdict stays on the file."""
+
+    class Outcome(models.TextChoices):
+        CLOSED = "closed", "已销号"
+        RETURNED = "returned", "退回重新整改"
 
     application = models.ForeignKey(Application, verbose_name="救助申请",
                                     on_delete=models.PROTECT, related_name="rectifications")
     finding = models.TextField("问题")
+    source = models.CharField("来源", max_length=60, blank=True)  # e.g. 抽查 CC-110115-2026-01
+    round = models.PositiveSmallIntegerField("轮次", default=1)
     due = models.DateField("整改时限")
+    due_provisional = models.BooleanField("时限为暂算", default=False)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发起人",
                                   on_delete=models.PROTECT, related_name="+")
     opened_at = models.DateTimeField("发起时间", auto_now_add=True)
@@ -396,14 +417,24 @@ class Rectification(models.Model):
                                     blank=True, on_delete=models.PROTECT, related_name="+")
     answered_at = models.DateTimeField("答复时间", null=True, blank=True)
     closed_at = models.DateTimeField("销号时间", null=True, blank=True)
+    outcome = models.CharField("结果", max_length=10, choices=Outcome.choices, blank=True)
+    verdict = models.TextField("区级意见", blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="区级审核人", null=True,
+                                  blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         verbose_name = "整改"
         verbose_name_plural = "整改"
         ordering = ["-opened_at", "-id"]
+        indexes = [models.Index(fields=["closed_at", "due"], name="rectification_open_due")]
 
     def __str__(self):
         return f"整改 #{self.pk}"
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        """Overdue while the township has not answered by the deadline."""
+        today = today or timezone.localdate()
+        return self.closed_at is None and self.answered_at is None and self.due < today
 
 
 class NumberSequence(models.Model):

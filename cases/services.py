@@ -21,7 +21,7 @@ from accounts.errors import ServiceError
 from accounts.models import Region, User
 from accounts.rules import rule_value
 from accounts.scope import user_can
-from accounts.workdays import add_working_days
+from accounts.workdays import add_working_days, working_days_between
 from cases import guards
 from cases.models import (
     LONG_TERM_PUBLICITY,
@@ -38,6 +38,7 @@ from cases.models import (
 )
 from cases.selectors import case_calculation
 from households.models import Household, Member
+from households.selectors import cadre_links
 from publicity import selectors as publicity_selectors
 from publicity import services as publicity
 from verification import services as verification
@@ -169,11 +170,19 @@ def _household_facts(household: Household) -> tuple[str, int]:
     return (head.name if head else "", len(members))
 
 
-def _has_public_role(household: Household) -> bool:
-    # DB §11 / seed 001 §(六): a cadre, official or public-institution employee in the
-    # household → filed for mandatory review. (The district's registry of their close
-    # relatives comes with the filing issue.)
-    return household.members.exclude(public_role=Member.PublicRole.NONE).exists()
+def _flag_mandatory_review(app: Application) -> None:
+    """DB §11 / seed 001 §(六): a member who is a cadre, an official or a public-institution
+    employee, or their direct relative on the district's register → a mandatory-review
+    filing. Checked at acceptance and again at filing (the register may have changed);
+    once flagged, a case stays flagged."""
+    links = cadre_links(household=app.household)
+    app.mandatory_review = app.mandatory_review or bool(links)
+    if links:
+        app.review_basis = links
+
+
+def _workdays_taken(app: Application, today: datetime.date) -> int | None:
+    return working_days_between(app.accepted_on, today) if app.accepted_on else None
 
 
 def _attach(app: Application, *, by: User, kind: str, upload) -> CaseDocument:
@@ -264,7 +273,7 @@ def _accept(app: Application, *, accepted_by: User, expected_state: str | None) 
         app.accepted_by, app.accepted_on = accepted_by, today
         app.investigation_due, app.decision_due = investigation.date, decision.date
         app.due_provisional = investigation.provisional or decision.provisional
-        app.mandatory_review = _has_public_role(app.household)
+        _flag_mandatory_review(app)
         step.data = {"decision_due": decision.date.isoformat(),
                      "due_provisional": app.due_provisional}
         authorization = (app.documents.filter(kind=CaseDocument.Kind.AUTHORIZATION)
@@ -547,6 +556,7 @@ def application_approve(*, application: Application, approved_by: User, amount=N
                 raise ServiceError(f"审批金额（{chosen}元）与公示的拟保障金额（{app.proposed_amount}元）"
                                    "不同，请写明调整理由。", field="reasons")
         app.decided_by, app.decided_on = approved_by, today
+        app.decision_workdays = _workdays_taken(app, today)
         app.monthly_amount, app.start_month = chosen, _month_after(today)
         app.decision_reasons = reasons.strip()
         app.calculation = calc.as_dict()
@@ -572,6 +582,7 @@ def application_reject(*, application: Application, rejected_by: User, reasons: 
         app = step.application
         due = add_working_days(today, rule_value("rejection_notice_days", app.region, today))
         app.decided_by, app.decided_on = rejected_by, today
+        app.decision_workdays = _workdays_taken(app, today)
         app.decision_reasons, app.refusal_notice_due = reasons, due.date
         step.data = {"notice_due": due.date.isoformat(), "due_provisional": due.provisional}
         _close_notice(app, today)
@@ -626,7 +637,7 @@ def applications_file(*, applications: list[Application], filed_by: User) -> Fil
                    expected_state=State.CONFIRMED) as step:
             app = step.application
             app.filing_batch = batch
-            app.mandatory_review = app.mandatory_review or _has_public_role(app.household)
+            _flag_mandatory_review(app)
             step.data = {"batch": batch.number, "mandatory_review": app.mandatory_review}
             approver = app.decided_by
             approvers[approver.pk] = {"name": str(approver), "username": approver.username}
@@ -636,45 +647,124 @@ def applications_file(*, applications: list[Application], filed_by: User) -> Fil
 
 
 def application_open_rectification(*, application: Application, opened_by: User, finding: str,
-                                   days: int) -> Application:
+                                   days: int | None = None, source: str = "") -> Rectification:
+    """整改: a district finding sends a filed case back to its township with a deadline in
+    working days (the region's rule `rectification_days` unless the reviewer sets one)."""
     finding = _require_text(finding, "请写明发现的问题。", "finding")
-    if not 1 <= int(days) <= 60:
-        raise ServiceError("整改时限应为1至60个工作日。", field="days")
     today = timezone.localdate()
     with _step(application, actor=opened_by, action="open_rectification",
                expected_state=State.FILED, reason=finding) as step:
-        due = add_working_days(today, int(days))
-        Rectification.objects.create(application=step.application, finding=finding,
-                                     due=due.date, opened_by=opened_by)
-        step.data = {"due": due.date.isoformat(), "due_provisional": due.provisional}
-    return step.application
+        item = _new_rectification(step.application, finding=finding, days=days, source=source,
+                                  opened_by=opened_by, today=today, round_=1)
+        step.data = {"due": item.due.isoformat(), "due_provisional": item.due_provisional,
+                     "source": source}
+    return item
+
+
+def _rectification_days(app: Application, days, today: datetime.date) -> int:
+    if days in (None, ""):
+        return rule_value("rectification_days", app.region, today)
+    try:
+        days = int(days)
+    except (TypeError, ValueError):
+        raise ServiceError("整改时限应为1至60个工作日。", field="days") from None
+    if not 1 <= days <= 60:
+        raise ServiceError("整改时限应为1至60个工作日。", field="days")
+    return days
+
+
+def _new_rectification(app: Application, *, finding: str, days, source: str, opened_by: User,
+                       today: datetime.date, round_: int) -> Rectification:
+    due = add_working_days(today, _rectification_days(app, days, today))
+    return Rectification.objects.create(application=app, finding=finding, source=source,
+                                        round=round_, due=due.date,
+                                        due_provisional=due.provisional, opened_by=opened_by)
+
+
+def _open_rectification(app: Application) -> Rectification:
+    item = app.rectifications.filter(closed_at__isnull=True).order_by("-id").first()
+    if item is None:  # a rectifying case always has one open round (services only)
+        raise ServiceError("该申请没有进行中的整改。")
+    return item
 
 
 @transaction.atomic
 def application_answer_rectification(*, application: Application, answered_by: User,
                                      answer: str, upload=None) -> Rectification:
+    """The township's answer: what it changed. It can be corrected until the district
+    decides on it."""
     app = _locked(application.pk)
     _require(answered_by, "handle_cases", app.region)
     if app.state != State.RECTIFYING:
         raise ServiceError("该申请没有待答复的整改。")
-    answer = _require_text(answer, "请写明整改情况。", "answer")
-    item = app.rectifications.filter(closed_at__isnull=True).order_by("-id").first()
+    answer = _require_text(answer, "请写明整改情况（改了什么、依据什么）。", "answer")
+    item = _open_rectification(app)
     item.answer, item.answered_by, item.answered_at = answer, answered_by, timezone.now()
     item.save(update_fields=["answer", "answered_by", "answered_at"])
     if upload is not None:
         _attach(app, by=answered_by, kind=CaseDocument.Kind.RECTIFICATION, upload=upload)
-    _note(app, actor=answered_by, action="answer_rectification", reason=answer)
+    _note(app, actor=answered_by, action="answer_rectification", reason=answer,
+          data={"round": item.round})
     return item
 
 
 def application_close_rectification(*, application: Application, closed_by: User,
                                     note: str = "") -> Application:
-    with _step(application, actor=closed_by, action="close_rectification", expected_state=State.RECTIFYING,
-               reason=note.strip()) as step:
-        item = step.application.rectifications.filter(closed_at__isnull=True).order_by("-id").first()
-        item.closed_at = timezone.now()
-        item.save(update_fields=["closed_at"])
+    """销号: the district accepts the answer; the case is filed again."""
+    with _step(application, actor=closed_by, action="close_rectification",
+               expected_state=State.RECTIFYING, reason=note.strip()) as step:
+        item = _open_rectification(step.application)
+        item.closed_at, item.closed_by = timezone.now(), closed_by
+        item.outcome, item.verdict = Rectification.Outcome.CLOSED, note.strip()
+        item.save(update_fields=["closed_at", "closed_by", "outcome", "verdict"])
+        step.data = {"round": item.round}
     return step.application
+
+
+@transaction.atomic
+def application_return_rectification(*, application: Application, returned_by: User,
+                                     reason: str, days=None) -> Rectification:
+    """退回重新整改: the district does not accept the answer. This round ends as returned
+    and a new round opens with the district's reason as its finding and a new deadline."""
+    app = _locked(application.pk)
+    _require(returned_by, "review_filings", app.region)
+    if app.state != State.RECTIFYING:
+        raise ServiceError(f"申请当前为「{app.get_state_display()}」，没有可退回的整改。")
+    reason = _require_text(reason, "请写明整改不到位之处，镇(街道)将据此重新整改。", "reason")
+    item = _open_rectification(app)
+    if item.answered_at is None:
+        raise ServiceError("镇(街道)尚未答复本轮整改，请等待答复或到期后督办。")
+    today = timezone.localdate()
+    item.closed_at, item.closed_by = timezone.now(), returned_by
+    item.outcome, item.verdict = Rectification.Outcome.RETURNED, reason
+    item.save(update_fields=["closed_at", "closed_by", "outcome", "verdict"])
+    again = _new_rectification(app, finding=reason, days=days, source=item.source,
+                               opened_by=returned_by, today=today, round_=item.round + 1)
+    _note(app, actor=returned_by, action="return_rectification", reason=reason,
+          data={"round": again.round, "due": again.due.isoformat()})
+    return again
+
+
+SUPERVISION_ACTIONS = {"mandatory_review": "备案审查入户核查", "spot_check": "抽查核查"}
+
+
+@transaction.atomic
+def application_record_supervision(*, application: Application, recorded_by: User, action: str,
+                                   reason: str, data: dict | None = None) -> Application:
+    """The district's check of a filed case (备案审查, 抽查) on the case's record. It does
+    not change the case; a finding that does goes through application_open_rectification."""
+    if action not in SUPERVISION_ACTIONS:
+        raise ValueError(action)
+    app = _locked(application.pk)
+    _require(recorded_by, "review_filings", app.region)
+    if app.state not in (State.FILED, State.RECTIFYING):
+        raise ServiceError(f"申请当前为「{app.get_state_display()}」，尚未备案，不能{SUPERVISION_ACTIONS[action]}。")
+    return _note(app, actor=recorded_by, action=action, reason=reason, data=data)
+
+
+def next_number(prefix: str) -> int:
+    """The next serial number under `prefix` (case, batch and spot-check numbers)."""
+    return _next_number(prefix)
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ urlpatterns = [
     path("households/", include("households.urls")),
     path("cases/", include("cases.urls")),
     path("verification/", include("verification.urls")),
+    path("filing/", include("filing.urls")),
     path("gongshi/<slug:code>/policy/", policy, name="public_policy"),
     path("gongshi/", include("publicity.urls")),
     path("admin/", admin.site.urls),

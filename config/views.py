@@ -28,42 +28,56 @@ def healthz(request):
                         status=200 if healthy else 503)
 
 
-# Home-page tiles per role: (permission, label, queue filter, state or count key).
+# Home-page tiles per role: (permission, label, where: a queue filter "?…" or a URL name
+# with its query, count key). The first tile of a count key shown to the user wins.
 TILES = [
-    ("refer_cases", "退回补正", "state=returned", "returned"),
-    ("handle_cases", "待受理", "state=referred", "referred"),
-    ("handle_cases", "调查核实", "state=investigating", "investigating"),
-    ("handle_cases", "待审核", "state=reviewing", "reviewing"),
-    ("handle_cases", "公示中", "state=publicizing", "publicizing"),
-    ("handle_cases", "民主评议", "state=hearing", "hearing"),
-    ("handle_cases", "待报送备案", "state=confirmed", "confirmed"),
-    ("handle_cases", "整改中", "state=rectifying", "rectifying"),
-    ("handle_cases", "待核查异议", "objection=pending", "objections_pending"),
-    ("approve_cases", "待审批", "state=approving", "approving"),
-    ("verify_economic_status", "待核对", "verify=pending", "awaiting_verification"),
-    ("review_filings", "整改中", "state=rectifying", "rectifying"),
-    ("view_cases", "已超期", "due=overdue", "overdue"),
+    ("refer_cases", "退回补正", "?state=returned", "returned"),
+    ("handle_cases", "待受理", "?state=referred", "referred"),
+    ("handle_cases", "调查核实", "?state=investigating", "investigating"),
+    ("handle_cases", "待审核", "?state=reviewing", "reviewing"),
+    ("handle_cases", "公示中", "?state=publicizing", "publicizing"),
+    ("handle_cases", "民主评议", "?state=hearing", "hearing"),
+    ("handle_cases", "待报送备案", "?state=confirmed", "confirmed"),
+    ("handle_cases", "整改中", "filing:rectifications?status=open", "rectification_open"),
+    ("handle_cases", "整改超期", "filing:rectifications?status=overdue", "rectification_overdue"),
+    ("handle_cases", "待核查异议", "?objection=pending", "objections_pending"),
+    ("approve_cases", "待审批", "?state=approving", "approving"),
+    ("verify_economic_status", "待核对", "?verify=pending", "awaiting_verification"),
+    ("review_filings", "待备案审查", "filing:reviews?status=pending", "reviews_pending"),
+    ("review_filings", "抽查未完成", "filing:spot_checks", "spot_checks_open"),
+    ("review_filings", "整改中", "filing:rectifications?status=open", "rectification_open"),
+    ("review_filings", "整改超期", "filing:rectifications?status=overdue", "rectification_overdue"),
+    ("view_cases", "已超期", "?due=overdue", "overdue"),
 ]
+ALERTS = ("overdue", "objections_pending", "rectification_overdue", "reviews_pending")
+
+
+def _tile_url(where: str) -> str:
+    if where.startswith("?"):
+        return reverse("cases:queue") + where
+    name, _, query = where.partition("?")
+    return reverse(name) + (f"?{query}" if query else "")
 
 
 def home(request):
     """The workbench: what waits for this user, by role."""
     from accounts.scope import has_any
     from cases.selectors import workload
+    from filing.selectors import supervision_workload
 
     tiles = []
     if has_any(request.user, "view_cases"):
         load = workload(fetched_by=request.user)
         counts = {**load["states"], "overdue": load["overdue"],
                   "awaiting_verification": load["awaiting_verification"],
-                  "objections_pending": load["objections_pending"]}
+                  "objections_pending": load["objections_pending"],
+                  **supervision_workload(fetched_by=request.user)}
         seen = set()
-        for perm, label, query, key in TILES:
+        for perm, label, where, key in TILES:
             if key not in seen and has_any(request.user, perm):
                 seen.add(key)
-                tiles.append({"label": label, "count": counts.get(key, 0),
-                              "url": f"{reverse('cases:queue')}?{query}",
-                              "alert": key in ("overdue", "objections_pending")})
+                tiles.append({"label": label, "count": counts.get(key, 0), "url": _tile_url(where),
+                              "alert": key in ALERTS})
     return render(request, "accounts/home.html", {
         "tiles": tiles,
         "can_view_households": has_any(request.user, "view_households"),

@@ -72,3 +72,26 @@ def filter_regions(*, user: User) -> QuerySet[Region]:
     return regions_where(user, "view_households").exclude(level=Level.DISTRICT).select_related(
         "parent"
     )
+
+
+def cadre_links(*, household: Household) -> list[dict]:
+    """Why a household's case is a mandatory-review filing (备案审查; DB §11, seed 001 §(六)):
+    a member who declared a public role, or who is on the district's current register of
+    cadres and their direct relatives. Names and posts only, never ID numbers: the
+    result is stored with the case and shown to staff."""
+    from households.models import CadreRecord
+
+    members = list(household.members.all())
+    links = [{"member": m.name, "relation": "本人", "cadre": m.name,
+              "category": m.get_public_role_display(), "post": "（申报的公职身份）"}
+             for m in members if m.public_role != Member.PublicRole.NONE]
+    by_number = {m.id_number: m for m in members}
+    district_code = household.region.code[:6]
+    records = (CadreRecord.objects.filter(register__district__code=district_code,
+                                          register__current=True, id_number__in=list(by_number))
+               .order_by("id"))
+    for record in records:
+        links.append({"member": by_number[record.id_number].name,
+                      "relation": record.get_relation_display(), "cadre": record.cadre_name,
+                      "category": record.get_category_display(), "post": record.post})
+    return links

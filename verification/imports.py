@@ -26,6 +26,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls
 @dataclass
 class ReadResult:
     rows: list[dict] = field(default_factory=list)
+    numbers: list[int] = field(default_factory=list)  # each row's line in the file
     errors: list[str] = field(default_factory=list)
     error_count: int = 0
     file_format: str = ""
@@ -166,6 +167,7 @@ def _validate(spec: SourceSpec, table, result: ReadResult) -> None:
             continue
         seen[key] = number
         result.rows.append(record)
+        result.numbers.append(number)
 
 
 def _key_headers(spec: SourceSpec) -> list[str]:

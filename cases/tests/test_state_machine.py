@@ -380,9 +380,10 @@ def test_only_confirmed_cases_of_one_township_are_filed(build, team, regions, ma
 def test_rectification_goes_round_and_closes(build, team):
     app = build.confirmed()
     services.applications_file(applications=[app], filed_by=team["acceptor"])
-    app = services.application_open_rectification(application=app, opened_by=team["district"],
-                                                  finding="入户调查表缺少家庭成员签字", days=10)
-    assert app.state == State.RECTIFYING
+    item = services.application_open_rectification(application=app, opened_by=team["district"],
+                                                   finding="入户调查表缺少家庭成员签字", days=10)
+    app = Application.objects.get(pk=app.pk)
+    assert app.state == State.RECTIFYING and item.round == 1
     with pytest.raises(ServiceError, match="尚未答复"):
         services.application_close_rectification(application=app, closed_by=team["district"])
     with pytest.raises(PermissionDenied):

@@ -206,6 +206,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "verification.tasks.requeue_stalled_chunks",
         "schedule": 900.0,
     },
+    # The statistics page reads stored aggregates (filing.MonthStat); refresh them often.
+    "refresh-statistics": {
+        "task": "filing.tasks.refresh_statistics",
+        "schedule": 600.0,
+    },
 }
 # Economic-status data sources (verification.adapters): source code → adapter class.
 # Sources not named here read the files the district imports (FileImportAdapter).
