@@ -758,7 +758,8 @@ def application_record_supervision(*, application: Application, recorded_by: Use
     app = _locked(application.pk)
     _require(recorded_by, "review_filings", app.region)
     if app.state not in (State.FILED, State.RECTIFYING):
-        raise ServiceError(f"申请当前为「{app.get_state_display()}」，尚未备案，不能{SUPERVISION_ACTIONS[action]}。")
+        raise ServiceError(f"申请当前为「{app.get_state_display()}」，尚未备案，"
+                           f"不能{SUPERVISION_ACTIONS[action]}。")
     return _note(app, actor=recorded_by, action=action, reason=reason, data=data)
 
 

@@ -5,6 +5,8 @@ Read with verification.imports (CSV in UTF-8 or GBK, or XLSX): errors name the r
 the column, never the value.
 """
 
+import re
+
 from households.models import CadreRecord
 from verification.imports import ReadResult, read_rows
 from verification.sources import Column, SourceSpec
@@ -30,9 +32,12 @@ REGISTER_SPEC = SourceSpec(
 def read_register(content: bytes) -> ReadResult:
     """The clean rows (model field → value) or every faulty row."""
     result = read_rows(REGISTER_SPEC, content)
-    if not result.ok:
+    if not result.rows:
         return result
-    checked = ReadResult(file_format=result.file_format)
+    # The rows that read well are checked against each other too, so that one pass
+    # lists every problem of the file.
+    checked = ReadResult(file_format=result.file_format, errors=list(result.errors),
+                         error_count=result.error_count)
     selves = {row["id_number"] for row in result.rows if row["relation"] == "本人"}
     for number, row in zip(result.numbers, result.rows, strict=True):
         problems = []
@@ -50,4 +55,10 @@ def read_register(content: bytes) -> ReadResult:
         checked.rows.append({**row, "relation": RELATIONS[row["relation"]],
                              "category": CATEGORIES[row["category"]]})
         checked.numbers.append(number)
+    checked.errors.sort(key=_row_of)
     return checked
+
+
+def _row_of(message: str) -> int:
+    match = re.match(r"第(\d+)行", message)
+    return int(match.group(1)) if match else 0

@@ -1,0 +1,231 @@
+"""Monthly rosters, their exports, the statistics and who may read them."""
+
+import datetime
+import io
+import re
+import subprocess
+import zipfile
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.errors import ServiceError
+from accounts.workdays import working_days_between
+from cases import services as case_services
+from cases.models import Application
+from cases.tests.conftest import CaseBuilder
+from filing import services
+from filing.models import MonthlyRoster, MonthStat, RosterLine
+
+TODAY = timezone.localdate()
+THIS_MONTH = TODAY.replace(day=1)
+LAST_MONTH = (THIS_MONTH - datetime.timedelta(days=1)).replace(day=1)
+
+
+def month_before(month: datetime.date, n: int = 1) -> datetime.date:
+    for _ in range(n):
+        month = (month - datetime.timedelta(days=1)).replace(day=1)
+    return month
+
+
+@pytest.fixture
+def beneficiaries(team, regions, make_household):
+    """Street A: a 低保 case paid from two months ago, a 临时救助 paid last month only,
+    a 特困 case starting next month; street B: one 低保 case."""
+    made = {}
+    for key, kind, start in [("dibao", "dibao", month_before(LAST_MONTH)),
+                             ("temporary", "temporary", LAST_MONTH),
+                             ("future", "tekun", (THIS_MONTH + datetime.timedelta(days=32)
+                                                  ).replace(day=1))]:
+        household = make_household(regions["a1"], head_name=f"户主{key}")
+        app = CaseBuilder(team, household).confirmed(assistance_type=kind)
+        Application.objects.filter(pk=app.pk).update(start_month=start,
+                                                     monthly_amount=Decimal("1000.50"))
+        made[key] = app
+    return made
+
+
+def test_the_roster_lists_who_is_paid_that_month(beneficiaries, regions, staff):
+    draft = services.roster_draft(township=regions["a"], month=LAST_MONTH)
+    assert sorted(line.name for line in draft.lines) == ["户主dibao", "户主temporary"]
+    assert draft.amount == Decimal("2001.00") and draft.households == 2
+    this_month = services.roster_draft(township=regions["a"], month=THIS_MONTH)
+    assert [line.name for line in this_month.lines] == ["户主dibao"]  # one-off paid once
+    assert services.roster_draft(township=regions["b"], month=LAST_MONTH).lines == []
+
+
+def test_a_roster_is_submitted_once_and_corrected_with_a_reason(beneficiaries, regions, staff):
+    first = services.roster_submit(township=regions["a"], month=LAST_MONTH,
+                                   submitted_by=staff["caseworker_a"])
+    assert first.totals["dibao"] == {"households": 1, "people": 1, "amount": "1000.50"}
+    assert first.lines.count() == 2
+    with pytest.raises(ServiceError, match="请写明更正原因"):
+        services.roster_submit(township=regions["a"], month=LAST_MONTH,
+                               submitted_by=staff["caseworker_a"])
+    second = services.roster_submit(township=regions["a"], month=LAST_MONTH,
+                                    submitted_by=staff["caseworker_a"], note="补报一户")
+    assert second.version == 2 and second.current
+    assert not MonthlyRoster.objects.get(pk=first.pk).current
+    with pytest.raises(PermissionDenied):
+        services.roster_submit(township=regions["a"], month=LAST_MONTH,
+                               submitted_by=staff["caseworker_b"], note="x")
+    with pytest.raises(ServiceError, match="以后月份"):
+        services.roster_submit(township=regions["a"], month=THIS_MONTH + datetime.timedelta(days=40),
+                               submitted_by=staff["caseworker_a"])
+
+
+def test_the_district_sees_each_townships_submission_and_who_is_late(beneficiaries, regions,
+                                                                    staff, client):
+    services.roster_submit(township=regions["a"], month=LAST_MONTH,
+                           submitted_by=staff["caseworker_a"])
+    client.force_login(staff["reviewer"])
+    page = client.get(reverse("filing:rosters") + f"?month={LAST_MONTH:%Y-%m}").content.decode()
+    assert "兴丰街道" in page and "林校路街道" in page and "2001.00" in page
+    assert "已报送 1 / 2" in page
+    due = services.roster_due(regions["a"], LAST_MONTH)
+    assert due == THIS_MONTH.replace(day=10)  # the rule's default day
+    assert ("逾期未报送" in page) == (TODAY > due)
+
+
+FORMULAS = ["=HYPERLINK(\"http://x\",\"点我\")", "+86-1", "-2+3", "@SUM(A1:A2)"]
+
+
+def test_export_cells_that_start_with_a_formula_character_are_text(beneficiaries, regions, staff,
+                                                                   client):
+    roster = services.roster_submit(township=regions["a"], month=LAST_MONTH,
+                                    submitted_by=staff["caseworker_a"])
+    lines = list(roster.lines.order_by("id"))
+    RosterLine.objects.filter(pk=lines[0].pk).update(name=FORMULAS[0])
+    RosterLine.objects.filter(pk=lines[1].pk).update(name=FORMULAS[1])
+    client.force_login(staff["reviewer"])
+    response = client.get(reverse("filing:roster_xlsx", args=[roster.pk]))
+    assert response.status_code == 200
+    content = response.content
+    sheet = zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet  # no formula anywhere
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(content))
+    names = {c.value: c for c in book.worksheets[0]["C"]}
+    for text in FORMULAS[:2]:
+        assert names[text].data_type == "s" and names[text].quotePrefix
+    # The helper itself, for the other two starts.
+    from filing.exports import workbook
+
+    other = zipfile.ZipFile(io.BytesIO(workbook([("t", ["a"], [[t] for t in FORMULAS])])))
+    xml = other.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in xml and all(f"<t>{t}</t>" in xml.replace("&quot;", "\"")
+                                    for t in FORMULAS[2:])
+
+
+def test_the_roster_pdf_reads_back_with_its_totals(beneficiaries, regions, staff, client,
+                                                   tmp_path):
+    roster = services.roster_submit(township=regions["a"], month=LAST_MONTH,
+                                    submitted_by=staff["caseworker_a"])
+    client.force_login(staff["caseworker_a"])
+    response = client.get(reverse("filing:roster_pdf", args=[roster.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    path = tmp_path / "roster.pdf"
+    path.write_bytes(response.content)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert f"{LAST_MONTH.year}年{LAST_MONTH.month}月救助对象名册" in text
+    assert "兴丰街道" in text and "户主dibao" in text and "2001.00" in text
+    assert re.search(r"合计\s+2\s+2\s+2001\.00", text)
+
+
+def test_rosters_and_batches_of_another_street_are_not_found(beneficiaries, regions, staff,
+                                                             client, team):
+    roster = services.roster_submit(township=regions["a"], month=LAST_MONTH,
+                                    submitted_by=staff["caseworker_a"])
+    batch = case_services.applications_file(applications=[beneficiaries["dibao"]],
+                                            filed_by=team["acceptor"])
+    client.force_login(staff["caseworker_b"])
+    for url in [reverse("filing:roster", args=[roster.pk]),
+                reverse("filing:roster_xlsx", args=[roster.pk]),
+                reverse("filing:roster_pdf", args=[roster.pk]),
+                reverse("filing:batch", args=[batch.pk])]:
+        assert client.get(url).status_code == 404, url
+    client.force_login(staff["assistant_a1"])
+    assert client.get(reverse("filing:inbox")).status_code == 403
+    assert client.get(reverse("filing:spot_checks")).status_code == 403
+    client.force_login(staff["reviewer"])
+    page = client.get(reverse("filing:batch", args=[batch.pk])).content.decode()
+    assert beneficiaries["dibao"].number in page and "approver_a" in page
+
+
+# --- statistics ------------------------------------------------------------------------
+
+def test_statistics_count_the_procedure_and_the_benefits(team, regions, staff, make_household,
+                                                         client):
+    decided = []
+    for name, kind in [("甲", "dibao"), ("乙", "dibao"), ("丙", "tekun")]:
+        decided.append(CaseBuilder(team, make_household(regions["a1"], head_name=name))
+                       .confirmed(assistance_type=kind))
+    builder = CaseBuilder(team, make_household(regions["a2"], head_name="丁"))
+    rejected = case_services.application_propose(
+        application=builder.investigated(builder.accepted()), proposed_by=team["reviewer"],
+        approve=False, reasons="收入高于标准")
+    rejected = case_services.application_reject(application=rejected,
+                                                rejected_by=team["approver"], reasons="收入高于标准")
+    CaseBuilder(team, make_household(regions["a1"], head_name="戊")).accepted()  # still open
+    # Moved back: accepted two months ago, decided last month, paid from this month.
+    two_ago = month_before(LAST_MONTH)
+    accepted_on, decided_on = two_ago + datetime.timedelta(days=2), LAST_MONTH + datetime.timedelta(days=5)
+    days = working_days_between(accepted_on, decided_on)
+    for app in decided + [rejected]:
+        Application.objects.filter(pk=app.pk).update(accepted_on=accepted_on, decided_on=decided_on,
+                                                     decision_workdays=days)
+    Application.objects.filter(pk__in=[a.pk for a in decided]).update(start_month=THIS_MONTH)
+    services.statistics_refresh(district=regions["district"])
+    from filing import selectors
+
+    data = selectors.statistics(region=regions["district"], months=[two_ago, LAST_MONTH, THIS_MONTH])
+    older, last, this = data["table"]
+    assert (older["accepted"], last["accepted"], this["accepted"]) == (4, 0, 1)
+    assert (last["confirmed"], last["rejected"], this["confirmed"]) == (3, 1, 0)
+    assert last["average_days"] == days and data["totals"]["average_days"] == days
+    assert (last["beneficiaries"], this["beneficiaries"]) == (0, 3)
+    assert this["types"]["tekun"]["beneficiaries"] == 1
+    assert this["amount"] == sum(Application.objects.get(pk=a.pk).monthly_amount for a in decided)
+    assert selectors.statistics(region=regions["b"], months=[two_ago])["totals"]["accepted"] == 0
+    # The page and its spreadsheet.
+    client.force_login(staff["reviewer"])
+    page = client.get(reverse("filing:statistics")).content.decode()
+    assert "<svg" in page and "<rect" in page and "<script" not in page
+    sheet = client.get(reverse("filing:statistics_xlsx") + "?region=110115001")
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True))
+    assert rows[0][:4] == ("月份", "受理", "确认", "不予确认")
+    assert (f"{LAST_MONTH:%Y-%m}", 0, 3, 1) == rows[-2][:4]
+    assert (f"{THIS_MONTH:%Y-%m}", 1, 0, 0) == rows[-1][:4]
+    client.force_login(staff["caseworker_b"])
+    assert client.get(reverse("filing:statistics") + "?region=110115001").status_code == 404
+
+
+def test_the_statistics_page_reads_stored_aggregates_not_cases(team, regions, staff,
+                                                               make_household, client):
+    client.force_login(staff["reviewer"])
+
+    def queries():
+        services.statistics_refresh(district=regions["district"])
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("filing:statistics")).status_code == 200
+        return len(captured)
+
+    CaseBuilder(team, make_household(regions["a1"], head_name="甲")).confirmed()
+    few = queries()
+    for name in "乙丙丁戊":
+        CaseBuilder(team, make_household(regions["a1"], head_name=name)).confirmed()
+    assert queries() == few
+    assert MonthStat.objects.exists()
+    # The only live count over cases (overdue) is answered by the (state, decision_due) index.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'case_state_due'")
+        assert "state" in cursor.fetchone()[0]
