@@ -222,10 +222,13 @@ def statistics(*, region: Region, months: list[datetime.date],
         for key in ("accepted", "confirmed", "rejected", "workdays", "with_days",
                     "beneficiaries", "people"):
             month[key] += row[key] or 0
-        month["amount"] += row["amount"] or Decimal("0")
-        month["types"][row["assistance_type"]] = {
-            "beneficiaries": row["beneficiaries"] or 0, "people": row["people"] or 0,
-            "amount": row["amount"] or Decimal("0")}
+        # SQLite sums decimals as floats: back to the fen.
+        amount = Decimal(str(row["amount"] or 0)).quantize(Decimal("0.01"))
+        month["amount"] += amount
+        if row["beneficiaries"]:
+            month["types"][row["assistance_type"]] = {
+                "beneficiaries": row["beneficiaries"], "people": row["people"] or 0,
+                "amount": amount}
     table = list(by_month.values())
     for month in table:
         month["average_days"] = (round(month["workdays"] / month["with_days"], 1)
