@@ -39,6 +39,10 @@ class RuleSpec:
             number = int(value)
             if number < 0 or str(number) != str(value).strip():
                 raise ValueError("应为不小于0的整数")
+            if self.minimum is not None and number < self.minimum:
+                raise ValueError(f"不得小于 {self.minimum}")
+            if self.maximum is not None and number > self.maximum:
+                raise ValueError(f"不得大于 {self.maximum}")
             return number
         if self.kind is Decimal:
             try:
@@ -139,7 +143,21 @@ RULES: dict[str, RuleSpec] = {
         "整改时限（工作日）", int, 15, "无全国统一时限：本系统默认15个工作日，区县可调整"),
     "roster_due_day": RuleSpec(
         "每月报送上月救助对象名册的截止日", int, 10,
-        "三堤口街道实施方案：按月将救助对象名单、发放金额提交区民政局；截止日由区县规定，默认10日"),
+        "三堤口街道实施方案：按月将救助对象名单、发放金额提交区民政局；截止日由区县规定，默认10日",
+        minimum=1, maximum=28),
+    # --- one-door intake (seed 002 四(二); seed 004 §二(三)1 限时办理; SL §50) ------------
+    "intake_disposal_days": RuleSpec(
+        "窗口登记后分项处置时限（工作日）", int, 3,
+        "无全国统一时限：本系统默认3个工作日内受理、转办或转介（青民〔2018〕44号：首问负责、一次性告知、限时办理）"),
+    "handover_feedback_days": RuleSpec(
+        "转办、转介后书面反馈时限（工作日）", int, 10,
+        "无全国统一时限：本系统默认10个工作日（高陵区一门受理实施方案四(二)4：承办单位应以书面形式反馈）"),
+    "urgent_aid_limit": RuleSpec(
+        "先行救助限额（元/次）", Decimal, None,
+        "社会救助法第五十条：小额、紧急的先行救助，限额由地方规定（无全国统一值）"),
+    "urgent_paperwork_days": RuleSpec(
+        "先行救助后补办手续时限（工作日）", int, 10,
+        "社会救助法第五十条：救助后补齐手续；时限由地方规定，本系统默认10个工作日"),
 }
 
 NATIONAL_FROM = datetime.date(2021, 7, 1)  # DB (民发〔2021〕57号) in force

@@ -147,6 +147,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
             # The statistics refresh reads one month at a time (filing.services).
             models.Index(fields=["accepted_on"], name="case_accepted_on"),
             models.Index(fields=["decided_on"], name="case_decided_on"),
+            # The district's review register and its workbench count (filing.selectors).
+            models.Index(fields=["region", "state"], name="case_mandatory_review",
+                         condition=models.Q(mandatory_review=True)),
         ]
 
     def __str__(self):
@@ -445,3 +448,5 @@ class NumberSequence(models.Model):
 
     def __str__(self):
         return f"{self.prefix}: {self.last}"
+
+from cases.intake_models import Agency, Handover, Registration, RequestCategory, UrgentAid  # noqa: E402,F401

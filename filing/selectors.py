@@ -5,7 +5,7 @@ their township (handle_cases or view_cases)."""
 import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import Region, User
@@ -35,12 +35,13 @@ def townships_for(*, user: User, perm: str) -> QuerySet[Region]:
 def filing_batches(*, fetched_by: User, size: int = 50) -> list[FilingBatch]:
     """Batches the user's townships sent (the district reviewer's inbox), newest first,
     with how many cases each holds and how many are mandatory reviews."""
-    return list(scoped(FilingBatch.objects.all(), user=fetched_by, perm="view_cases",
-                       region_field="township")
-                .select_related("township", "created_by")
+    newest = list(scoped(FilingBatch.objects.all(), user=fetched_by, perm="view_cases",
+                         region_field="township").values_list("pk", flat=True)[:size])
+    # Counted for the page's batches only, not for every batch ever filed.
+    return list(FilingBatch.objects.filter(pk__in=newest).select_related("township", "created_by")
                 .annotate(cases=Count("applications"),
                           reviews=Count("applications", filter=Q(applications__mandatory_review=True)))
-                [:size])
+                .order_by("-created_at", "-id"))
 
 
 def filing_batch_get(*, fetched_by: User, pk: int) -> FilingBatch:
@@ -61,10 +62,10 @@ def review_register(*, fetched_by: User, status: str = "") -> QuerySet[Applicati
     `status`: "pending" (no review recorded yet) or "done"."""
     cases = scoped(Application.objects.filter(mandatory_review=True,
                                               state__in=[State.FILED, State.RECTIFYING]),
-                   user=fetched_by, perm="view_cases")
+                   user=fetched_by, perm="review_filings")
     reviewed = MandatoryReview.objects.filter(application=OuterRef("pk"))
-    if status == "pending":
-        cases = cases.filter(~Exists(reviewed))
+    if status == "pending":  # a case in rectification is reviewed once it is filed again
+        cases = cases.filter(~Exists(reviewed), state=State.FILED)
     elif status == "done":
         cases = cases.filter(Exists(reviewed))
     return (cases.select_related("region__parent", "filing_batch", "district_review")
@@ -144,7 +145,7 @@ def rectifications(*, fetched_by: User, status: str = "open",
     elif status == "overdue":
         items = items.filter(closed_at__isnull=True, answered_at__isnull=True, due__lt=today)
     return list(items.select_related("application__region__parent", "opened_by", "answered_by")
-                .order_by("closed_at", "due", "id")[:size])
+                .order_by(F("closed_at").asc(nulls_first=True), "due", "id")[:size])
 
 
 def rectification_counts(*, fetched_by: User, today: datetime.date | None = None) -> dict:

@@ -133,18 +133,22 @@ def mandatory_review_record(*, application: Application, reviewed_by: User,
 
 
 def spot_check_population(*, district: Region, period_from: datetime.date,
-                          period_to: datetime.date) -> dict[str, list[str]]:
+                          period_to: datetime.date, ids: dict | None = None
+                          ) -> dict[str, list[str]]:
     """Every case of the district filed in the period, except the mandatory-review ones
-    (the district reviews those one by one), by assistance type."""
+    (the district reviews those one by one), by assistance type. `ids`, when given,
+    receives case number → id."""
+    ids = {} if ids is None else ids
     rows = (Application.objects
             .filter(region__code__startswith=district.code, mandatory_review=False,
                     state__in=[State.FILED, State.RECTIFYING],
                     filing_batch__created_at__date__gte=period_from,
                     filing_batch__created_at__date__lte=period_to)
-            .values_list("assistance_type", "number"))
+            .values_list("assistance_type", "number", "pk"))
     population: dict[str, list[str]] = {}
-    for kind, number in rows:
+    for kind, number, pk in rows:
         population.setdefault(kind, []).append(number)
+        ids[number] = pk
     return {kind: sorted(numbers) for kind, numbers in sorted(population.items())}
 
 
@@ -157,7 +161,10 @@ def spot_check_draw(*, district: Region, period_from: datetime.date, period_to: 
     _require_district(drawn_by, district)
     if period_from > period_to:
         raise ServiceError("开始日期不能晚于结束日期。", field="period_from")
-    _not_future(period_to, "结束日期", "period_to")
+    if period_to >= timezone.localdate():
+        # Today's filings are not all in yet, and a period is drawn once: a draw that
+        # included today would leave today's later filings out of every sample.
+        raise ServiceError("结束日期应早于今天（当天的备案尚未报完）。", field="period_to")
     Region.objects.select_for_update().get(pk=district.pk)  # one draw at a time
     overlapping = (SpotCheck.objects.filter(district=district, period_from__lte=period_to,
                                             period_to__gte=period_from).first())
@@ -166,8 +173,9 @@ def spot_check_draw(*, district: Region, period_from: datetime.date, period_to: 
             f"该期间与已抽取的{overlapping.number}（{overlapping.period_from:%Y-%m-%d}至"
             f"{overlapping.period_to:%Y-%m-%d}）重叠。抽查一经抽取不能重抽，请选择其他期间。",
             field="period_from")
+    ids: dict[str, int] = {}
     population = spot_check_population(district=district, period_from=period_from,
-                                       period_to=period_to)
+                                       period_to=period_to, ids=ids)
     if not population:
         raise ServiceError("该期间没有可抽查的已备案申请（备案审查对象逐件审查，不列入抽查）。",
                            field="period_from")
@@ -182,7 +190,6 @@ def spot_check_draw(*, district: Region, period_from: datetime.date, period_to: 
         algorithm=sampling.ALGORITHM, population=population, ratios=ratios, sample=sample,
         drawn_by=drawn_by, note=note.strip()[:200])
     numbers = [number for numbers in sample.values() for number in numbers]
-    ids = dict(Application.objects.filter(number__in=numbers).values_list("number", "pk"))
     SpotCheckItem.objects.bulk_create([SpotCheckItem(spot_check=check, application_id=ids[n])
                                        for n in sorted(numbers)])
     return check
@@ -285,7 +292,7 @@ def roster_due(township: Region, month: datetime.date) -> datetime.date:
     """The day by which the roster of `month` is due: the rule's day of the next month."""
     following = (month_start(month) + datetime.timedelta(days=32)).replace(day=1)
     day = rule_values(township, following)["roster_due_day"]
-    return following.replace(day=max(1, min(day, 28)))
+    return following.replace(day=day)  # the rule allows 1–28
 
 
 @transaction.atomic
@@ -395,6 +402,8 @@ def _refresh_district(district: Region) -> int:
             for (township_id, month, kind), values in cells.items()
             if township_id is not None and month >= first_kept]
     with transaction.atomic():
+        # One refresh of a district at a time (the periodic task and the button).
+        Region.objects.select_for_update().get(pk=district.pk)
         MonthStat.objects.filter(township__code__startswith=district.code).delete()
         MonthStat.objects.bulk_create(rows, batch_size=5000)
     return len(rows)

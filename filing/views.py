@@ -5,6 +5,7 @@ change through filing.services (and cases.services for the case itself)."""
 import csv
 import datetime
 import io
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -313,7 +314,7 @@ def _roster_rows(item):
 def roster_xlsx(request, pk):
     item = selectors.roster_get(fetched_by=request.user, pk=pk)
     header = ["社区/村", "救助类别", "户主姓名", "家庭人数", "金额（元）"]
-    totals = [[TYPE_LABELS.get(k, k), v["households"], v["people"], v["amount"]]
+    totals = [[TYPE_LABELS.get(k, k), v["households"], v["people"], Decimal(v["amount"])]
               for k, v in item.totals.items()]
     content = exports.workbook([
         (f"{item.month:%Y-%m}名册", header, _roster_rows(item)),
@@ -366,17 +367,25 @@ def statistics(request):
         for kind, label in data["types"]], unit="元")
     return render(request, "filing/statistics.html", {
         "region": region, "regions": regions, "data": data, "flow": flow, "money": money,
-        "can_refresh": user_can(request.user, "review_filings", region)
-        or user_can(request.user, "handle_cases", region),
+        "can_refresh": has_any(request.user, "review_filings"),
     })
 
 
 @require_POST
 def statistics_refresh(request):
+    """The district asks for a refresh now: queued for a worker (run at once in the demo)."""
+    from filing.tasks import refresh_statistics
+
     region, _ = _stats_region(request)
     district = region if region.parent_id is None else region.parent
-    rows = services.statistics_refresh(district=district)
-    messages.success(request, f"统计已更新（{rows}条汇总）。")
+    if not user_can(request.user, "review_filings", district):
+        raise PermissionDenied("只有区民政局审核人可以立即更新统计。")
+    try:
+        refresh_statistics.delay(district.pk)
+    except Exception:  # noqa: BLE001 - the periodic refresh runs anyway
+        messages.error(request, "暂时无法提交更新，统计将在10分钟内自动更新。")
+    else:
+        messages.success(request, "已提交更新，稍后刷新本页即可看到最新统计。")
     return redirect(f"{reverse('filing:statistics')}?region={region.code}")
 
 

@@ -86,9 +86,8 @@ def cadre_links(*, household: Household) -> list[dict]:
               "category": m.get_public_role_display(), "post": "（申报的公职身份）"}
              for m in members if m.public_role != Member.PublicRole.NONE]
     by_number = {m.id_number: m for m in members}
-    district_code = household.region.code[:6]
-    records = (CadreRecord.objects.filter(register__district__code=district_code,
-                                          register__current=True, id_number__in=list(by_number))
+    # Every district's current register: a cadre's relative may live in another district.
+    records = (CadreRecord.objects.filter(register__current=True, id_number__in=list(by_number))
                .order_by("id"))
     for record in records:
         links.append({"member": by_number[record.id_number].name,

@@ -2,15 +2,17 @@
 caseworker receives the rectification on the workbench and answers it; the reviewer
 closes it. Debian's Chromium; the caseworker on a 375-px phone."""
 
+import datetime
 import os
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect, sync_playwright
 
 from accounts.roles import Role
 from cases import services as case_services
-from cases.models import Application, State
+from cases.models import Application, FilingBatch, State
 from cases.tests.conftest import CaseBuilder
 
 pytestmark = pytest.mark.browser
@@ -35,7 +37,10 @@ def test_a_spot_check_finding_reaches_the_township_and_is_closed(live_server, re
             "reviewer": make_user(Role.TOWNSHIP_CASEWORKER, regions["a"], "reviewer_a"),
             "district": staff["reviewer"]}
     case = CaseBuilder(team, make_household(regions["a1"], head_name="孙桂兰")).confirmed()
-    case_services.applications_file(applications=[case], filed_by=staff["caseworker_a"])
+    batch = case_services.applications_file(applications=[case], filed_by=staff["caseworker_a"])
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    FilingBatch.objects.filter(pk=batch.pk).update(  # a draw covers whole past days
+        created_at=timezone.make_aware(datetime.datetime.combine(yesterday, datetime.time(12))))
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -47,9 +52,8 @@ def test_a_spot_check_finding_reaches_the_township_and_is_closed(live_server, re
         desk.locator("nav.mainnav a", has_text="备案监督").click()
         expect(desk.locator("table")).to_contain_text("兴丰街道")
         desk.locator("nav.tabs a", has_text="抽查").click()
-        today = case.decided_on.isoformat()
-        desk.fill("#id_period_from", today)
-        desk.fill("#id_period_to", today)
+        desk.fill("#id_period_from", yesterday.isoformat())
+        desk.fill("#id_period_to", yesterday.isoformat())
         desk.click("button:has-text('抽取')")
         expect(desk.locator(".messages")).to_contain_text("共抽中1件")
         expect(desk.locator("dl.facts")).to_contain_text("抽中结果一致")

@@ -165,9 +165,7 @@ def filed_population(household, regions, staff, counts: dict[str, int], *, filed
     procedure): {type: how many}."""
     batch = FilingBatch.objects.create(number=f"BA-T-{next(_batches)}", township=regions["a"],
                                        created_by=staff["caseworker_a"])
-    if filed_on:
-        FilingBatch.objects.filter(pk=batch.pk).update(created_at=timezone.make_aware(
-            datetime.datetime.combine(filed_on, datetime.time(12))))
+    filed_yesterday(batch, filed_on or YESTERDAY)
     made = []
     for kind, count in counts.items():
         for _ in range(count):
@@ -179,15 +177,21 @@ def filed_population(household, regions, staff, counts: dict[str, int], *, filed
     return made
 
 
+def filed_yesterday(batch, day=None):
+    """A draw covers whole past days only: the filings are moved to `day` (yesterday)."""
+    FilingBatch.objects.filter(pk=batch.pk).update(created_at=timezone.make_aware(
+        datetime.datetime.combine(day or YESTERDAY, datetime.time(12))))
+
+
+YESTERDAY = timezone.localdate() - datetime.timedelta(days=1)
 _numbers = iter(range(1, 10**6))
 _batches = iter(range(1, 10**6))
 
 
 def test_the_sample_follows_the_ratio_per_type(household, regions, staff):
     filed_population(household, regions, staff, {"tekun": 10, "dibao": 21, "temporary": 3})
-    today = timezone.localdate()
-    check = services.spot_check_draw(district=regions["district"], period_from=today,
-                                     period_to=today, drawn_by=staff["reviewer"])
+    check = services.spot_check_draw(district=regions["district"], period_from=YESTERDAY,
+                                     period_to=YESTERDAY, drawn_by=staff["reviewer"])
     sizes = {kind: len(numbers) for kind, numbers in check.sample.items()}
     # 特困 30% of 10 = 3 (TK §16); 低保 10% of 21 = 2.1 → 3; 临时 10% of 3 = 0.3 → 1.
     assert sizes == {"tekun": 3, "dibao": 3, "temporary": 1}
@@ -203,17 +207,15 @@ def test_a_district_can_raise_a_ratio_but_not_lower_tekun_below_30_percent(house
     Rule.objects.create(key="spot_check_ratio_dibao", region=regions["district"], value="0.5",
                         valid_from=datetime.date(2025, 1, 1), source="区民政局文件")
     filed_population(household, regions, staff, {"dibao": 9})
-    today = timezone.localdate()
-    check = services.spot_check_draw(district=regions["district"], period_from=today,
-                                     period_to=today, drawn_by=staff["reviewer"])
+    check = services.spot_check_draw(district=regions["district"], period_from=YESTERDAY,
+                                     period_to=YESTERDAY, drawn_by=staff["reviewer"])
     assert len(check.sample["dibao"]) == 5  # 50% of 9 = 4.5 → 5
 
 
 def test_the_same_seed_and_population_give_the_same_sample(household, regions, staff):
     filed_population(household, regions, staff, {"tekun": 12, "dibao": 30})
-    today = timezone.localdate()
-    check = services.spot_check_draw(district=regions["district"], period_from=today,
-                                     period_to=today, drawn_by=staff["reviewer"])
+    check = services.spot_check_draw(district=regions["district"], period_from=YESTERDAY,
+                                     period_to=YESTERDAY, drawn_by=staff["reviewer"])
     stored = SpotCheck.objects.get(pk=check.pk)
     assert services.spot_check_recompute(stored) == stored.sample
     # Recomputed by hand, from the documented rule alone (not filing.sampling).
@@ -233,12 +235,15 @@ def test_a_period_is_drawn_once_and_the_population_is_the_periods_filings(househ
     earlier = today - datetime.timedelta(days=40)
     filed_population(household, regions, staff, {"dibao": 5}, filed_on=earlier)
     filed_population(household, regions, staff, {"dibao": 7})
-    check = services.spot_check_draw(district=regions["district"], period_from=today,
-                                     period_to=today, drawn_by=staff["reviewer"])
+    with pytest.raises(ServiceError, match="应早于今天"):
+        services.spot_check_draw(district=regions["district"], period_from=YESTERDAY,
+                                 period_to=today, drawn_by=staff["reviewer"])
+    check = services.spot_check_draw(district=regions["district"], period_from=YESTERDAY,
+                                     period_to=YESTERDAY, drawn_by=staff["reviewer"])
     assert len(check.population["dibao"]) == 7
     with pytest.raises(ServiceError, match="不能重抽"):
         services.spot_check_draw(district=regions["district"], period_from=earlier,
-                                 period_to=today, drawn_by=staff["reviewer"])
+                                 period_to=YESTERDAY, drawn_by=staff["reviewer"])
     with pytest.raises(PermissionDenied):
         services.spot_check_draw(district=regions["district"], period_from=earlier,
                                  period_to=earlier, drawn_by=staff["caseworker_a"])
@@ -248,16 +253,15 @@ def test_a_period_is_drawn_once_and_the_population_is_the_periods_filings(househ
 
 def filed_case(team, household):
     app = CaseBuilder(team, household).confirmed()
-    case_services.applications_file(applications=[app], filed_by=team["acceptor"])
+    filed_yesterday(case_services.applications_file(applications=[app], filed_by=team["acceptor"]))
     return Application.objects.get(pk=app.pk)
 
 
 def test_a_spot_check_finding_goes_round_and_closes(team, household, regions, staff,
                                                    make_household):
     app = filed_case(team, household)
-    check = services.spot_check_draw(district=regions["district"],
-                                     period_from=timezone.localdate(),
-                                     period_to=timezone.localdate(), drawn_by=staff["reviewer"])
+    check = services.spot_check_draw(district=regions["district"], period_from=YESTERDAY,
+                                     period_to=YESTERDAY, drawn_by=staff["reviewer"])
     item = check.items.get(application=app)  # one case: 10% of 1 → 1
     services.spot_check_record(
         item=item, checked_by=staff["reviewer"], checked_on=timezone.localdate(),
@@ -332,5 +336,5 @@ def test_a_mandatory_review_case_is_not_in_the_spot_check_and_done_reviews_stay(
     assert MandatoryReview.objects.get(application=app).conclusion == "confirmed"
     assert Application.objects.get(pk=app.pk).state == State.FILED
     with pytest.raises(ServiceError, match="没有可抽查"):
-        services.spot_check_draw(district=regions["district"], period_from=timezone.localdate(),
-                                 period_to=timezone.localdate(), drawn_by=staff["reviewer"])
+        services.spot_check_draw(district=regions["district"], period_from=YESTERDAY,
+                                 period_to=YESTERDAY, drawn_by=staff["reviewer"])
