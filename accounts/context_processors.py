@@ -10,6 +10,9 @@ def navigation(request):
     items = [("home", "工作台", "home")]
     if has_any(user, "view_cases"):
         items.append(("cases:queue", "救助申请", "cases"))
+    if has_any(user, "handle_cases") or has_any(user, "refer_cases"):
+        items.append(("intake:list" if has_any(user, "handle_cases") else "intake:community",
+                      "窗口受理" if has_any(user, "handle_cases") else "上报与代办", "intake"))
     if has_any(user, "view_households"):
         items.append(("households:list", "家庭档案", "households"))
     if has_any(user, "review_filings") or has_any(user, "handle_cases"):

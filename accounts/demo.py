@@ -77,6 +77,9 @@ def load() -> list[tuple[str, str, str]]:
         Rule.objects.get_or_create(key=key, region=district, valid_from=datetime.date(2023, 9, 1),
                                    defaults={"value": "1450",
                                              "source": "北京市城乡低保标准（演示数据）"})
+    Rule.objects.get_or_create(key="urgent_aid_limit", region=district,
+                               valid_from=datetime.date(2026, 7, 1),
+                               defaults={"value": "1000", "source": "区先行救助限额（演示数据）"})
     for code, name, prefix, communities in TOWNSHIPS:
         township, _ = Region.objects.update_or_create(
             code=code, defaults={"name": name, "level": Level.TOWNSHIP, "parent": district})

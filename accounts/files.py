@@ -2,6 +2,7 @@
 the file came with (people name photos after the ID number they show)."""
 
 import datetime
+import io
 import os
 import uuid
 
@@ -22,3 +23,80 @@ class RandomName:
 
     def __eq__(self, other):
         return isinstance(other, RandomName) and other.folder == self.folder
+
+
+# --- checking and cleaning uploads ------------------------------------------------------
+# Every photo or scan of a family's documents goes through these: typed by its content
+# (not its name), decoded whole, and re-encoded without metadata, so that the camera's
+# EXIF block (GPS position, device, time) never reaches storage.
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+SIGNATURES = {b"%PDF-": "PDF", b"\xff\xd8\xff": "JPEG", b"\x89PNG\r\n\x1a\n": "PNG"}
+
+
+class UploadRefused(ValueError):
+    """An upload that is not what it claims to be; the message is for the user."""
+
+
+def detected_type(upload) -> str | None:
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(position)
+    return next((kind for signature, kind in SIGNATURES.items() if head.startswith(signature)),
+                None)
+
+
+def check_upload(upload) -> str:
+    """The upload's real type, or UploadRefused saying what to do."""
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise UploadRefused(f"文件不能超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB，请压缩照片后再上传。")
+    kind = detected_type(upload)
+    if kind is None:
+        raise UploadRefused("只能上传 JPG、PNG 照片或 PDF 扫描件（按文件内容识别，改扩展名无效）。")
+    if kind == "PDF":
+        upload.seek(max(0, upload.size - 2048))
+        tail = upload.read()
+        upload.seek(0)
+        if b"%%EOF" not in tail:
+            raise UploadRefused("PDF 文件不完整或已损坏，请重新扫描或导出后上传。")
+        return kind
+    _decoded(upload)
+    return kind
+
+
+def _decoded(upload):
+    from PIL import Image
+
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image.verify()  # the whole file, not only its first bytes
+        upload.seek(0)
+        image = Image.open(upload)
+        image.load()
+    except Exception:  # noqa: BLE001 - truncated, forged or a decompression bomb: same answer
+        raise UploadRefused("照片文件已损坏或不是真正的图片，请重新拍照后上传。") from None
+    finally:
+        upload.seek(0)
+    return image
+
+
+def cleaned(upload):
+    """A photo re-encoded without metadata (upright as the camera meant it); a PDF as it is."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import ImageOps
+
+    kind = check_upload(upload)
+    if kind == "PDF":
+        upload.seek(0)
+        return upload
+    image = ImageOps.exif_transpose(_decoded(upload))
+    buffer = io.BytesIO()
+    if kind == "JPEG":
+        image.convert("RGB").save(buffer, format="JPEG", quality=90, optimize=True)
+        name, content_type = "photo.jpg", "image/jpeg"
+    else:
+        image.save(buffer, format="PNG", optimize=True)
+        name, content_type = "photo.png", "image/png"
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=content_type)

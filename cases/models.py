@@ -290,6 +290,7 @@ EVENT_LABELS = {
     "objection": "登记异议", "objection_handled": "异议核查处理", "attach": "上传材料",
     "answer_rectification": "答复整改", "return_rectification": "退回重新整改",
     "mandatory_review": "备案审查入户核查", "spot_check": "抽查核查",
+    "import_existing": "原系统在保对象导入",
 }
 
 

@@ -13,11 +13,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.errors import ServiceError
+from accounts.files import UploadRefused, cleaned
 from accounts.models import Region, User
 from accounts.rules import rule_value
 from accounts.scope import user_can
@@ -35,6 +36,7 @@ from cases.models import (
     Proposal,
     Rectification,
     State,
+    UrgentAid,
 )
 from cases.selectors import case_calculation
 from households.models import Household, Member
@@ -186,6 +188,10 @@ def _workdays_taken(app: Application, today: datetime.date) -> int | None:
 
 
 def _attach(app: Application, *, by: User, kind: str, upload) -> CaseDocument:
+    try:
+        upload = cleaned(upload)  # typed by content, metadata (GPS) removed
+    except UploadRefused as refused:
+        raise ServiceError(str(refused), field="file") from None
     return CaseDocument.objects.create(application=app, kind=kind, file=upload, uploaded_by=by)
 
 
@@ -283,6 +289,12 @@ def _accept(app: Application, *, accepted_by: User, expected_state: str | None) 
             authorization_id=authorization.pk if authorization else None)
         if rule_value("publicity_opens_at", region, today) == "acceptance":
             _open_notice(app, today, "已受理，正在调查核实")
+        if app.assistance_type == "temporary":
+            # 先行救助 paid before: this case is its paperwork (SL §50).
+            linked = UrgentAid.objects.filter(household_id=app.household_id,
+                                              application__isnull=True).update(application=app)
+            if linked:
+                step.data["urgent_aid"] = linked
     transaction.on_commit(lambda: _queue_verification(request.pk))
     return app
 
@@ -828,3 +840,78 @@ def hearing_session_record(*, session, application: Application, recorded_by: Us
         application=application, recorded_by=recorded_by,
         data={**data, "held_on": session.held_on, "participants": session.participants,
               "session": session})
+
+
+# --- households already receiving aid, from the previous system ----------------------------
+
+
+@dataclass
+class LegacyImport:
+    households: int
+    result: object  # verification.imports.ReadResult
+
+
+def beneficiaries_import(*, township: Region, content: bytes, imported_by: User) -> LegacyImport:
+    """Bring in the previous system's beneficiaries of one township: each household with
+    its members and a filed case carrying its type, amount and start month. All or nothing:
+    with any faulty row nothing is written, and every row's problem is listed."""
+    from cases.legacy import TYPES, read_legacy
+    from households import services as household_services
+
+    if township.level != "township" or not user_can(imported_by, "handle_cases", township):
+        raise PermissionDenied("只有该镇(街道)的经办人可以导入在保对象。")
+    result, households = read_legacy(content, township=township)
+    if not result.ok:
+        return LegacyImport(0, result)
+    try:
+        with transaction.atomic():
+            for legacy in households:
+                head = legacy.head
+                try:
+                    household = household_services.household_create(
+                        created_by=imported_by,
+                        household={"region": legacy.region, "address": head["address"],
+                                   "phone": head.get("phone") or "",
+                                   "residence": "rural" if head["residence"] == "农村" else "urban"},
+                        head={"name": head["name"], "id_number": head["id_number"]})
+                    for member in legacy.members:
+                        household_services.member_add(
+                            household=household, added_by=imported_by,
+                            data={"name": member["name"], "id_number": member["id_number"],
+                                  "relation": member["relation"]})
+                except (ServiceError, ValidationError) as error:
+                    message = error.message if isinstance(error, ServiceError) else "；".join(
+                        error.messages)
+                    result.error(f"第{head['_row']}行所在家庭：{message}")
+                    continue
+                _import_case(household, imported_by=imported_by,
+                             assistance_type=TYPES[head["assistance_type"]],
+                             amount=head["amount"], start_month=legacy.start_month,
+                             legacy_number=head.get("legacy_number") or "")
+            if not result.ok:
+                raise _Refused
+    except _Refused:
+        return LegacyImport(0, result)
+    return LegacyImport(len(households), result)
+
+
+class _Refused(Exception):
+    """Rolls the whole import back when a household could not be written."""
+
+
+def _import_case(household: Household, *, imported_by: User, assistance_type: str, amount,
+                 start_month: datetime.date, legacy_number: str) -> Application:
+    township = _township_of(household.region)
+    prefix = f"{township.code}-{timezone.localdate().year}"
+    app = Application(
+        number=f"{prefix}-{_next_number(prefix):05d}", household=household,
+        region=household.region, assistance_type=assistance_type, state=State.FILED,
+        reason="原系统在保对象导入", created_by=imported_by, monthly_amount=amount,
+        start_month=start_month, decided_on=None)
+    app.save()
+    CaseEvent.objects.create(application=app, action="import_existing", from_state=State.NEW,
+                             to_state=State.FILED, actor=imported_by,
+                             reason="从原系统导入的在保对象",
+                             data={"legacy_number": legacy_number[:50],
+                                   "start_month": start_month.isoformat()})
+    return app

@@ -31,6 +31,10 @@ def healthz(request):
 # Home-page tiles per role: (permission, label, where: a queue filter "?…" or a URL name
 # with its query, count key). The first tile of a count key shown to the user wins.
 TILES = [
+    ("handle_cases", "待处置登记", "intake:list?status=open", "registrations_open"),
+    ("handle_cases", "登记超期", "intake:list?status=overdue", "registrations_overdue"),
+    ("handle_cases", "转办超期未反馈", "intake:handovers?status=overdue", "handovers_overdue"),
+    ("handle_cases", "先行救助待补办", "intake:urgent", "urgent_open"),
     ("refer_cases", "退回补正", "?state=returned", "returned"),
     ("handle_cases", "待受理", "?state=referred", "referred"),
     ("handle_cases", "调查核实", "?state=investigating", "investigating"),
@@ -47,9 +51,11 @@ TILES = [
     ("review_filings", "抽查未完成", "filing:spot_checks", "spot_checks_open"),
     ("review_filings", "整改中", "filing:rectifications?status=open", "rectification_open"),
     ("review_filings", "整改超期", "filing:rectifications?status=overdue", "rectification_overdue"),
+    ("review_filings", "转办超期未反馈", "intake:handovers?status=overdue", "handovers_overdue"),
     ("view_cases", "已超期", "?due=overdue", "overdue"),
 ]
-ALERTS = ("overdue", "objections_pending", "rectification_overdue", "reviews_pending")
+ALERTS = ("overdue", "objections_pending", "rectification_overdue", "reviews_pending",
+          "registrations_overdue", "handovers_overdue")
 
 
 def _tile_url(where: str) -> str:
@@ -62,7 +68,7 @@ def _tile_url(where: str) -> str:
 def home(request):
     """The workbench: what waits for this user, by role."""
     from accounts.scope import has_any
-    from cases.selectors import workload
+    from cases.selectors import intake_counts, workload
     from filing.selectors import supervision_workload
 
     tiles = []
@@ -71,7 +77,8 @@ def home(request):
         counts = {**load["states"], "overdue": load["overdue"],
                   "awaiting_verification": load["awaiting_verification"],
                   "objections_pending": load["objections_pending"],
-                  **supervision_workload(fetched_by=request.user)}
+                  **supervision_workload(fetched_by=request.user),
+                  **intake_counts(fetched_by=request.user)}
         seen = set()
         for perm, label, where, key in TILES:
             if key not in seen and has_any(request.user, perm):

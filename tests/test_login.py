@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 PUBLIC = {"login", "healthz", "public:board", "public:objection", "public:objection_done",
-          "public_policy"}
+          "public_policy", "progress"}
 
 
 def named_routes(resolver=None, namespace=""):

@@ -9,6 +9,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from accounts.errors import ServiceError
+from accounts.files import UploadRefused, cleaned
 from accounts.models import Region, User
 from accounts.roles import Level
 from accounts.scope import user_can
@@ -93,6 +94,10 @@ def home_investigation_record(*, application_id: int, region: Region, recorded_b
         raise ServiceError("入户日期不能晚于今天。", field="visited_on")
     if not data.get("signed_form"):
         raise ServiceError("请上传调查人员和在场家庭成员签字的调查表。", field="signed_form")
+    try:
+        data = {**data, "signed_form": cleaned(data["signed_form"])}  # no GPS in storage
+    except UploadRefused as refused:
+        raise ServiceError(str(refused), field="signed_form") from None
     return HomeInvestigation.objects.create(application_id=application_id,
                                             recorded_by=recorded_by, **data)
 

@@ -1,6 +1,7 @@
 """Builders that move a case forward through the real services, step by step."""
 
 import datetime
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,9 +12,16 @@ from cases import services
 from cases.models import CaseDocument
 from publicity.models import Notice
 
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00"
-       b"\x00\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81"
-       b"\x84\x00\x00\x00\x00IEND\xaeB`\x82")
+
+def _png() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (240, 240, 240)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+PNG = _png()  # a real image: uploads are decoded whole (accounts.files)
 
 
 def photo(name="authorization.png"):

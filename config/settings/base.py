@@ -187,6 +187,8 @@ LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 # Public objection form: submissions per client address per hour (publicity.services).
 PUBLIC_OBJECTION_LIMIT = int(os.environ.get("PUBLIC_OBJECTION_LIMIT", "5"))
 # ...and objections through the form per notice per day (every one must be handled).
+# Public progress queries (办理进度查询) per address per hour; twice that per case number a day.
+PROGRESS_QUERY_LIMIT = int(os.environ.get("PROGRESS_QUERY_LIMIT", "10"))
 PUBLIC_OBJECTIONS_PER_NOTICE = int(os.environ.get("PUBLIC_OBJECTIONS_PER_NOTICE", "30"))
 # The address residents reach the public pages at, for the QR code on printed notices
 # (e.g. https://jiuzhu.example.gov.cn); empty: the address of the request.

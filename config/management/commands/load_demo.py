@@ -3,6 +3,7 @@ from django.db import transaction
 
 from accounts import demo as accounts_demo
 from cases import demo as cases_demo
+from cases import intake_demo
 from filing import demo as filing_demo
 from households import demo as households_demo
 from publicity import demo as publicity_demo
@@ -20,6 +21,7 @@ class Command(BaseCommand):
             sources = verification_demo.load()
             publicity_demo.load()
             filed = filing_demo.load()
+            intake_demo.load()
         self.stdout.write(f"演示数据已就绪：新建 {created} 户、{cases} 件救助申请、"
                           f"{sources} 个部门的比对数据、{filed} 件已备案申请（已有的不重复创建）。")
         self.stdout.write(f"演示账号（密码均为 {accounts_demo.DEMO_PASSWORD}）：")

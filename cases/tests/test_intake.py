@@ -1,0 +1,404 @@
+"""一门受理: registration, its three ways out, feedback, the joint meeting, time limits,
+community reports and referrals, uploads, the public progress query, 先行救助 and the
+import of existing beneficiaries."""
+
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.errors import ServiceError
+from accounts.models import Rule
+from cases import intake, selectors, services
+from cases.models import Agency, Application, CaseDocument, Registration, State, UrgentAid
+from cases.tests.conftest import photo
+from conftest import new_id_number
+from households.models import Household, Member
+
+TODAY = timezone.localdate()
+
+
+@pytest.fixture(autouse=True)
+def no_throttle_left_over():
+    cache.clear()
+
+
+@pytest.fixture
+def agencies(regions):
+    def make(kind, name):
+        return Agency.objects.create(district=regions["district"], kind=kind, name=name,
+                                     duties="x")
+    return {"housing": make(Agency.Kind.DEPARTMENT, "区住房和城乡建设委员会"),
+            "window": make(Agency.Kind.DISTRICT_WINDOW, "区社会救助综合服务窗口"),
+            "social": make(Agency.Kind.ORGANISATION, "兴丰社会工作服务站")}
+
+
+def register(regions, user, *, category="dibao", region="a1", applicant_id="",
+             channel=Registration.Channel.WINDOW, name="冯玉兰"):
+    return intake.registration_create(region=regions[region], registered_by=user, channel=channel,
+                                      applicant_name=name, applicant_id=applicant_id,
+                                      hardship="丈夫住院，收入中断", category=category)
+
+
+# --- registration and its three ways out ---------------------------------------------------
+
+def test_a_window_registration_names_its_first_inquiry_contact_and_a_due_date(regions, staff):
+    item = register(regions, staff["caseworker_a"])
+    assert item.contact == staff["caseworker_a"] and item.township == regions["a"]
+    assert item.status == Registration.Status.OPEN and item.due > TODAY  # 3 working days
+    assert item.number.startswith(f"DJ-110115001-{TODAY.year}-")
+    with pytest.raises(PermissionDenied):
+        register(regions, staff["caseworker_b"])  # another street's window
+
+
+def test_handle_creates_the_township_case(regions, staff, household):
+    item = register(regions, staff["caseworker_a"], applicant_id=household.members.get(
+        relation="head").id_number)
+    assert list(selectors.households_by_id(fetched_by=staff["caseworker_a"],
+                                           id_number=item.applicant_id)) == [household]
+    item = intake.registration_handle(
+        registration=item, handled_by=staff["caseworker_a"], household=household,
+        assistance_type="dibao", hardship="illness", reason="丈夫住院，收入中断",
+        documents=[(CaseDocument.Kind.AUTHORIZATION, photo())])
+    assert item.status == Registration.Status.HANDLED
+    assert item.application.state == State.INVESTIGATING
+    assert item.application.accepted_by == staff["caseworker_a"]
+    with pytest.raises(ServiceError, match="不能再受理"):
+        intake.registration_handle(
+            registration=item, handled_by=staff["caseworker_a"], household=household,
+            assistance_type="dibao", hardship="illness", reason="x",
+            documents=[(CaseDocument.Kind.AUTHORIZATION, photo())])
+
+
+def test_a_type_the_township_does_not_confirm_cannot_be_handled(regions, staff, household):
+    item = register(regions, staff["caseworker_a"], category="housing")
+    with pytest.raises(ServiceError, match="请转办"):
+        intake.registration_handle(
+            registration=item, handled_by=staff["caseworker_a"], household=household,
+            assistance_type="housing", hardship="other", reason="x",
+            documents=[(CaseDocument.Kind.AUTHORIZATION, photo())])
+    assert Application.objects.count() == 0
+
+
+def test_transfer_feedback_closes_the_loop(regions, staff, agencies):
+    item = register(regions, staff["caseworker_a"], category="housing")
+    with pytest.raises(ServiceError, match="请用“转介”"):
+        intake.registration_transfer(registration=item, transferred_by=staff["caseworker_a"],
+                                     agency=agencies["social"], request="公租房")
+    slip = intake.registration_transfer(registration=item, transferred_by=staff["caseworker_a"],
+                                        agency=agencies["housing"], request="申请公共租赁住房")
+    assert slip.number.startswith("ZB-110115001-") and slip.due > TODAY
+    item.refresh_from_db()
+    assert item.status == Registration.Status.TRANSFERRED
+    with pytest.raises(ServiceError, match="不能晚于今天"):
+        intake.handover_feedback(handover=slip, recorded_by=staff["caseworker_a"],
+                                 feedback="x", received_on=TODAY + datetime.timedelta(days=1))
+    with pytest.raises(PermissionDenied):
+        intake.handover_feedback(handover=slip, recorded_by=staff["caseworker_b"],
+                                 feedback="x", received_on=TODAY)
+    intake.handover_feedback(handover=slip, recorded_by=staff["caseworker_a"],
+                             feedback="已受理公租房申请，排队轮候", received_on=TODAY)
+    item.refresh_from_db()
+    assert item.status == Registration.Status.CLOSED and item.closed_at
+    assert "区住房和城乡建设委员会反馈：已受理公租房申请" in item.outcome
+
+
+def test_a_transfer_to_the_district_window_is_answered_by_the_district(regions, staff, agencies):
+    item = register(regions, staff["caseworker_a"], category="other")
+    slip = intake.registration_transfer(registration=item, transferred_by=staff["caseworker_a"],
+                                        agency=agencies["window"], request="难以确定承办部门")
+    intake.handover_feedback(handover=slip, recorded_by=staff["reviewer"],
+                             feedback="已转区医保局办理", received_on=TODAY)
+    assert Registration.objects.get(pk=item.pk).status == Registration.Status.CLOSED
+
+
+def test_refer_to_a_social_organisation_also_after_handling(regions, staff, agencies, household):
+    item = register(regions, staff["caseworker_a"], category="service")
+    with pytest.raises(ServiceError, match="转介的对象是社会组织"):
+        intake.registration_refer(registration=item, referred_by=staff["caseworker_a"],
+                                  agency=agencies["housing"], request="x")
+    referral = intake.registration_refer(registration=item, referred_by=staff["caseworker_a"],
+                                         agency=agencies["social"], request="定期探访和心理疏导")
+    assert referral.kind == "referral" and referral.number.startswith("ZJ-")
+    assert Registration.objects.get(pk=item.pk).status == Registration.Status.REFERRED
+    intake.handover_feedback(handover=referral, recorded_by=staff["caseworker_a"],
+                             feedback="社工每周探访", received_on=TODAY)
+    assert Registration.objects.get(pk=item.pk).status == Registration.Status.CLOSED
+    # A handled family can be referred as well; it stays handled.
+    handled = intake.registration_handle(
+        registration=register(regions, staff["caseworker_a"]), handled_by=staff["caseworker_a"],
+        household=household, assistance_type="dibao", hardship="illness", reason="x",
+        documents=[(CaseDocument.Kind.AUTHORIZATION, photo())])
+    intake.registration_refer(registration=handled, referred_by=staff["caseworker_a"],
+                              agency=agencies["social"], request="照料护理")
+    assert Registration.objects.get(pk=handled.pk).status == Registration.Status.HANDLED
+
+
+def test_a_hard_case_goes_to_the_joint_meeting_and_its_outcome_is_recorded(regions, staff,
+                                                                          agencies):
+    item = register(regions, staff["caseworker_a"], category="other")
+    item = intake.registration_to_meeting(registration=item, sent_by=staff["caseworker_a"],
+                                          reason="医保与民政对救助责任有分歧")
+    assert item.status == Registration.Status.MEETING
+    with pytest.raises(ServiceError, match="不能提交联席会议"):
+        intake.registration_to_meeting(registration=item, sent_by=staff["caseworker_a"],
+                                       reason="x")
+    item = intake.registration_meeting_outcome(
+        registration=item, recorded_by=staff["caseworker_a"], held_on=TODAY,
+        outcome="由区医保局先行报销，民政给予临时救助")
+    assert item.status == Registration.Status.OPEN and item.meeting_on == TODAY
+    assert "由区医保局先行报销" in item.meeting_outcome
+    intake.registration_transfer(registration=item, transferred_by=staff["caseworker_a"],
+                                 agency=agencies["housing"], request="按会议结果办理")
+
+
+# --- time limits, both sides --------------------------------------------------------------
+
+def test_overdue_registrations_and_slips_stand_out_on_both_sides(regions, staff, agencies,
+                                                                 client):
+    late = register(regions, staff["caseworker_a"], name="何建军")
+    Registration.objects.filter(pk=late.pk).update(due=TODAY - datetime.timedelta(days=1))
+    moved = register(regions, staff["caseworker_a"], category="housing", name="马秀珍")
+    slip = intake.registration_transfer(registration=moved, transferred_by=staff["caseworker_a"],
+                                        agency=agencies["housing"], request="公租房")
+    slip.__class__.objects.filter(pk=slip.pk).update(due=TODAY - datetime.timedelta(days=1))
+    for user in (staff["caseworker_a"], staff["reviewer"]):
+        counts = selectors.intake_counts(fetched_by=user)
+        assert counts["handovers_overdue"] == 1
+        client.force_login(user)
+        page = client.get(reverse("intake:handovers") + "?status=overdue").content.decode()
+        assert slip.number in page and "超期未反馈" in page
+        home = client.get(reverse("home")).content.decode()
+        assert "转办超期未反馈" in home
+    client.force_login(staff["caseworker_a"])
+    page = client.get(reverse("intake:list") + "?status=overdue").content.decode()
+    assert "何建军" in page and "已超期" in page and "马秀珍" not in page
+    assert selectors.intake_counts(fetched_by=staff["caseworker_b"])["handovers_overdue"] == 0
+    assert selectors.intake_counts(fetched_by=staff["caseworker_b"])["registrations_overdue"] == 0
+
+
+# --- community reports and referrals -------------------------------------------------------
+
+def test_an_assistant_cannot_see_another_communitys_referral(regions, staff, team,
+                                                             make_household, client):
+    report = register(regions, staff["assistant_a1"], channel=Registration.Channel.COMMUNITY)
+    assert report.contact == staff["assistant_a1"]
+    with pytest.raises(PermissionDenied):
+        register(regions, staff["assistant_a1"], region="a2",
+                 channel=Registration.Channel.COMMUNITY)
+    referred = services.application_refer(
+        household=make_household(regions["a1"], head_name="刘长海"), assistance_type="dibao",
+        reason="老两口均患慢性病", referred_by=staff["assistant_a1"],
+        documents=[(CaseDocument.Kind.AUTHORIZATION, photo())])
+    client.force_login(staff["assistant_a1"])
+    page = client.get(reverse("intake:community")).content.decode()
+    assert referred.number in page and report.number in page and "待受理" in page
+    client.force_login(staff["assistant_a2"])
+    page = client.get(reverse("intake:community")).content.decode()
+    assert referred.number not in page and report.number not in page
+    assert client.get(reverse("intake:detail", args=[report.pk])).status_code == 404
+    assert client.get(reverse("cases:detail", args=[referred.pk])).status_code == 404
+    # The township returns it with everything missing, or accepts it (cases.services).
+    services.application_accept(application=referred, accepted_by=staff["caseworker_a"])
+    assert Application.objects.get(pk=referred.pk).state == State.INVESTIGATING
+
+
+# --- uploads ------------------------------------------------------------------------------
+
+def test_an_upload_named_like_a_photo_but_holding_something_else_is_refused(regions, staff,
+                                                                            household, client):
+    client.force_login(staff["assistant_a1"])
+    url = reverse("cases:new", args=[household.pk])
+    fake = SimpleUploadedFile("授权书.jpg", b"MZ\x90\x00 this is a program, not a photo",
+                              content_type="image/jpeg")
+    response = client.post(url, {"assistance_type": "dibao", "hardship": "illness",
+                                 "reason": "因病致贫", "authorization": fake})
+    assert response.status_code == 200 and "按文件内容识别" in response.content.decode()
+    truncated = SimpleUploadedFile("授权书.jpg", jpeg()[:200], content_type="image/jpeg")
+    response = client.post(url, {"assistance_type": "dibao", "hardship": "illness",
+                                 "reason": "因病致贫", "authorization": truncated})
+    assert "不是真正的图片" in response.content.decode()
+    assert not Application.objects.exists()
+
+
+def jpeg(*, gps=False) -> bytes:
+    from PIL import Image
+
+    image = Image.new("RGB", (64, 48), (200, 30, 30))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    if gps:
+        exif[0x8825] = {1: "N", 2: (39.0, 54.0, 27.0), 3: "E", 4: (116.0, 23.0, 17.0)}
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+def test_a_photos_location_is_stripped_before_it_is_stored(regions, staff, household):
+    from PIL import Image
+
+    original = jpeg(gps=True)
+    assert Image.open(io.BytesIO(original)).getexif().get_ifd(0x8825)  # the camera's GPS
+    app = services.application_refer(
+        household=household, assistance_type="dibao", reason="x",
+        referred_by=staff["assistant_a1"],
+        documents=[(CaseDocument.Kind.AUTHORIZATION,
+                    SimpleUploadedFile("IMG_0001.jpg", original, content_type="image/jpeg"))])
+    stored = app.documents.get().file
+    with stored.open("rb") as handle:
+        data = handle.read()
+    kept = Image.open(io.BytesIO(data))
+    assert kept.size == (64, 48)
+    assert not kept.getexif() and b"PhoneMaker" not in data and b"GPS" not in data
+    # Stored under MEDIA_ROOT, outside the static root, with a random name.
+    from django.conf import settings
+
+    assert stored.path.startswith(str(settings.MEDIA_ROOT)) and "IMG_0001" not in stored.name
+
+
+# --- the public progress query ------------------------------------------------------------
+
+def test_the_progress_query_shows_the_stage_and_due_date_only(build, household, client):
+    app = build.accepted()
+    head = household.members.get(relation="head")
+    url = reverse("progress")
+    page = client.post(url, {"number": app.number, "id_suffix": head.id_number[-6:]})
+    text = page.content.decode()
+    assert page.status_code == 200 and "调查核实" in text
+    assert f"{app.decision_due.year}年{app.decision_due.month}月{app.decision_due.day}日" in text
+    for secret in (head.name, head.id_number[:6], "最低生活保障", household.address, "透析"):
+        assert secret not in text
+    wrong_suffix = client.post(url, {"number": app.number, "id_suffix": "000000"})
+    wrong_number = client.post(url, {"number": app.number + "9",
+                                     "id_suffix": head.id_number[-6:]})
+    assert wrong_suffix.status_code == wrong_number.status_code == 404
+
+    def refusal(response):
+        return response.content.decode().split('role="alert"')[1][:120]
+
+    assert refusal(wrong_suffix) == refusal(wrong_number)  # never says which part was wrong
+    assert "调查核实" not in wrong_suffix.content.decode()
+
+
+def test_the_progress_query_is_rate_limited(build, household, client, settings):
+    settings.PROGRESS_QUERY_LIMIT = 3
+    app = build.accepted()
+    url = reverse("progress")
+    codes = [client.post(url, {"number": app.number, "id_suffix": "000000"}).status_code
+             for _ in range(4)]
+    assert codes == [404, 404, 404, 429]
+    right = household.members.get(relation="head").id_number[-6:]
+    assert client.post(url, {"number": app.number, "id_suffix": right}).status_code == 429
+
+
+# --- 先行救助 -------------------------------------------------------------------------------
+
+def test_urgent_aid_below_the_regions_limit_is_paid_first_and_its_paperwork_tracked(
+        regions, staff, build, household):
+    with pytest.raises(ServiceError, match="尚未设定先行救助限额"):
+        intake.urgent_aid_grant(household=household, granted_by=staff["caseworker_a"],
+                                amount="500", reason="火灾")
+    Rule.objects.create(key="urgent_aid_limit", region=regions["district"], value="1000",
+                        valid_from=datetime.date(2026, 1, 1), source="区文件")
+    with pytest.raises(ServiceError, match="超过本区先行救助限额（1000元）"):
+        intake.urgent_aid_grant(household=household, granted_by=staff["caseworker_a"],
+                                amount="1000.01", reason="火灾")
+    with pytest.raises(PermissionDenied):
+        intake.urgent_aid_grant(household=household, granted_by=staff["caseworker_b"],
+                                amount="500", reason="火灾")
+    aid = intake.urgent_aid_grant(household=household, granted_by=staff["caseworker_a"],
+                                  amount="800", reason="家中失火，衣物被褥烧毁")
+    assert aid.paperwork_due > TODAY and not aid.is_overdue()
+    assert aid.is_overdue(aid.paperwork_due + datetime.timedelta(days=1))
+    assert selectors.intake_counts(fetched_by=staff["caseworker_a"])["urgent_open"] == 1
+    app = build.accepted(assistance_type="temporary")
+    aid.refresh_from_db()
+    assert aid.application == app and not aid.is_overdue(aid.paperwork_due
+                                                         + datetime.timedelta(days=1))
+    assert app.events.get(action="accept").data["urgent_aid"] == 1
+
+
+# --- existing beneficiaries from the previous system ----------------------------------------
+
+HEADER = ["户主身份证号", "身份证号", "姓名", "与户主关系", "社区代码", "城乡类别", "住址", "联系电话",
+          "救助类别", "月保障金额", "起始月份", "原系统编号"]
+
+
+def xlsx(rows) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_existing_beneficiaries_are_imported_all_or_nothing(regions, staff):
+    head1, wife, head2 = new_id_number(), new_id_number(male=False), new_id_number()
+    good = [HEADER,
+            [head1, head1, "王建华", "户主", "110115001001", "城市", "兴丰大街3号", "13800000001",
+             "最低生活保障", "1450", "2024-03", "DB-0001"],
+            [head1, wife, "李秀英", "配偶", "", "", "", "", "", "", "", ""],
+            [head2, head2, "赵有才", "户主", "110115001002", "农村", "某村5号", "",
+             "特困人员救助供养", "1885.00", "2023-11", ""]]
+    bad = [row[:] for row in good]
+    bad[2][3] = "邻居"             # not a relation
+    bad[3][4] = "110115002001"     # another street's community
+    bad[3][10] = "2023/11"         # not YYYY-MM
+    outcome = services.beneficiaries_import(township=regions["a"], content=xlsx(bad),
+                                            imported_by=staff["caseworker_a"])
+    assert outcome.households == 0
+    text = " ".join(outcome.result.errors)
+    assert "第3行" in text and "与户主关系应为" in text
+    assert "第4行" in text and "社区代码不是本镇(街道)" in text and "起始月份" in text
+    assert head1 not in text and "王建华" not in text
+    assert not Household.objects.exists() and not Application.objects.exists()
+
+    outcome = services.beneficiaries_import(township=regions["a"], content=xlsx(good),
+                                            imported_by=staff["caseworker_a"])
+    assert outcome.households == 2 and outcome.result.ok
+    first = Member.objects.get(id_number=head1).household
+    assert first.members.count() == 2 and first.region == regions["a1"]
+    case = first.applications.get()
+    assert case.state == State.FILED and case.monthly_amount == Decimal("1450.00")
+    assert case.start_month == datetime.date(2024, 3, 1)
+    assert case.events.get().data["legacy_number"] == "DB-0001"
+    rural = Member.objects.get(id_number=head2).household
+    assert rural.residence == "rural" and rural.applications.get().assistance_type == "tekun"
+    # Again: the people are in the system already; nothing more is written.
+    again = services.beneficiaries_import(township=regions["a"], content=xlsx(good),
+                                          imported_by=staff["caseworker_a"])
+    assert again.households == 0 and "一人只能属于一个家庭" in " ".join(again.result.errors)
+    assert Household.objects.count() == 2
+    with pytest.raises(PermissionDenied):
+        services.beneficiaries_import(township=regions["a"], content=xlsx(good),
+                                      imported_by=staff["caseworker_b"])
+
+
+def test_handover_and_registration_pages_work_for_the_window(regions, staff, agencies, client,
+                                                             household):
+    client.force_login(staff["caseworker_a"])
+    response = client.post(reverse("intake:new"), {
+        "region": regions["a1"].pk, "applicant_name": "冯玉兰", "category": "housing",
+        "hardship": "租房到期", "applicant_id": "", "phone": "", "address": ""})
+    item = Registration.objects.get()
+    assert response.status_code == 302 and item.contact == staff["caseworker_a"]
+    page = client.get(reverse("intake:detail", args=[item.pk])).content.decode()
+    assert "转办" in page and "区住房和城乡建设委员会" in page and "先<a" in page
+    response = client.post(reverse("intake:detail", args=[item.pk]) + "?do=transfer",
+                           {"transfer-agency": agencies["housing"].pk, "transfer-request": "公租房"})
+    assert response.status_code == 302
+    slip = item.handovers.get()
+    response = client.post(reverse("intake:handover_feedback", args=[slip.pk]),
+                           {f"f{slip.pk}-received_on": TODAY.isoformat(),
+                            f"f{slip.pk}-feedback": "已受理"})
+    assert Registration.objects.get(pk=item.pk).status == Registration.Status.CLOSED
+    assert UrgentAid.objects.count() == 0
