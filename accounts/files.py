@@ -31,6 +31,7 @@ class RandomName:
 # EXIF block (GPS position, device, time) never reaches storage.
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_PIXELS = 40_000_000  # a 48-megapixel phone photo is 8000×6000 = 48 M: allow up to ~40 M
 SIGNATURES = {b"%PDF-": "PDF", b"\xff\xd8\xff": "JPEG", b"\x89PNG\r\n\x1a\n": "PNG"}
 
 
@@ -66,19 +67,30 @@ def check_upload(upload) -> str:
 
 
 def _decoded(upload):
+    """The image, decoded whole once per upload (the result is kept on the upload)."""
+    import warnings
+
     from PIL import Image
 
+    cached = getattr(upload, "_decoded_image", None)
+    if cached is not None:
+        return cached
     try:
         upload.seek(0)
-        with Image.open(upload) as image:
-            image.verify()  # the whole file, not only its first bytes
-        upload.seek(0)
-        image = Image.open(upload)
-        image.load()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(upload)
+            # Refuse by the header's size before decoding a single pixel.
+            if image.width * image.height > MAX_PIXELS:
+                raise UploadRefused("照片像素过大，请用手机的普通拍照模式，或压缩后再上传。")
+            image.load()  # the whole file, not only its first bytes
+    except UploadRefused:
+        raise
     except Exception:  # noqa: BLE001 - truncated, forged or a decompression bomb: same answer
         raise UploadRefused("照片文件已损坏或不是真正的图片，请重新拍照后上传。") from None
     finally:
         upload.seek(0)
+    upload._decoded_image = image
     return image
 
 
@@ -92,6 +104,7 @@ def cleaned(upload):
         upload.seek(0)
         return upload
     image = ImageOps.exif_transpose(_decoded(upload))
+    image.info = {}  # no EXIF, XMP, ICC comment or JPEG comment carried over
     buffer = io.BytesIO()
     if kind == "JPEG":
         image.convert("RGB").save(buffer, format="JPEG", quality=90, optimize=True)

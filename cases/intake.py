@@ -9,8 +9,8 @@ way to start a case.
 import datetime
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
 from django.utils import timezone
 
 from accounts.errors import ServiceError
@@ -21,6 +21,7 @@ from accounts.scope import user_can
 from accounts.workdays import add_working_days
 from cases import services
 from cases.models import Agency, AssistanceType, Handover, Registration, RequestCategory, UrgentAid
+from households.idnumber import normalize, validate_id_number
 from households.models import Household
 
 TOWNSHIP_TYPES = set(AssistanceType.values)
@@ -36,8 +37,8 @@ def _require_window(user: User, registration: Registration) -> None:
 
 
 def _locked(registration: Registration) -> Registration:
-    return Registration.objects.select_for_update().select_related("township", "region").get(
-        pk=registration.pk)
+    return Registration.objects.select_for_update(of=("self",)).select_related(
+        "township", "region").get(pk=registration.pk)
 
 
 def _text(value: str, message: str, field: str) -> str:
@@ -66,6 +67,12 @@ def registration_create(*, region: Region, registered_by: User, channel: str,
         raise ValueError(channel)
     if category not in RequestCategory.values:
         raise ServiceError("请选择申请救助类别。", field="category")
+    if applicant_id:
+        try:
+            validate_id_number(normalize(applicant_id))
+        except ValidationError as error:
+            raise ServiceError(error.messages[0], field="applicant_id") from None
+        applicant_id = normalize(applicant_id)
     township = _township(region)
     today = timezone.localdate()
     due = add_working_days(today, rule_value("intake_disposal_days", region, today))
@@ -154,7 +161,7 @@ def handover_feedback(*, handover: Handover, recorded_by: User, feedback: str,
                       received_on: datetime.date) -> Handover:
     """情况反馈: the receiving side's written answer. When the last open handover of a
     transferred or referred registration is answered, the registration is done."""
-    handover = Handover.objects.select_for_update().select_related(
+    handover = Handover.objects.select_for_update(of=("self",)).select_related(
         "registration__township", "agency").get(pk=handover.pk)
     item = _locked(handover.registration)
     district = item.township.parent
@@ -246,8 +253,12 @@ def urgent_aid_grant(*, household: Household, granted_by: User, amount, reason: 
         raise ServiceError("请填写正确的金额。", field="amount") from None
     if amount <= 0:
         raise ServiceError("金额应大于0。", field="amount")
-    if amount > limit:
-        raise ServiceError(f"超过本区先行救助限额（{limit}元），请按一般程序受理临时救助。",
+    Household.objects.select_for_update().get(pk=household.pk)  # one grant at a time
+    pending = (UrgentAid.objects.filter(household=household, application__isnull=True)
+               .aggregate(total=models.Sum("amount"))["total"] or Decimal("0"))
+    if amount + pending > limit:
+        already = f"（该家庭已有待补办的先行救助 {pending} 元）" if pending else ""
+        raise ServiceError(f"超过本区先行救助限额（{limit}元）{already}，请按一般程序受理临时救助。",
                            field="amount")
     due = add_working_days(paid_on, rule_value("urgent_paperwork_days", household.region, paid_on))
     return UrgentAid.objects.create(

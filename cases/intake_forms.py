@@ -70,19 +70,25 @@ class CloseForm(forms.Form):
 
 
 class UrgentAidForm(forms.Form):
-    household = forms.ModelChoiceField(label="家庭", queryset=None, empty_label=None)
+    id_number = IDNumberFormField(label="家庭成员身份证号",
+                                  help_text="按身份证号找到该家庭的档案；没有档案的请先登记家庭档案。")
     amount = forms.DecimalField(label="先行救助金额（元）", max_digits=10, decimal_places=2,
                                 min_value=0)
     paid_on = forms.DateField(label="发放日期", widget=date_input())
     reason = forms.CharField(label="急难情况", max_length=1000,
                              widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, households=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["household"].queryset = households
-
 
 class ProgressForm(forms.Form):
+    def clean_id_suffix(self):
+        import re
+        import unicodedata
+
+        value = unicodedata.normalize("NFKC", self.cleaned_data["id_suffix"]).strip().upper()
+        if not re.fullmatch(r"\d{5}[\dX]", value):
+            raise forms.ValidationError("请输入身份证号的最后六位：数字，末位可为X。")
+        return value
+
     number = forms.CharField(label="申请编号", max_length=30,
                              widget=forms.TextInput(attrs={"autocomplete": "off"}))
     id_suffix = forms.CharField(label="申请人身份证号后六位", min_length=6, max_length=6,

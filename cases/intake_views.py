@@ -27,7 +27,6 @@ from cases.intake_forms import (
     UrgentAidForm,
 )
 from cases.models import Agency, CaseDocument, Registration
-from households.selectors import household_list
 
 
 def _error(form, error: ServiceError) -> None:
@@ -87,7 +86,8 @@ def _forms(request, item, bound_key=None):
     kinds_transfer = [Agency.Kind.DEPARTMENT, Agency.Kind.DISTRICT_WINDOW]
     forms = {}
     if item.is_open:
-        households = selectors.households_by_id(fetched_by=request.user, id_number=item.applicant_id)
+        households = selectors.households_for_registration(fetched_by=request.user,
+                                                           registration=item)
         forms["handle"] = HandleForm(*bind("handle"), households=households, prefix="handle",
                                      initial={"assistance_type": item.category
                                               if item.category in intake.TOWNSHIP_TYPES else None,
@@ -154,7 +154,10 @@ def registration(request, pk):
                 return redirect("intake:detail", pk=item.pk)
     handovers = list(item.handovers.select_related("agency", "sent_by", "feedback_by"))
     for handover in handovers:
-        if handover.feedback_on is None and user_can(request.user, "handle_cases", item.township):
+        district_window = (handover.agency.kind == Agency.Kind.DISTRICT_WINDOW
+                           and user_can(request.user, "review_filings", item.township.parent))
+        if handover.feedback_on is None and (
+                user_can(request.user, "handle_cases", item.township) or district_window):
             handover.form = FeedbackForm(prefix=f"f{handover.pk}",
                                          initial={"received_on": timezone.localdate()})
     return render(request, "intake/detail.html", {
@@ -197,13 +200,16 @@ def urgent_aid(request):
     can_grant = has_any(request.user, "handle_cases")
     form = None
     if can_grant:
-        households = household_list(fetched_by=request.user).order_by("-id")[:500]
-        form = UrgentAidForm(request.POST or None, households=households,
-                             initial={"paid_on": timezone.localdate()})
+        form = UrgentAidForm(request.POST or None, initial={"paid_on": timezone.localdate()})
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
+            household = selectors.households_by_id(fetched_by=request.user,
+                                                   id_number=data["id_number"]).first()
             try:
-                aid = intake.urgent_aid_grant(household=data["household"], granted_by=request.user,
+                if household is None:
+                    raise ServiceError("未找到该身份证号所在的家庭档案（或不在您的辖区），"
+                                       "请先登记家庭档案。", field="id_number")
+                aid = intake.urgent_aid_grant(household=household, granted_by=request.user,
                                               amount=data["amount"], reason=data["reason"],
                                               paid_on=data["paid_on"])
             except ServiceError as error:

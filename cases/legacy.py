@@ -102,7 +102,9 @@ def read_legacy(content: bytes, *, township: Region) -> tuple[ReadResult, list[L
             problems.append("月保障金额应大于0")
         elif head["amount"] >= Decimal("100000"):
             problems.append("月保障金额过大")
-        match = re.fullmatch(r"(\d{4})-(\d{1,2})", head.get("start_month") or "")
+        # "2024-03", or an Excel date cell read as "2024-03-01 00:00:00".
+        match = re.fullmatch(r"(\d{4})[-/.](\d{1,2})(?:[-/.]\d{1,2}(?: 00:00:00)?)?",
+                             head.get("start_month") or "")
         if not match or not 1 <= int(match.group(2)) <= 12:
             problems.append("起始月份应为“年-月”，如 2024-03")
         else:

@@ -2,8 +2,9 @@
 
 import datetime
 import hmac
+import unicodedata
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -241,7 +242,7 @@ def handovers(*, fetched_by: User, status: str = "open", today: datetime.date | 
     elif status == "overdue":
         items = items.filter(feedback_on__isnull=True, due__lt=today)
     return list(items.select_related("agency", "registration__township", "sent_by")
-                .order_by("feedback_on", "due", "id")[:size])
+                .order_by(F("feedback_on").asc(nulls_first=True), "due", "id")[:size])
 
 
 def handover_get(*, fetched_by: User, pk: int):
@@ -289,6 +290,18 @@ def households_by_id(*, fetched_by: User, id_number: str):
                   user=fetched_by, perm="view_households").select_related("region__parent")
 
 
+def households_for_registration(*, fetched_by: User, registration):
+    """The households a registration can be handled for: the applicant's, found by ID
+    number; without one, those of the applicant's community."""
+    from households.models import Household
+
+    found = households_by_id(fetched_by=fetched_by, id_number=registration.applicant_id)
+    if registration.applicant_id and found.exists():
+        return found
+    return scoped(Household.objects.filter(region=registration.region), user=fetched_by,
+                  perm="view_households").order_by("address")
+
+
 def community_referrals(*, fetched_by: User, size: int = 100) -> list[Application]:
     """代为申请 of the user's community (as a community assistant sees them): the cases
     that began as a community's referral, with their state."""
@@ -305,7 +318,7 @@ def urgent_aid_list(*, fetched_by: User, size: int = 100):
                 .prefetch_related(Prefetch("household__members",
                                            queryset=Member.objects.filter(relation="head"),
                                            to_attr="heads"))
-                .order_by("application_id", "paperwork_due", "-id")[:size])
+                .order_by(F("application_id").asc(nulls_first=True), "paperwork_due", "-id")[:size])
 
 
 # --- the public progress query (no login) -------------------------------------------------
@@ -329,12 +342,15 @@ PUBLIC_STAGES = {
 def case_progress(*, number: str, id_suffix: str) -> dict | None:
     """Only the stage and the due date, for the case whose number and applicant's (the
     head's) last six ID characters both match; None otherwise, whichever part was wrong."""
-    number, suffix = number.strip(), normalize(id_suffix)[-6:]
+    number = unicodedata.normalize("NFKC", number).strip()
+    suffix = normalize(unicodedata.normalize("NFKC", id_suffix))[-6:]
     row = (Application.objects.filter(number=number)
            .values("state", "decision_due", "household_id").first())
-    head = (Member.objects.filter(household_id=row["household_id"], relation="head")
-            .values_list("id_number", flat=True).first() if row else None)
-    matches = bool(head) and len(suffix) == 6 and hmac.compare_digest(head[-6:], suffix)
+    # The same two queries whether the number exists or not.
+    head = (Member.objects.filter(household_id=row["household_id"] if row else 0,
+                                  relation="head").values_list("id_number", flat=True).first())
+    matches = (bool(head) and len(suffix) == 6
+               and hmac.compare_digest(head[-6:].encode(), suffix.encode()))
     if not matches:
         return None
     open_ = row["state"] in OPEN_STATES

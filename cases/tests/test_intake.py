@@ -227,6 +227,19 @@ def test_an_upload_named_like_a_photo_but_holding_something_else_is_refused(regi
     assert not Application.objects.exists()
 
 
+def test_an_oversized_picture_is_refused_before_it_is_decoded(household, staff):
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("1", (9000, 9000)).save(buffer, format="PNG")  # 81 M pixels, a few KB
+    huge = SimpleUploadedFile("scan.png", buffer.getvalue(), content_type="image/png")
+    with pytest.raises(ServiceError, match="像素过大"):
+        services.application_refer(household=household, assistance_type="dibao", reason="x",
+                                   referred_by=staff["assistant_a1"],
+                                   documents=[(CaseDocument.Kind.AUTHORIZATION, huge)])
+    assert not Application.objects.exists()
+
+
 def jpeg(*, gps=False) -> bytes:
     from PIL import Image
 
@@ -284,6 +297,10 @@ def test_the_progress_query_shows_the_stage_and_due_date_only(build, household, 
 
     assert refusal(wrong_suffix) == refusal(wrong_number)  # never says which part was wrong
     assert "调查核实" not in wrong_suffix.content.decode()
+    # Full-width digits from a phone keyboard are read as digits, not a server error.
+    wide = head.id_number[-6:].translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ"))
+    assert client.post(url, {"number": app.number, "id_suffix": wide}).status_code == 200
+    assert client.post(url, {"number": "x", "id_suffix": "１２３４５６"}).status_code == 404
 
 
 def test_the_progress_query_is_rate_limited(build, household, client, settings):
@@ -314,6 +331,9 @@ def test_urgent_aid_below_the_regions_limit_is_paid_first_and_its_paperwork_trac
                                 amount="500", reason="火灾")
     aid = intake.urgent_aid_grant(household=household, granted_by=staff["caseworker_a"],
                                   amount="800", reason="家中失火，衣物被褥烧毁")
+    with pytest.raises(ServiceError, match="已有待补办的先行救助 800.00 元"):
+        intake.urgent_aid_grant(household=household, granted_by=staff["caseworker_a"],
+                                amount="300", reason="再次发放")  # no splitting the limit
     assert aid.paperwork_due > TODAY and not aid.is_overdue()
     assert aid.is_overdue(aid.paperwork_due + datetime.timedelta(days=1))
     assert selectors.intake_counts(fetched_by=staff["caseworker_a"])["urgent_open"] == 1
@@ -352,7 +372,7 @@ def test_existing_beneficiaries_are_imported_all_or_nothing(regions, staff):
     bad = [row[:] for row in good]
     bad[2][3] = "邻居"             # not a relation
     bad[3][4] = "110115002001"     # another street's community
-    bad[3][10] = "2023/11"         # not YYYY-MM
+    bad[3][10] = "2023年11月"       # not YYYY-MM
     outcome = services.beneficiaries_import(township=regions["a"], content=xlsx(bad),
                                             imported_by=staff["caseworker_a"])
     assert outcome.households == 0
@@ -392,7 +412,8 @@ def test_handover_and_registration_pages_work_for_the_window(regions, staff, age
     item = Registration.objects.get()
     assert response.status_code == 302 and item.contact == staff["caseworker_a"]
     page = client.get(reverse("intake:detail", args=[item.pk])).content.decode()
-    assert "转办" in page and "区住房和城乡建设委员会" in page and "先<a" in page
+    # No ID number given: the community's households are offered for 受理.
+    assert "转办" in page and "区住房和城乡建设委员会" in page and "赵建国户" in page
     response = client.post(reverse("intake:detail", args=[item.pk]) + "?do=transfer",
                            {"transfer-agency": agencies["housing"].pk, "transfer-request": "公租房"})
     assert response.status_code == 302
@@ -401,4 +422,13 @@ def test_handover_and_registration_pages_work_for_the_window(regions, staff, age
                            {f"f{slip.pk}-received_on": TODAY.isoformat(),
                             f"f{slip.pk}-feedback": "已受理"})
     assert Registration.objects.get(pk=item.pk).status == Registration.Status.CLOSED
-    assert UrgentAid.objects.count() == 0
+    # 先行救助 from its page, found by a member's ID number.
+    Rule.objects.create(key="urgent_aid_limit", region=regions["district"], value="1000",
+                        valid_from=datetime.date(2026, 1, 1), source="区文件")
+    response = client.post(reverse("intake:urgent"), {
+        "id_number": household.members.get(relation="head").id_number, "amount": "600",
+        "paid_on": TODAY.isoformat(), "reason": "突发火灾"})
+    assert response.status_code == 302
+    assert UrgentAid.objects.get().household == household
+    page = client.get(reverse("intake:urgent")).content.decode()
+    assert "待补办手续" in page and "600.00" in page

@@ -198,7 +198,8 @@ def test_documents_are_served_only_within_scope(client, build, staff):
     client.force_login(staff["approver_a"])
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
-    assert b"".join(response.streaming_content) == PNG
+    served = b"".join(response.streaming_content)  # re-encoded without metadata on upload
+    assert served.startswith(b"\x89PNG") and same_picture(served, PNG)
     assert response["Cache-Control"] == "private, no-store"
     client.force_login(staff["caseworker_b"])
     assert client.get(url).status_code == 404
@@ -269,3 +270,13 @@ def test_a_step_not_offered_in_this_state_is_refused_by_the_page(client, build, 
                             "attach-file": photo()}, follow=True)
     assert "申请现为「已确认」，不能上传材料" in response.content.decode()
     assert not app.documents.filter(kind="other").exists()
+
+
+def same_picture(a: bytes, b: bytes) -> bool:
+    import io
+
+    from PIL import Image
+
+    first, second = Image.open(io.BytesIO(a)), Image.open(io.BytesIO(b))
+    return first.size == second.size and first.convert("RGB").tobytes() == second.convert(
+        "RGB").tobytes()
