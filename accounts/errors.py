@@ -9,3 +9,8 @@ class ServiceError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+def show_on(form, error: ServiceError) -> None:
+    """Put a service's refusal on the form: on its field when the form has one."""
+    form.add_error(error.field if error.field in form.fields else None, error.message)

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from accounts.errors import ServiceError
+from accounts.errors import ServiceError, show_on
 from accounts.roles import Level
 from accounts.scope import has_any, regions_where, user_can
 from accounts.throttle import client_network, over_limit
@@ -27,10 +27,7 @@ from cases.intake_forms import (
     UrgentAidForm,
 )
 from cases.models import Agency, CaseDocument, Registration
-
-
-def _error(form, error: ServiceError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
+from verification.imports import template_response
 
 
 def registrations(request):
@@ -64,7 +61,7 @@ def new_registration(request):
                 phone=data["phone"], address=data["address"], hardship=data["hardship"],
                 category=data["category"])
         except ServiceError as error:
-            _error(form, error)
+            show_on(form, error)
         else:
             messages.success(request, f"已登记 {item.number}，应于 {item.due:%Y-%m-%d} 前处置。")
             return redirect("intake:detail", pk=item.pk)
@@ -148,7 +145,7 @@ def registration(request, pk):
             try:
                 _run(key, item, request.user, form.cleaned_data)
             except ServiceError as error:
-                _error(form, error)
+                show_on(form, error)
             else:
                 messages.success(request, f"已{LABELS[key]}。")
                 return redirect("intake:detail", pk=item.pk)
@@ -213,7 +210,7 @@ def urgent_aid(request):
                                               amount=data["amount"], reason=data["reason"],
                                               paid_on=data["paid_on"])
             except ServiceError as error:
-                _error(form, error)
+                show_on(form, error)
             else:
                 messages.success(request, f"已登记先行救助 {aid.amount} 元，请于 "
                                           f"{aid.paperwork_due:%Y-%m-%d} 前补办临时救助手续。")
@@ -290,7 +287,7 @@ def legacy_import(request):
                                                     content=upload.read(),
                                                     imported_by=request.user)
         except ServiceError as error:
-            _error(form, error)
+            show_on(form, error)
         else:
             if outcome.result.ok:
                 messages.success(request, f"已导入 {outcome.households} 户在保对象。")
@@ -302,17 +299,8 @@ def legacy_import(request):
 
 
 def legacy_template(request):
-    import csv
-    import io
-
-    from django.http import HttpResponse
-
     from cases.legacy import SPEC
 
     if not has_any(request.user, "handle_cases"):
         raise PermissionDenied("只有镇(街道)经办人可以导入在保对象。")
-    buffer = io.StringIO()
-    csv.writer(buffer).writerow(SPEC.headers)
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="template-existing-beneficiaries.csv"'
-    return response
+    return template_response(SPEC, "template-existing-beneficiaries.csv")

@@ -116,6 +116,5 @@ def read_legacy(content: bytes, *, township: Region) -> tuple[ReadResult, list[L
         for person in [head, *household.members]:
             if person["id_number"] in existing:
                 result.error(f"第{person['_row']}行：此人已登记在本系统的某个家庭中（一人只能属于一个家庭）。")
-    result.errors.sort(key=lambda m: int(re.match(r"第(\d+)行", m).group(1))
-                       if re.match(r"第(\d+)行", m) else 0)
+    result.sort_errors()
     return result, list(households.values())

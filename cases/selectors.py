@@ -15,9 +15,10 @@ from households.idnumber import normalize
 from households.models import Member
 
 
-def _heads():
-    return Prefetch("household__members", queryset=Member.objects.filter(relation="head"),
-                    to_attr="heads")
+def with_heads(prefix: str = ""):
+    """Prefetch each case's (or row's) household head as `.household.heads`."""
+    return Prefetch(f"{prefix}household__members",
+                    queryset=Member.objects.filter(relation="head"), to_attr="heads")
 
 
 def _cases(user: User) -> QuerySet[Application]:
@@ -78,7 +79,7 @@ def case_queue(*, fetched_by: User, state: str = "", assistance_type: str = "", 
             queryset = queryset.filter(number__startswith=search)
         else:
             queryset = queryset.filter(household__members__name__contains=search).distinct()
-    queryset = (queryset.select_related("region__parent").prefetch_related(_heads())
+    queryset = (queryset.select_related("region__parent").prefetch_related(with_heads())
                 .annotate(objection_pending=Exists(_objection_pending_rows())))
     return keyset_page(queryset, after=after, before=before, size=size)
 
@@ -104,7 +105,7 @@ def cases_ready_for_filing(*, fetched_by: User) -> QuerySet[Application]:
     """Confirmed cases the user may file (handle_cases), oldest decision first."""
     return (scoped(Application.objects.filter(state=State.CONFIRMED), user=fetched_by,
                    perm="handle_cases")
-            .select_related("region__parent", "decided_by").prefetch_related(_heads())
+            .select_related("region__parent", "decided_by").prefetch_related(with_heads())
             .order_by("decided_on", "id"))
 
 
@@ -175,7 +176,7 @@ def hearing_candidates(*, fetched_by: User, limit: int = 300) -> list[Applicatio
 
     cases = list(scoped(Application.objects.filter(
         state__in=[State.PUBLICIZING, State.APPROVING, State.HEARING]), user=fetched_by,
-        perm="handle_cases").select_related("region__parent").prefetch_related(_heads())
+        perm="handle_cases").select_related("region__parent").prefetch_related(with_heads())
         .order_by("state", "id")[:limit])
     for case in cases:
         case.triggers = guards.hearing_triggers(case)
@@ -185,7 +186,7 @@ def hearing_candidates(*, fetched_by: User, limit: int = 300) -> list[Applicatio
 def session_agenda(*, session) -> list[Application]:
     """The meeting's cases with this meeting's record of each (or None)."""
     hearings = {h.application_id: h for h in session.hearings.all()}
-    cases = list(session.applications.select_related("region__parent").prefetch_related(_heads())
+    cases = list(session.applications.select_related("region__parent").prefetch_related(with_heads())
                  .order_by("id"))
     for case in cases:
         case.session_hearing = hearings.get(case.pk)
@@ -307,7 +308,7 @@ def community_referrals(*, fetched_by: User, size: int = 100) -> list[Applicatio
     that began as a community's referral, with their state."""
     referred = CaseEvent.objects.filter(application=OuterRef("pk"), action="refer")
     return list(_cases(fetched_by).filter(Exists(referred)).select_related("region")
-                .prefetch_related(_heads()).order_by("-id")[:size])
+                .prefetch_related(with_heads()).order_by("-id")[:size])
 
 
 def urgent_aid_list(*, fetched_by: User, size: int = 100):
@@ -315,9 +316,7 @@ def urgent_aid_list(*, fetched_by: User, size: int = 100):
 
     return list(scoped(UrgentAid.objects.all(), user=fetched_by, perm="view_cases")
                 .select_related("household", "region", "granted_by", "application")
-                .prefetch_related(Prefetch("household__members",
-                                           queryset=Member.objects.filter(relation="head"),
-                                           to_attr="heads"))
+                .prefetch_related(with_heads())
                 .order_by(F("application_id").asc(nulls_first=True), "paperwork_due", "-id")[:size])
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from accounts.errors import ServiceError
+from accounts.errors import ServiceError, show_on
 from accounts.paging import parse_id, parse_size
 from accounts.scope import has_any, user_can
 from accounts.search import recalled_search, remember_search
@@ -80,7 +80,7 @@ def new_application(request, household_pk):
                                  hardship=data["hardship"], reason=data["reason"],
                                  documents=documents, **who)
         except ServiceError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on(form, error)
         else:
             messages.success(request, f"申请 {application.number} 已"
                                       f"{'受理' if at_window else '上报镇(街道)'}。")
@@ -153,7 +153,7 @@ def act(request, pk, key):
         try:
             action.run(application, request.user, form.cleaned_data)
         except ServiceError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on(form, error)
         else:
             messages.success(request, f"已{action.label}。")
             return redirect("cases:detail", pk=application.pk)
@@ -234,7 +234,7 @@ def hearings(request):
                 participants=data["participants"], applications=chosen,
                 scheduled_by=request.user)
         except ServiceError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on(form, error)
         else:
             messages.success(request, f"已安排{session}，共{len(chosen)}件。")
             return redirect("cases:hearing_session", pk=session.pk)
@@ -255,7 +255,7 @@ def hearing_session(request, pk, case_pk=None):
                 services.hearing_session_record(session=session, application=application,
                                                 recorded_by=request.user, data=form.cleaned_data)
             except ServiceError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                show_on(form, error)
             else:
                 messages.success(request, f"已录入 {application.number} 的评议结果。")
                 return redirect("cases:hearing_session", pk=session.pk)

@@ -5,8 +5,6 @@ Read with verification.imports (CSV in UTF-8 or GBK, or XLSX): errors name the r
 the column, never the value.
 """
 
-import re
-
 from households.models import CadreRecord
 from verification.imports import ReadResult, read_rows
 from verification.sources import Column, SourceSpec
@@ -55,10 +53,5 @@ def read_register(content: bytes) -> ReadResult:
         checked.rows.append({**row, "relation": RELATIONS[row["relation"]],
                              "category": CATEGORIES[row["category"]]})
         checked.numbers.append(number)
-    checked.errors.sort(key=_row_of)
+    checked.sort_errors()
     return checked
-
-
-def _row_of(message: str) -> int:
-    match = re.match(r"第(\d+)行", message)
-    return int(match.group(1)) if match else 0

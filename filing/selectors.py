@@ -5,20 +5,16 @@ their township (handle_cases or view_cases)."""
 import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import Region, User
 from accounts.roles import Level
 from accounts.scope import get_scoped_or_404, regions_where, scoped, user_can
 from cases.models import Application, AssistanceType, FilingBatch, Rectification, State
+from cases.selectors import with_heads
 from filing.models import MandatoryReview, MonthlyRoster, MonthStat, RosterLine, SpotCheck
-from households.models import CadreRegister, Member
-
-
-def _heads():
-    return Prefetch("household__members", queryset=Member.objects.filter(relation="head"),
-                    to_attr="heads")
+from households.models import CadreRegister
 
 
 def districts_for(*, user: User, perm: str = "review_filings") -> QuerySet[Region]:
@@ -51,7 +47,7 @@ def filing_batch_get(*, fetched_by: User, pk: int) -> FilingBatch:
 
 def batch_cases(*, batch: FilingBatch) -> list[Application]:
     return list(batch.applications.select_related("region", "decided_by", "district_review")
-                .prefetch_related(_heads()).order_by("number"))
+                .prefetch_related(with_heads()).order_by("number"))
 
 
 # --- mandatory reviews -------------------------------------------------------------------
@@ -69,7 +65,7 @@ def review_register(*, fetched_by: User, status: str = "") -> QuerySet[Applicati
     elif status == "done":
         cases = cases.filter(Exists(reviewed))
     return (cases.select_related("region__parent", "filing_batch", "district_review")
-            .prefetch_related(_heads()).order_by("filing_batch__created_at", "id"))
+            .prefetch_related(with_heads()).order_by("filing_batch__created_at", "id"))
 
 
 def review_case_get(*, fetched_by: User, pk: int) -> Application:
@@ -115,9 +111,7 @@ def spot_check_get(*, fetched_by: User, pk: int) -> SpotCheck:
 def spot_check_items(*, check: SpotCheck):
     return list(check.items.select_related("application__region__parent", "checked_by",
                                            "rectification")
-                .prefetch_related(Prefetch("application__household__members",
-                                           queryset=Member.objects.filter(relation="head"),
-                                           to_attr="heads"))
+                .prefetch_related(with_heads("application__"))
                 .order_by("application__number"))
 
 

@@ -16,13 +16,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.errors import ServiceError
+from accounts.errors import ServiceError, show_on
 from accounts.scope import has_any, user_can
 from cases.models import AssistanceType
 from filing import charts, exports, selectors, services
 from filing.forms import CheckForm, DrawForm, RegisterImportForm, ReviewForm, RosterForm
 from filing.register import REGISTER_SPEC
 from households.services import record_view
+from verification.imports import template_response
 
 TYPE_LABELS = dict(AssistanceType.choices)
 
@@ -32,10 +33,6 @@ def _district(request):
     if district is None:
         raise PermissionDenied("只有区民政局审核人可以使用备案监督功能。")
     return district
-
-
-def _error(form, error: ServiceError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _status(request) -> int:
@@ -90,7 +87,7 @@ def review(request, pk):
                 findings=data["findings"], conclusion=data["conclusion"],
                 problem=data["problem"], days=data["days"])
         except ServiceError as error:
-            _error(form, error)
+            show_on(form, error)
         else:
             messages.success(request, f"已录入 {application.number} 的备案审查结论。")
             return redirect("filing:reviews")
@@ -112,7 +109,7 @@ def register(request):
                                                      filename=upload.name,
                                                      imported_by=request.user)
         except ServiceError as error:
-            _error(form, error)
+            show_on(form, error)
         else:
             if outcome.register is not None:
                 messages.success(request, f"已导入{outcome.register}，共{outcome.register.rows}人"
@@ -132,11 +129,7 @@ def register(request):
 
 def register_template(request):
     _district(request)
-    buffer = io.StringIO()
-    csv.writer(buffer).writerow(REGISTER_SPEC.headers)
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="template-cadre-register.csv"'
-    return response
+    return template_response(REGISTER_SPEC, "template-cadre-register.csv")
 
 
 # --- spot checks ---------------------------------------------------------------------------
@@ -152,7 +145,7 @@ def spot_checks(request):
                                              period_to=data["period_to"], drawn_by=request.user,
                                              note=data["note"])
         except ServiceError as error:
-            _error(form, error)
+            show_on(form, error)
         else:
             drawn = sum(len(v) for v in check.sample.values())
             messages.success(request, f"已抽取{check.number}：共抽中{drawn}件。")
@@ -177,7 +170,7 @@ def spot_check(request, pk, item_pk=None):
                                            record=data["record"], finding=data["finding"],
                                            problem=data["problem"], days=data["days"])
             except ServiceError as error:
-                _error(form, error)
+                show_on(form, error)
             else:
                 messages.success(request, f"已录入 {item.application.number} 的抽查结果。")
                 return redirect("filing:spot_check", pk=check.pk)
@@ -279,7 +272,7 @@ def rosters(request):
                                             submitted_by=request.user,
                                             note=form.cleaned_data["note"])
         except ServiceError as error:
-            _error(form, error)
+            show_on(form, error)
         else:
             messages.success(request, f"已报送{roster}：{roster.households}户，"
                                       f"{roster.amount}元。")

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import cache_control, cache_page, never_cache
 
-from accounts.errors import ServiceError
+from accounts.errors import ServiceError, show_on
 from accounts.roles import Level
 from accounts.scope import user_can
 from accounts.throttle import client_network
@@ -82,7 +82,7 @@ def objection(request, pk):
             form.add_error(None, error.message)
             status = 429
         except ServiceError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on(form, error)
     return render(request, "public/objection.html", {"notice": notice, "form": form},
                   status=status)
 

@@ -8,6 +8,7 @@ the column, never the value: the values are ID numbers and other personal data.
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -39,6 +40,24 @@ class ReadResult:
     @property
     def ok(self) -> bool:
         return self.error_count == 0
+
+    def sort_errors(self) -> None:
+        """By row, after checks that ran in several passes (file-level messages first)."""
+        self.errors.sort(key=lambda m: int(match.group(1)) if (match := ROW.match(m)) else 0)
+
+
+ROW = re.compile(r"第(\d+)行")
+
+
+def template_response(spec: SourceSpec, filename: str):
+    """The spec's header row as a CSV (UTF-8 with BOM, so that Excel reads Chinese)."""
+    from django.http import HttpResponse
+
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(spec.headers)
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def read_rows(spec: SourceSpec, content: bytes) -> ReadResult:

@@ -1,17 +1,16 @@
 """The district's verification pages: agency data imports and batch jobs."""
 
-import csv
-import io
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.errors import ServiceError
+from accounts.errors import ServiceError, show_on
 from verification import selectors, services
 from verification.forms import ImportForm, JobForm
+from verification.imports import template_response
 from verification.sources import SOURCES
 
 
@@ -34,7 +33,7 @@ def sources(request):
                 filename=data["file"].name, data_date=data["data_date"],
                 imported_by=request.user)
         except ServiceError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on(form, error)
         else:
             if outcome.batch is not None:
                 messages.success(request, f"已导入{outcome.batch}，共{outcome.batch.row_count}行"
@@ -54,11 +53,7 @@ def template(request, source):
     spec = SOURCES.get(source)
     if spec is None:
         raise Http404
-    buffer = io.StringIO()
-    csv.writer(buffer).writerow(spec.headers)
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="template-{source}.csv"'
-    return response
+    return template_response(spec, f"template-{source}.csv")
 
 
 def jobs(request):
