@@ -13,10 +13,14 @@ from verification import selectors as verification
 
 
 class Guard:
-    """A django_fsm condition (callable → bool) that can also say why it fails."""
+    """A django_fsm condition (callable → bool) that can also say why it fails.
 
-    def __init__(self, check):
+    A quiet guard hides the step instead of explaining it: there is nothing to do yet
+    (no objection waiting to be checked), rather than a rule standing in the way."""
+
+    def __init__(self, check, *, quiet: bool = False):
         self.check = check
+        self.quiet = quiet
         functools.update_wrapper(self, check)
 
     def __call__(self, application) -> bool:
@@ -103,6 +107,12 @@ def publicity_ran_minimum_if_publicised(app):
     return publicity_ran_minimum(app)
 
 
+def has_open_objection(app):
+    if publicity.objections_of(application_id=app.pk).filter(handled_at__isnull=True).exists():
+        return None
+    return "没有待核查的异议。"
+
+
 def objections_handled(app):
     pending = publicity.objections_of(application_id=app.pk).filter(handled_at__isnull=True)
     count = pending.count()
@@ -180,10 +190,19 @@ def rectification_answered(app):
     return None
 
 
-def refusals(application, method) -> list[str]:
-    """The messages of every guard of `method` that fails for `application` now."""
+def refusals(application, method, *, quiet: bool = True) -> list[str]:
+    """The messages of every guard of `method` that fails for `application` now (without
+    the quiet ones when `quiet=False`)."""
     transition = method._django_fsm.get_transition(application.state)
     if transition is None:
         return []
     return [message for condition in transition.conditions
-            if isinstance(condition, Guard) and (message := condition.explain(application))]
+            if isinstance(condition, Guard) and (quiet or not condition.quiet)
+            and (message := condition.explain(application))]
+
+
+def hidden(application, method) -> bool:
+    """A quiet guard fails: the step has nothing to act on now."""
+    transition = method._django_fsm.get_transition(application.state)
+    return transition is not None and any(
+        isinstance(c, Guard) and c.quiet and c.explain(application) for c in transition.conditions)

@@ -15,12 +15,13 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, FSMField
 
 from accounts.files import RandomName
 from cases import guards
 from cases.guards import Guard
-from cases.guards import RegionPermission as P
+from cases import steps
+from cases.steps import step
 
 
 class AssistanceType(models.TextChoices):
@@ -69,10 +70,29 @@ class State(models.TextChoices):
     WITHDRAWN = "withdrawn", "已撤回"
 
 
+# 办理进度查询 (no login): what the applicant is told of each state, nothing more.
+PUBLIC_STAGE = {
+    State.REFERRED: "社区已上报，待镇(街道)受理",
+    State.RETURNED: "材料需补正（请按一次性告知补齐材料）",
+    State.INVESTIGATING: "已受理，调查核实中",
+    State.REVIEWING: "审核中",
+    State.PUBLICIZING: "公示中",
+    State.HEARING: "民主评议中",
+    State.APPROVING: "审批中",
+    State.CONFIRMED: "已审核确认",
+    State.FILED: "已审核确认",
+    State.RECTIFYING: "已审核确认",
+    State.REJECTED: "不予确认（书面通知已送达或即将送达）",
+    State.WITHDRAWN: "已撤回",
+}
+
 # States in which the procedure is still running (deadline applies).
 OPEN_STATES = [State.REFERRED, State.RETURNED, State.INVESTIGATING, State.REVIEWING,
                State.PUBLICIZING, State.HEARING, State.APPROVING]
 BEFORE_DECISION = [State.NEW, *OPEN_STATES]
+# While a notice can be open: an objection can be registered and must be checked.
+OBJECTION_STATES = [State.INVESTIGATING, State.REVIEWING, State.PUBLICIZING, State.HEARING,
+                    State.APPROVING]
 
 
 class Proposal(models.TextChoices):
@@ -165,133 +185,190 @@ class Application(ConcurrentTransitionMixin, models.Model):
         today = today or timezone.localdate()
         return bool(self.is_open and self.decision_due and self.decision_due < today)
 
-    # --- transitions (DESIGN §4). Bodies stay empty: services set the fields. -----------
+    # --- steps (DESIGN §4). Each is declared once, here: its source and target states,
+    # guards, the role it needs, the people who may not take it (受理、审核、审批三分离),
+    # its label and hint, its timeline entry. cases.services runs it, cases.offers offers
+    # it on the case page, the workbench and the drawn procedure read it. A step with
+    # target=None records something on the file without changing the state. Bodies stay
+    # empty: services set the fields.
 
-    @transition(field=state, source=State.NEW, target=State.REFERRED,
-                conditions=[Guard(guards.has_type_and_reason)],
-                permission=P("refer_cases"))
+    @step(state, source=State.NEW, target=State.REFERRED, perm="refer_cases",
+          guards=[guards.has_type_and_reason], label="上报", event="社区上报", offer=None)
     def refer(self):
         """代为申请/发现报告: a community's application, waiting for the township."""
 
-    @transition(field=state, source=State.REFERRED, target=State.RETURNED,
-                permission=P("handle_cases"))
-    def return_for_materials(self):
-        """退回补正, with a one-time notification of everything missing."""
-
-    @transition(field=state, source=State.RETURNED, target=State.REFERRED,
-                permission=P("refer_cases"))
-    def resubmit(self):
-        """补正后重新提交."""
-
-    @transition(field=state, source=[State.NEW, State.REFERRED], target=State.INVESTIGATING,
-                conditions=[Guard(guards.has_type_and_reason), Guard(guards.has_authorization)],
-                permission=P("handle_cases"))
+    @step(state, source=[State.NEW, State.REFERRED], target=State.INVESTIGATING,
+          perm="handle_cases", guards=[guards.has_type_and_reason, guards.has_authorization],
+          label="受理", event="受理", style="primary", tile="待受理",
+          hint="受理后开始计算办结时限，并向区民政局提交家庭经济状况核对。")
     def accept(self):
         """受理: starts the deadlines; the verification request goes to the district."""
 
-    @transition(field=state, source=State.INVESTIGATING, target=State.REVIEWING,
-                conditions=[Guard(guards.has_home_investigation),
-                            Guard(guards.has_verification_report)],
-                permission=P("handle_cases"))
+    @step(state, source=State.REFERRED, target=State.RETURNED, perm="handle_cases",
+          label="退回补正", event="退回补正（一次性告知）", offer="return",
+          hint="一次性告知：把所有缺少的材料一次勾选完整。")
+    def return_for_materials(self):
+        """退回补正, with a one-time notification of everything missing."""
+
+    @step(state, source=State.RETURNED, target=State.REFERRED, perm="refer_cases",
+          label="补正后重新提交", event="补正后重新提交", style="primary", tile="退回补正")
+    def resubmit(self):
+        """补正后重新提交."""
+
+    @step(state, source=[State.REFERRED, State.RETURNED, State.INVESTIGATING], target=None,
+          perm="refer_cases", label="上传材料", event="上传材料",
+          refusal="申请当前为「{state}」，不能再补充材料。",
+          denied="您没有为该申请上传材料的权限。")
+    def attach(self):
+        """补充材料 while the case is still being put together or investigated."""
+
+    @step(state, source=State.INVESTIGATING, target=None, perm="handle_cases",
+          label="录入入户调查", event="录入入户调查",
+          refusal="只有在调查核实阶段才能录入入户调查。",
+          hint="至少2名工作人员入户，调查表由调查人员和在场家庭成员签字。")
+    def home_investigation(self):
+        """入户调查 (rule 3): at least two investigators, the signed form."""
+
+    @step(state, source=State.INVESTIGATING, target=None, perm="verify_economic_status",
+          label="录入核对结果", event="录入核对结果", offer="verification",
+          refusal="申请当前为「{state}」，核对结果只能在调查核实阶段录入。",
+          hint="数据比对系统不可用时，由区级核对人员根据核对结果人工录入。")
+    def verification_result(self):
+        """核对报告 entered by hand by the district."""
+
+    @step(state, source=State.INVESTIGATING, target=State.REVIEWING, perm="handle_cases",
+          guards=[guards.has_home_investigation, guards.has_verification_report],
+          label="结束调查，提交审核", event="调查结束，提交审核", style="primary",
+          tile="调查核实")
     def finish_investigation(self):
         """调查核实结束 (rule 3)."""
 
-    @transition(field=state, source=State.REVIEWING, target=State.PUBLICIZING,
-                conditions=[Guard(guards.has_verification_report)],
-                permission=P("handle_cases"))
+    @step(state, source=State.REVIEWING, target=State.PUBLICIZING, perm="handle_cases",
+          guards=[guards.has_verification_report], not_by=("accepted_by",),
+          label="提出审核意见", event="审核：拟同意", offer="propose", style="primary",
+          tile="待审核", hint="拟同意的进入公示；拟不同意的直接提交审批。")
     def propose_approval(self):
         """审核：拟同意 → 公示."""
 
-    @transition(field=state, source=State.REVIEWING, target=State.APPROVING,
-                conditions=[Guard(guards.has_verification_report)],
-                permission=P("handle_cases"))
+    @step(state, source=State.REVIEWING, target=State.APPROVING, perm="handle_cases",
+          guards=[guards.has_verification_report], not_by=("accepted_by",),
+          label="提出审核意见", event="审核：拟不同意", offer="propose")
     def propose_rejection(self):
         """审核：拟不同意 → 审批."""
 
-    @transition(field=state, source=State.PUBLICIZING, target=State.APPROVING,
-                conditions=[Guard(guards.publicity_ran_minimum),
-                            Guard(guards.objections_handled),
-                            Guard(guards.no_hearing_trigger)],
-                permission=P("handle_cases"))
+    @step(state, source=OBJECTION_STATES, target=None, perm="handle_cases",
+          label="登记异议", event="登记异议", offer="objection",
+          hint="电话、当面或信件反映的异议在此登记；须核查处理后才能作出决定。")
+    def objection(self):
+        """异议 taken by phone, in person or by letter during publicity."""
+
+    @step(state, source=OBJECTION_STATES, target=None, perm="handle_cases",
+          guards=[Guard(guards.has_open_objection, quiet=True)],
+          label="录入异议核查结果", event="异议核查处理", offer="handle_objection")
+    def objection_handled(self):
+        """异议核查处理: what the check found."""
+
+    @step(state, source=State.PUBLICIZING, target=State.APPROVING, perm="handle_cases",
+          guards=[guards.publicity_ran_minimum, guards.objections_handled,
+                  guards.no_hearing_trigger],
+          label="结束公示（不组织评议）", event="公示结束，未组织评议", style="primary",
+          tile="公示中")
     def close_publicity(self):
         """公示结束，无须评议（记录理由）."""
 
-    @transition(field=state, source=[State.PUBLICIZING, State.APPROVING], target=State.HEARING,
-                permission=P("handle_cases"))
+    @step(state, source=[State.PUBLICIZING, State.APPROVING], target=State.HEARING,
+          perm="handle_cases", label="组织民主评议", event="组织民主评议")
     def call_hearing(self):
         """组织民主评议 (mandatory under a trigger of rule 4, optional otherwise). From
         approval too: the notice stays open until the decision, so an objection can still
         arrive (DB §19)."""
 
-    @transition(field=state, source=State.HEARING, target=State.APPROVING,
-                conditions=[Guard(guards.objections_handled)],
-                permission=P("handle_cases"))
+    @step(state, source=State.HEARING, target=State.APPROVING, perm="handle_cases",
+          guards=[guards.objections_handled], label="录入评议结果", event="评议通过，提交审批",
+          offer="record_hearing", style="primary", tile="民主评议",
+          hint="评议集中在镇(街道)进行，申请人一般不参加。")
     def hearing_to_approval(self):
         """评议通过，提交审批."""
 
-    @transition(field=state, source=State.HEARING, target=State.INVESTIGATING,
-                permission=P("handle_cases"))
+    @step(state, source=State.HEARING, target=State.INVESTIGATING, perm="handle_cases",
+          label="录入评议结果", event="评议：重新调查", offer="record_hearing")
     def hearing_to_reinvestigation(self):
         """评议认为需重新调查."""
 
-    @transition(field=state, source=State.APPROVING, target=State.CONFIRMED,
-                conditions=[Guard(guards.proposal_is_approval),
-                            Guard(guards.publicity_ran_minimum),
-                            Guard(guards.objections_handled),
-                            Guard(guards.objections_heard)],
-                permission=P("approve_cases"))
+    @step(state, source=State.APPROVING, target=State.CONFIRMED, perm="approve_cases",
+          guards=[guards.proposal_is_approval, guards.publicity_ran_minimum,
+                  guards.objections_handled, guards.objections_heard],
+          not_by=("accepted_by", "proposed_by"), label="审批确认", event="审批确认",
+          style="primary", tile="待审批", hint="自审批次月起发放。")
     def approve(self):
         """审批确认 (rules 5–6)."""
 
-    @transition(field=state, source=State.APPROVING, target=State.REJECTED,
-                conditions=[Guard(guards.publicity_ran_minimum_if_publicised),
-                            Guard(guards.objections_handled),
-                            Guard(guards.objections_heard)],
-                permission=P("approve_cases"))
+    @step(state, source=State.APPROVING, target=State.REJECTED, perm="approve_cases",
+          guards=[guards.publicity_ran_minimum_if_publicised, guards.objections_handled,
+                  guards.objections_heard],
+          not_by=("accepted_by", "proposed_by"), label="不予确认", event="不予确认",
+          style="danger",
+          hint="须在3个工作日内书面告知理由，并告知申请行政复议或提起行政诉讼的权利。")
     def reject(self):
         """不予确认, with reasons; the written notice is due within 3 working days."""
 
-    @transition(field=state, source=State.APPROVING, target=State.REVIEWING,
-                permission=P("approve_cases"))
+    @step(state, source=State.APPROVING, target=State.REVIEWING, perm="approve_cases",
+          not_by=("accepted_by", "proposed_by"), label="退回重新审核", event="退回重新审核")
     def send_back(self):
         """退回重新审核, with a reason."""
 
-    @transition(field=state, source=State.CONFIRMED, target=State.FILED,
-                permission=P("handle_cases"))
+    @step(state, source=State.CONFIRMED, target=State.FILED, perm="handle_cases",
+          label="备案", event="报送备案", offer=None, tile="待报送备案")
     def file(self):
-        """备案 (rule 7)."""
+        """备案 (rule 7): on the filing page, many cases at once."""
 
-    @transition(field=state, source=State.FILED, target=State.RECTIFYING,
-                permission=P("review_filings"))
+    @step(state, source=State.NEW, target=State.FILED, perm="handle_cases",
+          label="导入在保对象", event="原系统在保对象导入", offer=None)
+    def import_existing(self):
+        """A household already on benefits in the previous system, brought in as filed."""
+
+    @step(state, source=[State.FILED, State.RECTIFYING], target=None, perm="review_filings",
+          label="备案审查入户核查", event="备案审查入户核查", offer=None,
+          action="mandatory_review",
+          refusal="申请当前为「{state}」，尚未备案，不能备案审查入户核查。")
+    def review_visit(self):
+        """备案审查: the district's home visit of a flagged case (DB §11)."""
+
+    @step(state, source=[State.FILED, State.RECTIFYING], target=None, perm="review_filings",
+          label="抽查核查", event="抽查核查", offer=None,
+          refusal="申请当前为「{state}」，尚未备案，不能抽查核查。")
+    def spot_check(self):
+        """抽查: the district's check of a sampled case."""
+
+    @step(state, source=State.FILED, target=State.RECTIFYING, perm="review_filings",
+          label="发起整改", event="区级发起整改", style="danger")
     def open_rectification(self):
         """区级发现问题，退回整改."""
 
-    @transition(field=state, source=State.RECTIFYING, target=State.FILED,
-                conditions=[Guard(guards.rectification_answered)],
-                permission=P("review_filings"))
+    @step(state, source=State.RECTIFYING, target=None, perm="handle_cases",
+          label="答复整改情况", event="答复整改", style="primary",
+          refusal="该申请没有待答复的整改。")
+    def answer_rectification(self):
+        """The township's answer; it can be corrected until the district decides."""
+
+    @step(state, source=State.RECTIFYING, target=State.FILED, perm="review_filings",
+          guards=[guards.rectification_answered], label="整改销号", event="整改销号",
+          style="primary")
     def close_rectification(self):
         """整改完成，区级销号."""
 
-    @transition(field=state, source=BEFORE_DECISION, target=State.WITHDRAWN,
-                permission=P("handle_cases"))
+    @step(state, source=State.RECTIFYING, target=None, perm="review_filings",
+          label="退回重新整改", event="退回重新整改",
+          style="danger", refusal="申请当前为「{state}」，没有可退回的整改。")
+    def return_rectification(self):
+        """退回重新整改: this round ends as returned, a new round opens."""
+
+    @step(state, source=BEFORE_DECISION, target=State.WITHDRAWN, perm="handle_cases",
+          label="申请人撤回", event="申请人撤回", style="danger",
+          refusal="申请当前为「{state}」，已作出决定，不能撤回。",
+          hint="记录申请人撤回的意思表示（书面申请、时间）。")
     def withdraw(self):
         """撤回 at the applicant's request, before a decision."""
-
-
-EVENT_LABELS = {
-    "refer": "社区上报", "return_for_materials": "退回补正（一次性告知）", "resubmit": "补正后重新提交",
-    "accept": "受理", "finish_investigation": "调查结束，提交审核", "propose_approval": "审核：拟同意",
-    "propose_rejection": "审核：拟不同意", "close_publicity": "公示结束，未组织评议",
-    "call_hearing": "组织民主评议", "hearing_to_approval": "评议通过，提交审批",
-    "hearing_to_reinvestigation": "评议：重新调查", "approve": "审批确认", "reject": "不予确认",
-    "send_back": "退回重新审核", "file": "报送备案", "open_rectification": "区级发起整改",
-    "close_rectification": "整改销号", "withdraw": "申请人撤回",
-    "home_investigation": "录入入户调查", "verification_result": "录入核对结果",
-    "objection": "登记异议", "objection_handled": "异议核查处理", "attach": "上传材料",
-    "answer_rectification": "答复整改", "return_rectification": "退回重新整改",
-    "mandatory_review": "备案审查入户核查", "spot_check": "抽查核查",
-    "import_existing": "原系统在保对象导入",
-}
 
 
 class CaseEvent(models.Model):
@@ -323,7 +400,9 @@ class CaseEvent(models.Model):
 
     @property
     def label(self) -> str:
-        return EVENT_LABELS.get(self.action, self.action)
+        """The timeline's entry, as the step declares it."""
+        name = steps.by_action(Application, self.action)
+        return steps.info(getattr(Application, name)).event if name else self.action
 
 
 class Material(models.Model):

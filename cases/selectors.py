@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.paging import KeysetPage, keyset_page
 from accounts.scope import get_scoped_or_404, scoped
-from cases.models import OPEN_STATES, Application, CaseEvent, State
+from cases.models import OPEN_STATES, PUBLIC_STAGE, Application, CaseEvent, State
 from households.idnumber import normalize
 from households.models import Member
 
@@ -322,22 +322,6 @@ def urgent_aid_list(*, fetched_by: User, size: int = 100):
 
 # --- the public progress query (no login) -------------------------------------------------
 
-PUBLIC_STAGES = {
-    State.REFERRED: "社区已上报，待镇(街道)受理",
-    State.RETURNED: "材料需补正（请按一次性告知补齐材料）",
-    State.INVESTIGATING: "已受理，调查核实中",
-    State.REVIEWING: "审核中",
-    State.PUBLICIZING: "公示中",
-    State.HEARING: "民主评议中",
-    State.APPROVING: "审批中",
-    State.CONFIRMED: "已审核确认",
-    State.FILED: "已审核确认",
-    State.RECTIFYING: "已审核确认",
-    State.REJECTED: "不予确认（书面通知已送达或即将送达）",
-    State.WITHDRAWN: "已撤回",
-}
-
-
 def case_progress(*, number: str, id_suffix: str) -> dict | None:
     """Only the stage and the due date, for the case whose number and applicant's (the
     head's) last six ID characters both match; None otherwise, whichever part was wrong."""
@@ -353,5 +337,5 @@ def case_progress(*, number: str, id_suffix: str) -> dict | None:
     if not matches:
         return None
     open_ = row["state"] in OPEN_STATES
-    return {"stage": PUBLIC_STAGES.get(row["state"], "办理中"),
+    return {"stage": PUBLIC_STAGE.get(row["state"], "办理中"),
             "due": row["decision_due"] if open_ else None}

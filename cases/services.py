@@ -23,7 +23,7 @@ from accounts.models import Region, User
 from accounts.rules import rule_value
 from accounts.scope import user_can
 from accounts.workdays import add_working_days, working_days_between
-from cases import guards
+from cases import guards, steps
 from cases.models import (
     LONG_TERM_PUBLICITY,
     Application,
@@ -43,6 +43,7 @@ from households.models import Household, Member
 from households.selectors import cadre_links
 from publicity import selectors as publicity_selectors
 from publicity import services as publicity
+from verification import selectors as verification_selectors
 from verification import services as verification
 from verification import tasks as verification_tasks
 
@@ -55,16 +56,11 @@ PERMISSION_MESSAGES = {
     "review_filings": "只有区民政局审核人可以办理备案监督事项。",
     "verify_economic_status": "只有区民政局核对人员可以录入核对结果。",
 }
-ACTION_LABELS = {
-    "refer": "上报", "return_for_materials": "退回补正", "resubmit": "重新提交",
-    "accept": "受理", "finish_investigation": "结束调查", "propose_approval": "提出审核意见",
-    "propose_rejection": "提出审核意见", "close_publicity": "结束公示",
-    "call_hearing": "组织民主评议", "hearing_to_approval": "录入评议结果",
-    "hearing_to_reinvestigation": "录入评议结果", "approve": "审批确认", "reject": "不予确认",
-    "send_back": "退回重新审核", "file": "备案", "open_rectification": "发起整改",
-    "close_rectification": "整改销号", "withdraw": "撤回",
-}
 MAX_MONTHLY_AMOUNT = Decimal("100000")  # a typing guard, not a rule: no benefit is this large
+
+
+class CaseChanged(ServiceError):
+    """The case is no longer in the state the user saw: someone else just handled it."""
 
 
 @dataclass
@@ -78,12 +74,9 @@ def _locked(application_id: int) -> Application:
     """The case row, locked; and its open notices, so that an objection arriving from the
     public form (which locks the notice) either lands before a decision's checks or is
     refused because the notice closed: never in between."""
-    from publicity.models import Notice
-
     app = Application.objects.select_for_update().select_related("region", "household").get(
         pk=application_id)
-    list(Notice.objects.select_for_update().filter(application_id=application_id,
-                                                   status=Notice.Status.OPEN).values_list("pk"))
+    publicity.notices_lock_open(application_id=application_id)
     return app
 
 
@@ -94,35 +87,40 @@ def _require(user: User, perm: str, region: Region) -> None:
 
 def _check_fresh(app: Application, expected_state: str | None) -> None:
     if expected_state is not None and app.state != expected_state:
-        raise ServiceError(f"该申请刚刚已被他人处理，现为「{app.get_state_display()}」。"
-                           "请刷新页面查看最新情况。")
+        raise CaseChanged(f"该申请刚刚已被他人处理，现为「{app.get_state_display()}」。"
+                          "请刷新页面查看最新情况。")
+
+
+def _check_separation(app: Application, by: User, not_by: tuple[str, ...]) -> None:
+    taken_part = guards.participants(app)
+    for role_field in not_by:
+        if by.pk in taken_part[role_field]:
+            raise ServiceError(
+                "受理、审核、审批须由三名不同人员办理："
+                f"您已{'受理' if role_field == 'accepted_by' else '审核'}该申请，"
+                "请由其他人员办理这一步。")
 
 
 @contextmanager
-def _step(application: Application, *, actor: User, action: str,
-          expected_state: str | None = None, not_by: tuple[str, ...] = (), reason: str = ""):
+def _step(application: Application, *, by: User, action: str,
+          expected_state: str | None = None, reason: str = ""):
     """Lock, check, transition; the with-body sets fields; then save and audit.
 
-    The role a step needs is declared on its transition (cases.models, permission=).
+    Everything a step needs to be checked against is declared on its transition
+    (cases.models, through cases.steps.step): the role, the states it may start from,
+    the people who may not take it and the guards. A step without a target records on
+    the file without changing the state.
     """
     with transaction.atomic():
         app = application if application._state.adding else _locked(application.pk)
-        method = getattr(app, action)
-        meta = method._django_fsm
-        # Every source of a transition declares the same permission (cases.models).
-        declared = next(iter(meta.transitions.values())).permission
-        if not declared(app, actor):
-            raise PermissionDenied(PERMISSION_MESSAGES[declared.perm])
+        method = getattr(app, steps.by_action(Application, action))
+        facts = steps.info(method)
+        if not user_can(by, facts.perm, app.region):
+            raise PermissionDenied(facts.denied or PERMISSION_MESSAGES[facts.perm])
         _check_fresh(app, expected_state)
-        if not meta.has_transition(app.state):
-            raise ServiceError(f"申请当前为「{app.get_state_display()}」，不能{ACTION_LABELS[action]}。")
-        taken_part = guards.participants(app)
-        for role_field in not_by:
-            if actor.pk in taken_part[role_field]:
-                raise ServiceError(
-                    "受理、审核、审批须由三名不同人员办理："
-                    f"您已{'受理' if role_field == 'accepted_by' else '审核'}该申请，"
-                    "请由其他人员办理这一步。")
+        if not method._django_fsm.has_transition(app.state):
+            raise ServiceError(facts.refused_in(app.get_state_display()))
+        _check_separation(app, by, facts.not_by)
         problems = guards.refusals(app, method)
         if problems:
             raise ServiceError("；".join(problems))
@@ -130,19 +128,11 @@ def _step(application: Application, *, actor: User, action: str,
         method()
         step = Step(app, reason=reason)
         yield step
-        app.save()
+        if steps.target(method) is not None or app._state.adding:
+            app.save()
         CaseEvent.objects.create(application=app, action=action, from_state=from_state,
-                                 to_state=app.state, actor=actor, reason=step.reason,
+                                 to_state=app.state, actor=by, reason=step.reason,
                                  data=step.data)
-
-
-def _note(application: Application, *, actor: User, action: str, reason: str = "",
-          data: dict | None = None) -> Application:
-    """An audited event that does not change the state (a record added to the file)."""
-    CaseEvent.objects.create(application=application, action=action,
-                             from_state=application.state, to_state=application.state,
-                             actor=actor, reason=reason, data=data or {})
-    return application
 
 
 def _next_number(prefix: str) -> int:
@@ -239,7 +229,7 @@ def application_refer(*, household: Household, assistance_type: str, reason: str
     _require(referred_by, "refer_cases", household.region)
     app = _new_application(household=household, assistance_type=assistance_type, reason=reason,
                            created_by=referred_by, hardship=hardship)
-    with _step(app, actor=referred_by, action="refer"):
+    with _step(app, by=referred_by, action="refer"):
         app.save()  # the documents need the case's id
         for kind, upload in documents:
             _attach(app, by=referred_by, kind=kind, upload=upload)
@@ -269,7 +259,7 @@ def application_accept(*, application: Application, accepted_by: User,
 @transaction.atomic
 def _accept(app: Application, *, accepted_by: User, expected_state: str | None) -> Application:
     today = timezone.localdate()
-    with _step(app, actor=accepted_by, action="accept",
+    with _step(app, by=accepted_by, action="accept",
                expected_state=expected_state) as step:
         app = step.application
         region = app.region
@@ -343,7 +333,7 @@ def application_return(*, application: Application, returned_by: User,
     if not missing and not (note or "").strip():
         raise ServiceError("请勾选所有缺少的材料（一次性告知），或写明需要补正的内容。",
                            field="missing")
-    with _step(application, actor=returned_by, action="return_for_materials",
+    with _step(application, by=returned_by, action="return_for_materials",
                expected_state=expected_state, reason=note.strip()) as step:
         step.data = {"missing": [m.name for m in missing]}
     return step.application
@@ -353,7 +343,7 @@ def application_resubmit(*, application: Application, resubmitted_by: User, note
                          documents: list[tuple[str, object]] = ()) -> Application:
     if not documents and not (note or "").strip():
         raise ServiceError("请上传补正的材料，或写明已补正的内容。", field="file")
-    with _step(application, actor=resubmitted_by, action="resubmit",
+    with _step(application, by=resubmitted_by, action="resubmit",
                expected_state=State.RETURNED, reason=note.strip()) as step:
         for kind, upload in documents:
             _attach(step.application, by=resubmitted_by, kind=kind, upload=upload)
@@ -363,49 +353,40 @@ def application_resubmit(*, application: Application, resubmitted_by: User, note
 # --- investigation -----------------------------------------------------------------------
 
 
-@transaction.atomic
 def application_record_home_investigation(*, application: Application, recorded_by: User,
                                           data: dict):
-    app = _locked(application.pk)
-    if app.state != State.INVESTIGATING:
-        raise ServiceError("只有在调查核实阶段才能录入入户调查。")
-    visited_on = data.get("visited_on")
-    if visited_on and app.accepted_on and visited_on < app.accepted_on:
-        raise ServiceError(f"入户日期不能早于受理日期（{app.accepted_on:%Y-%m-%d}）。",
-                           field="visited_on")
-    record = verification.home_investigation_record(application_id=app.pk, region=app.region,
-                                                    recorded_by=recorded_by, data=data)
-    _note(app, actor=recorded_by, action="home_investigation",
-          data={"visited_on": record.visited_on.isoformat(),
-                "investigators": len(record.investigator_names())})
+    with _step(application, by=recorded_by, action="home_investigation") as step:
+        app = step.application
+        visited_on = data.get("visited_on")
+        if visited_on and app.accepted_on and visited_on < app.accepted_on:
+            raise ServiceError(f"入户日期不能早于受理日期（{app.accepted_on:%Y-%m-%d}）。",
+                               field="visited_on")
+        record = verification.home_investigation_record(
+            application_id=app.pk, region=app.region, recorded_by=recorded_by, data=data)
+        step.data = {"visited_on": record.visited_on.isoformat(),
+                     "investigators": len(record.investigator_names())}
     return record
 
 
-@transaction.atomic
 def application_record_verification(*, application: Application, entered_by: User,
                                     summary: str, has_warning: bool, warnings: str = ""):
     """A district reviewer enters the verification report by hand (核对报告)."""
-    app = _locked(application.pk)
-    _require(entered_by, "verify_economic_status", app.region)
-    if app.state != State.INVESTIGATING:
-        raise ServiceError(f"申请当前为「{app.get_state_display()}」，核对结果只能在调查核实阶段录入。")
-    from verification.selectors import latest_verification
-
-    request = latest_verification(application_id=app.pk)
-    if request is None:
-        raise ServiceError("该申请没有待办的核对请求。")
-    verification.verification_record_result(request=request, region=app.region,
-                                            entered_by=entered_by, summary=summary,
-                                            has_warning=has_warning, warnings=warnings)
-    _note(app, actor=entered_by, action="verification_result",
-          data={"has_warning": has_warning})
+    with _step(application, by=entered_by, action="verification_result") as step:
+        app = step.application
+        request = verification_selectors.latest_verification(application_id=app.pk)
+        if request is None:
+            raise ServiceError("该申请没有待办的核对请求。")
+        verification.verification_record_result(request=request, region=app.region,
+                                                entered_by=entered_by, summary=summary,
+                                                has_warning=has_warning, warnings=warnings)
+        step.data = {"has_warning": has_warning}
     return request
 
 
 def application_finish_investigation(*, application: Application, finished_by: User,
                                      expected_state: str | None = State.INVESTIGATING
                                      ) -> Application:
-    with _step(application, actor=finished_by, action="finish_investigation",
+    with _step(application, by=finished_by, action="finish_investigation",
                expected_state=expected_state) as step:
         pass
     return step.application
@@ -427,8 +408,8 @@ def application_propose(*, application: Application, proposed_by: User, approve:
         reasons = _require_text(reasons, "拟不同意时请写明理由。", "reasons")
     action = "propose_approval" if approve else "propose_rejection"
     today = timezone.localdate()
-    with _step(application, actor=proposed_by, action=action,
-               expected_state=expected_state, not_by=("accepted_by",),
+    with _step(application, by=proposed_by, action=action,
+               expected_state=expected_state,
                reason=reasons) as step:
         app = step.application
         calc = case_calculation(app, on=today)
@@ -463,7 +444,7 @@ def application_close_publicity(*, application: Application, closed_by: User,
                                 expected_state: str | None = State.PUBLICIZING) -> Application:
     """公示期满且无须评议: the hearing is skipped with a recorded reason (seed 001 §(五))."""
     skip_reason = _require_text(skip_reason, "请写明不组织民主评议的理由。", "skip_reason")
-    with _step(application, actor=closed_by, action="close_publicity",
+    with _step(application, by=closed_by, action="close_publicity",
                expected_state=expected_state, reason=skip_reason) as step:
         step.application.hearing_skip_reason = skip_reason
     return step.application
@@ -471,7 +452,7 @@ def application_close_publicity(*, application: Application, closed_by: User,
 
 def application_call_hearing(*, application: Application, called_by: User, reason: str = "",
                              expected_state: str | None = None) -> Application:
-    with _step(application, actor=called_by, action="call_hearing",
+    with _step(application, by=called_by, action="call_hearing",
                expected_state=expected_state, reason=reason.strip()) as step:
         step.data = {"triggers": guards.hearing_triggers(step.application)}
     return step.application
@@ -495,7 +476,7 @@ def application_record_hearing(*, application: Application, recorded_by: User, d
         raise ServiceError("评议日期不能晚于今天。", field="held_on")
     action = ("hearing_to_approval" if outcome == Hearing.Outcome.APPROVE
               else "hearing_to_reinvestigation")
-    with _step(application, actor=recorded_by, action=action,
+    with _step(application, by=recorded_by, action=action,
                expected_state=expected_state, reason=data.get("opinions", "")) as step:
         app = step.application
         hearing = publicity.hearing_record(application_id=app.pk, recorded_by=recorded_by,
@@ -510,27 +491,25 @@ def application_record_hearing(*, application: Application, recorded_by: User, d
     return step.application
 
 
-@transaction.atomic
 def application_record_objection(*, application: Application, entered_by: User, channel: str,
                                  content: str, contact: str = ""):
-    app = _locked(application.pk)
-    notice = publicity_selectors.open_notice(application_id=app.pk)
-    if notice is None:
-        raise ServiceError("该申请当前没有公示，不能登记公示异议。")
-    objection = publicity.objection_record(notice=notice, channel=channel, content=content,
-                                           contact=contact, entered_by=entered_by)
-    _note(app, actor=entered_by, action="objection", data={"objection": objection.pk})
+    with _step(application, by=entered_by, action="objection") as step:
+        notice = publicity_selectors.open_notice(application_id=step.application.pk)
+        if notice is None:
+            raise ServiceError("该申请当前没有公示，不能登记公示异议。")
+        objection = publicity.objection_record(notice=notice, channel=channel, content=content,
+                                               contact=contact, entered_by=entered_by)
+        step.data = {"objection": objection.pk}
     return objection
 
 
-@transaction.atomic
 def application_handle_objection(*, application: Application, objection, handled_by: User,
                                  finding: str):
-    app = _locked(application.pk)
-    if objection.notice.application_id != app.pk:
+    if objection.notice.application_id != application.pk:
         raise ServiceError("该异议不属于这份申请。")
-    publicity.objection_handle(objection=objection, handled_by=handled_by, finding=finding)
-    _note(app, actor=handled_by, action="objection_handled", data={"objection": objection.pk})
+    with _step(application, by=handled_by, action="objection_handled") as step:
+        publicity.objection_handle(objection=objection, handled_by=handled_by, finding=finding)
+        step.data = {"objection": objection.pk}
     return objection
 
 
@@ -552,9 +531,8 @@ def application_approve(*, application: Application, approved_by: User, amount=N
                         expected_state: str | None = State.APPROVING) -> Application:
     """审批确认: benefit from the month after the decision (DB §21)."""
     today = timezone.localdate()
-    with _step(application, actor=approved_by, action="approve",
-               expected_state=expected_state, not_by=("accepted_by", "proposed_by"),
-               reason=reasons.strip()) as step:
+    with _step(application, by=approved_by, action="approve",
+               expected_state=expected_state, reason=reasons.strip()) as step:
         app = step.application
         calc = case_calculation(app, on=today)
         if calc.total_amount is None:
@@ -588,9 +566,8 @@ def application_reject(*, application: Application, rejected_by: User, reasons: 
     """不予确认: reasons; the written notice is due within 3 working days (DB §21, §38)."""
     reasons = _require_text(reasons, "不予确认时必须写明理由，理由将写入书面通知。", "reasons")
     today = timezone.localdate()
-    with _step(application, actor=rejected_by, action="reject",
-               expected_state=expected_state, not_by=("accepted_by", "proposed_by"),
-               reason=reasons) as step:
+    with _step(application, by=rejected_by, action="reject",
+               expected_state=expected_state, reason=reasons) as step:
         app = step.application
         due = add_working_days(today, rule_value("rejection_notice_days", app.region, today))
         app.decided_by, app.decided_on = rejected_by, today
@@ -604,9 +581,8 @@ def application_reject(*, application: Application, rejected_by: User, reasons: 
 def application_send_back(*, application: Application, sent_back_by: User, reason: str,
                           expected_state: str | None = State.APPROVING) -> Application:
     reason = _require_text(reason, "请写明退回重新审核的理由。")
-    with _step(application, actor=sent_back_by, action="send_back",
-               expected_state=expected_state, not_by=("accepted_by", "proposed_by"),
-               reason=reason) as step:
+    with _step(application, by=sent_back_by, action="send_back",
+               expected_state=expected_state, reason=reason) as step:
         pass
     return step.application
 
@@ -615,7 +591,7 @@ def application_withdraw(*, application: Application, withdrawn_by: User, reason
                          expected_state: str | None = None) -> Application:
     """撤回 at the applicant's request, before a decision."""
     reason = _require_text(reason, "请记录申请人撤回申请的意思表示（如书面撤回申请、时间）。")
-    with _step(application, actor=withdrawn_by, action="withdraw",
+    with _step(application, by=withdrawn_by, action="withdraw",
                expected_state=expected_state, reason=reason) as step:
         notice = publicity_selectors.open_notice(application_id=step.application.pk)
         if notice is not None:
@@ -645,7 +621,7 @@ def applications_file(*, applications: list[Application], filed_by: User) -> Fil
                                        township=township, created_by=filed_by)
     approvers = {}
     for application in sorted(applications, key=lambda a: a.pk):
-        with _step(application, actor=filed_by, action="file",
+        with _step(application, by=filed_by, action="file",
                    expected_state=State.CONFIRMED) as step:
             app = step.application
             app.filing_batch = batch
@@ -664,7 +640,7 @@ def application_open_rectification(*, application: Application, opened_by: User,
     working days (the region's rule `rectification_days` unless the reviewer sets one)."""
     finding = _require_text(finding, "请写明发现的问题。", "finding")
     today = timezone.localdate()
-    with _step(application, actor=opened_by, action="open_rectification",
+    with _step(application, by=opened_by, action="open_rectification",
                expected_state=State.FILED, reason=finding) as step:
         item = _new_rectification(step.application, finding=finding, days=days, source=source,
                                   opened_by=opened_by, today=today, round_=1)
@@ -700,30 +676,27 @@ def _open_rectification(app: Application) -> Rectification:
     return item
 
 
-@transaction.atomic
 def application_answer_rectification(*, application: Application, answered_by: User,
                                      answer: str, upload=None) -> Rectification:
     """The township's answer: what it changed. It can be corrected until the district
     decides on it."""
-    app = _locked(application.pk)
-    _require(answered_by, "handle_cases", app.region)
-    if app.state != State.RECTIFYING:
-        raise ServiceError("该申请没有待答复的整改。")
     answer = _require_text(answer, "请写明整改情况（改了什么、依据什么）。", "answer")
-    item = _open_rectification(app)
-    item.answer, item.answered_by, item.answered_at = answer, answered_by, timezone.now()
-    item.save(update_fields=["answer", "answered_by", "answered_at"])
-    if upload is not None:
-        _attach(app, by=answered_by, kind=CaseDocument.Kind.RECTIFICATION, upload=upload)
-    _note(app, actor=answered_by, action="answer_rectification", reason=answer,
-          data={"round": item.round})
+    with _step(application, by=answered_by, action="answer_rectification",
+               reason=answer) as step:
+        app = step.application
+        item = _open_rectification(app)
+        item.answer, item.answered_by, item.answered_at = answer, answered_by, timezone.now()
+        item.save(update_fields=["answer", "answered_by", "answered_at"])
+        if upload is not None:
+            _attach(app, by=answered_by, kind=CaseDocument.Kind.RECTIFICATION, upload=upload)
+        step.data = {"round": item.round}
     return item
 
 
 def application_close_rectification(*, application: Application, closed_by: User,
                                     note: str = "") -> Application:
     """销号: the district accepts the answer; the case is filed again."""
-    with _step(application, actor=closed_by, action="close_rectification",
+    with _step(application, by=closed_by, action="close_rectification",
                expected_state=State.RECTIFYING, reason=note.strip()) as step:
         item = _open_rectification(step.application)
         item.closed_at, item.closed_by = timezone.now(), closed_by
@@ -733,46 +706,39 @@ def application_close_rectification(*, application: Application, closed_by: User
     return step.application
 
 
-@transaction.atomic
 def application_return_rectification(*, application: Application, returned_by: User,
                                      reason: str, days=None) -> Rectification:
     """退回重新整改: the district does not accept the answer. This round ends as returned
     and a new round opens with the district's reason as its finding and a new deadline."""
-    app = _locked(application.pk)
-    _require(returned_by, "review_filings", app.region)
-    if app.state != State.RECTIFYING:
-        raise ServiceError(f"申请当前为「{app.get_state_display()}」，没有可退回的整改。")
-    reason = _require_text(reason, "请写明整改不到位之处，镇(街道)将据此重新整改。", "reason")
-    item = _open_rectification(app)
-    if item.answered_at is None:
-        raise ServiceError("镇(街道)尚未答复本轮整改，请等待答复或到期后督办。")
-    today = timezone.localdate()
-    item.closed_at, item.closed_by = timezone.now(), returned_by
-    item.outcome, item.verdict = Rectification.Outcome.RETURNED, reason
-    item.save(update_fields=["closed_at", "closed_by", "outcome", "verdict"])
-    again = _new_rectification(app, finding=reason, days=days, source=item.source,
-                               opened_by=returned_by, today=today, round_=item.round + 1)
-    _note(app, actor=returned_by, action="return_rectification", reason=reason,
-          data={"round": again.round, "due": again.due.isoformat()})
+    with _step(application, by=returned_by, action="return_rectification") as step:
+        app = step.application
+        step.reason = _require_text(reason, "请写明整改不到位之处，镇(街道)将据此重新整改。",
+                                    "reason")
+        item = _open_rectification(app)
+        if item.answered_at is None:
+            raise ServiceError("镇(街道)尚未答复本轮整改，请等待答复或到期后督办。")
+        item.closed_at, item.closed_by = timezone.now(), returned_by
+        item.outcome, item.verdict = Rectification.Outcome.RETURNED, step.reason
+        item.save(update_fields=["closed_at", "closed_by", "outcome", "verdict"])
+        again = _new_rectification(app, finding=step.reason, days=days, source=item.source,
+                                   opened_by=returned_by, today=timezone.localdate(),
+                                   round_=item.round + 1)
+        step.data = {"round": again.round, "due": again.due.isoformat()}
     return again
 
 
-SUPERVISION_ACTIONS = {"mandatory_review": "备案审查入户核查", "spot_check": "抽查核查"}
+SUPERVISION_STEPS = ("mandatory_review", "spot_check")
 
 
-@transaction.atomic
 def application_record_supervision(*, application: Application, recorded_by: User, action: str,
                                    reason: str, data: dict | None = None) -> Application:
     """The district's check of a filed case (备案审查, 抽查) on the case's record. It does
     not change the case; a finding that does goes through application_open_rectification."""
-    if action not in SUPERVISION_ACTIONS:
+    if action not in SUPERVISION_STEPS:
         raise ValueError(action)
-    app = _locked(application.pk)
-    _require(recorded_by, "review_filings", app.region)
-    if app.state not in (State.FILED, State.RECTIFYING):
-        raise ServiceError(f"申请当前为「{app.get_state_display()}」，尚未备案，"
-                           f"不能{SUPERVISION_ACTIONS[action]}。")
-    return _note(app, actor=recorded_by, action=action, reason=reason, data=data)
+    with _step(application, by=recorded_by, action=action, reason=reason) as step:
+        step.data = data or {}
+    return step.application
 
 
 def next_number(prefix: str) -> int:
@@ -780,17 +746,11 @@ def next_number(prefix: str) -> int:
     return _next_number(prefix)
 
 
-@transaction.atomic
 def application_attach(*, application: Application, attached_by: User, kind: str, upload
                        ) -> CaseDocument:
-    app = _locked(application.pk)
-    if not (user_can(attached_by, "handle_cases", app.region)
-            or user_can(attached_by, "refer_cases", app.region)):
-        raise PermissionDenied("您没有为该申请上传材料的权限。")
-    if app.state not in (State.REFERRED, State.RETURNED, State.INVESTIGATING):
-        raise ServiceError(f"申请当前为「{app.get_state_display()}」，不能再补充材料。")
-    document = _attach(app, by=attached_by, kind=kind, upload=upload)
-    _note(app, actor=attached_by, action="attach", data={"kind": kind})
+    with _step(application, by=attached_by, action="attach") as step:
+        document = _attach(step.application, by=attached_by, kind=kind, upload=upload)
+        step.data = {"kind": kind}
     return document
 
 
@@ -905,13 +865,10 @@ def _import_case(household: Household, *, imported_by: User, assistance_type: st
     prefix = f"{township.code}-{timezone.localdate().year}"
     app = Application(
         number=f"{prefix}-{_next_number(prefix):05d}", household=household,
-        region=household.region, assistance_type=assistance_type, state=State.FILED,
-        reason="原系统在保对象导入", created_by=imported_by, monthly_amount=amount,
-        start_month=start_month, decided_on=None)
-    app.save()
-    CaseEvent.objects.create(application=app, action="import_existing", from_state=State.NEW,
-                             to_state=State.FILED, actor=imported_by,
-                             reason="从原系统导入的在保对象",
-                             data={"legacy_number": legacy_number[:50],
-                                   "start_month": start_month.isoformat()})
+        region=household.region, assistance_type=assistance_type,
+        reason="原系统在保对象导入", created_by=imported_by)
+    with _step(app, by=imported_by, action="import_existing",
+               reason="从原系统导入的在保对象") as step:
+        app.monthly_amount, app.start_month = amount, start_month
+        step.data = {"legacy_number": legacy_number[:50], "start_month": start_month.isoformat()}
     return app

@@ -14,7 +14,8 @@ from accounts.errors import ServiceError, show_on
 from accounts.paging import parse_id, parse_size
 from accounts.scope import has_any, user_can
 from accounts.search import recalled_search, remember_search
-from cases import actions, selectors, services
+from cases import offers as case_offers
+from cases import selectors, services
 from cases.forms import FilingForm, HearingSessionForm, NewApplicationForm, SessionHearingForm
 from cases.models import AssistanceType, CaseDocument, State
 from cases.uploads import detected_type
@@ -90,7 +91,7 @@ def new_application(request, household_pk):
 
 
 def _detail_context(request, application, open_form=None):
-    offers = actions.offers_for(application, request.user)
+    offers = case_offers.offers_for(application, request.user)
     if open_form is not None:
         for offer in offers:
             if offer.action.key == open_form[0]:
@@ -141,10 +142,10 @@ def detail(request, pk):
 @require_POST
 def act(request, pk, key):
     application = selectors.case_get(fetched_by=request.user, pk=pk)
-    action = actions.BY_KEY.get(key)
+    action = case_offers.BY_KEY.get(key)
     if action is None:
         raise Http404
-    if application.state not in action.states:
+    if not action.allowed_in(application.state):
         messages.error(request, f"申请现为「{application.get_state_display()}」，不能{action.label}"
                                 "（可能刚刚已被他人处理）。")
         return redirect("cases:detail", pk=application.pk)
@@ -152,6 +153,11 @@ def act(request, pk, key):
     if form.is_valid():
         try:
             action.run(application, request.user, form.cleaned_data)
+        except services.CaseChanged as error:
+            # Someone else was quicker: the form the user filled in may no longer be
+            # offered in the new state, so the message goes to the top of the page.
+            messages.error(request, error.message)
+            form = None
         except ServiceError as error:
             show_on(form, error)
         else:
@@ -159,7 +165,9 @@ def act(request, pk, key):
             return redirect("cases:detail", pk=application.pk)
     application = selectors.case_get(fetched_by=request.user, pk=pk)
     return render(request, "cases/detail.html",
-                  _detail_context(request, application, open_form=(key, form)), status=400)
+                  _detail_context(request, application,
+                                  open_form=(key, form) if form is not None else None),
+                  status=400)
 
 
 def _file_response(stored, title: str):

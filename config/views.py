@@ -6,6 +6,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
+from cases.models import Application
+from cases.steps import tiles
+
 
 @never_cache
 @login_not_required
@@ -29,23 +32,17 @@ def healthz(request):
 
 
 # Home-page tiles per role: (permission, label, where: a queue filter "?…" or a URL name
-# with its query, count key). The first tile of a count key shown to the user wins.
+# with its query, count key). The first tile of a count key shown to the user wins. The
+# tiles of the procedure's states are declared on the steps that leave them.
 TILES = [
     ("handle_cases", "待处置登记", "intake:list?status=open", "registrations_open"),
     ("handle_cases", "登记超期", "intake:list?status=overdue", "registrations_overdue"),
     ("handle_cases", "转办超期未反馈", "intake:handovers?status=overdue", "handovers_overdue"),
     ("handle_cases", "先行救助待补办", "intake:urgent", "urgent_open"),
-    ("refer_cases", "退回补正", "?state=returned", "returned"),
-    ("handle_cases", "待受理", "?state=referred", "referred"),
-    ("handle_cases", "调查核实", "?state=investigating", "investigating"),
-    ("handle_cases", "待审核", "?state=reviewing", "reviewing"),
-    ("handle_cases", "公示中", "?state=publicizing", "publicizing"),
-    ("handle_cases", "民主评议", "?state=hearing", "hearing"),
-    ("handle_cases", "待报送备案", "?state=confirmed", "confirmed"),
+    *[(perm, label, f"?state={state}", state) for perm, label, state in tiles(Application)],
     ("handle_cases", "整改中", "filing:rectifications?status=open", "rectification_open"),
     ("handle_cases", "整改超期", "filing:rectifications?status=overdue", "rectification_overdue"),
     ("handle_cases", "待核查异议", "?objection=pending", "objections_pending"),
-    ("approve_cases", "待审批", "?state=approving", "approving"),
     ("verify_economic_status", "待核对", "?verify=pending", "awaiting_verification"),
     ("review_filings", "待备案审查", "filing:reviews?status=pending", "reviews_pending"),
     ("review_filings", "抽查未完成", "filing:spot_checks", "spot_checks_open"),

@@ -44,6 +44,14 @@ def notice_replace(*, notice: Notice, on: datetime.date, proposed_outcome: str, 
         proposed_outcome=proposed_outcome)
 
 
+def notices_lock_open(*, application_id: int) -> None:
+    """Lock a case's open notices (inside the caller's transaction), so that an objection
+    from the public form, which locks its notice, lands either before the case's step is
+    checked or after its notice closed: never in between."""
+    list(Notice.objects.select_for_update().filter(application_id=application_id,
+                                                   status=Notice.Status.OPEN).values_list("pk"))
+
+
 def notice_close(*, notice: Notice, on: datetime.date, withdrawn: bool = False) -> None:
     notice.status = Notice.Status.WITHDRAWN if withdrawn else Notice.Status.CLOSED
     notice.closed_on = on
