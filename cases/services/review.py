@@ -1,0 +1,173 @@
+"""审核, publicity and hearings: the proposal, closing the publicity, objections taken
+by staff, the hearing of one case and meetings that hear several."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.errors import ServiceError
+from accounts.models import Region, User
+from accounts.rules import rule_value
+from cases import guards
+from cases.models import (
+    Application,
+    Proposal,
+    State,
+)
+from cases.selectors import case_calculation
+from cases.services.machinery import _amount_against, _locked, _require, _require_text, _step
+from cases.services.notices import _republish
+from publicity import selectors as publicity_selectors
+from publicity import services as publicity
+
+
+def application_propose(*, application: Application, proposed_by: User, approve: bool,
+                        amount=None, reasons: str = "",
+                        expected_state: str | None = State.REVIEWING) -> Application:
+    """审核: propose approval with an amount (→ publicity) or rejection with reasons.
+
+    The amount defaults to the calculation (cases.benefit); a different amount, or an
+    approval the calculation does not support, needs a reason.
+    """
+    reasons = reasons.strip()
+    if not approve:
+        reasons = _require_text(reasons, "拟不同意时请写明理由。", "reasons")
+    action = "propose_approval" if approve else "propose_rejection"
+    today = timezone.localdate()
+    with _step(application, by=proposed_by, action=action,
+               expected_state=expected_state,
+               reason=reasons) as step:
+        app = step.application
+        calc = case_calculation(app, on=today)
+        if approve:
+            amount = _amount_against(calc, amount, reasons, who="拟保障金额")
+        app.proposed_by, app.proposed_at = proposed_by, timezone.now()
+        app.proposal = Proposal.APPROVE if approve else Proposal.REJECT
+        app.proposed_amount = amount if approve else None
+        app.proposal_reasons = reasons
+        app.calculation = calc.as_dict()
+        step.data = {"proposal": app.proposal, "amount": str(amount) if approve else None,
+                     "calculated": calc.total or None}
+        _republish(app, today, f"拟同意，每月{amount}元" if approve else None)
+    return step.application
+
+
+def application_close_publicity(*, application: Application, closed_by: User,
+                                skip_reason: str,
+                                expected_state: str | None = State.PUBLICIZING) -> Application:
+    """公示期满且无须评议: the hearing is skipped with a recorded reason (seed 001 §(五))."""
+    skip_reason = _require_text(skip_reason, "请写明不组织民主评议的理由。", "skip_reason")
+    with _step(application, by=closed_by, action="close_publicity",
+               expected_state=expected_state, reason=skip_reason) as step:
+        step.application.hearing_skip_reason = skip_reason
+    return step.application
+
+
+def application_call_hearing(*, application: Application, called_by: User, reason: str = "",
+                             expected_state: str | None = None) -> Application:
+    with _step(application, by=called_by, action="call_hearing",
+               expected_state=expected_state, reason=reason.strip()) as step:
+        step.data = {"triggers": guards.hearing_triggers(step.application)}
+    return step.application
+
+
+@transaction.atomic
+def application_record_hearing(*, application: Application, recorded_by: User, data: dict,
+                               expected_state: str | None = State.HEARING) -> Application:
+    """民主评议: participants, opinions, votes, minutes; then to approval or re-investigation."""
+    from publicity.models import Hearing
+
+    outcome = data.get("outcome")
+    votes = [int(data.get(k) or 0) for k in ("votes_for", "votes_against", "votes_abstain")]
+    if sum(votes) == 0:
+        raise ServiceError("请填写评议的同意、反对和弃权票数。", field="votes_for")
+    if outcome == Hearing.Outcome.APPROVE and votes[0] * 2 <= sum(votes):
+        raise ServiceError("评议结果与票数不符：同意票未过半数，不能作“同意审核意见”的结论。",
+                           field="outcome")
+    held_on = data.get("held_on")
+    if held_on and held_on > timezone.localdate():
+        raise ServiceError("评议日期不能晚于今天。", field="held_on")
+    action = ("hearing_to_approval" if outcome == Hearing.Outcome.APPROVE
+              else "hearing_to_reinvestigation")
+    with _step(application, by=recorded_by, action=action,
+               expected_state=expected_state, reason=data.get("opinions", "")) as step:
+        app = step.application
+        hearing = publicity.hearing_record(application_id=app.pk, recorded_by=recorded_by,
+                                           data=data)
+        step.data = {"hearing": hearing.pk, "votes": [hearing.votes_for, hearing.votes_against,
+                                                      hearing.votes_abstain]}
+        if action == "hearing_to_reinvestigation":
+            notice = publicity_selectors.open_notice(application_id=app.pk)
+            if notice is not None and rule_value("publicity_opens_at", app.region) != "acceptance":
+                # DB §19: after re-investigation a new opinion is publicised again.
+                publicity.notice_close(notice=notice, on=timezone.localdate(), withdrawn=True)
+    return step.application
+
+
+def application_record_objection(*, application: Application, entered_by: User, channel: str,
+                                 content: str, contact: str = ""):
+    with _step(application, by=entered_by, action="objection") as step:
+        notice = publicity_selectors.open_notice(application_id=step.application.pk)
+        if notice is None:
+            raise ServiceError("该申请当前没有公示，不能登记公示异议。")
+        objection = publicity.objection_record(notice=notice, channel=channel, content=content,
+                                               contact=contact, entered_by=entered_by)
+        step.data = {"objection": objection.pk}
+    return objection
+
+
+def application_handle_objection(*, application: Application, objection, handled_by: User,
+                                 finding: str):
+    if objection.notice.application_id != application.pk:
+        raise ServiceError("该异议不属于这份申请。")
+    with _step(application, by=handled_by, action="objection_handled") as step:
+        publicity.objection_handle(objection=objection, handled_by=handled_by, finding=finding)
+        step.data = {"objection": objection.pk}
+    return objection
+
+
+HEARABLE = (State.PUBLICIZING, State.APPROVING, State.HEARING)
+
+
+@transaction.atomic
+def hearing_session_schedule(*, township: Region, held_on: datetime.date, place: str,
+                             participants: str, applications: list[Application],
+                             scheduled_by: User):
+    """评议会议: one meeting of the township for several cases. Cases still in publicity
+    or awaiting approval are called to the hearing now, all or none."""
+    from publicity.models import HearingSession
+
+    _require(scheduled_by, "handle_cases", township)
+    place = _require_text(place, "请填写会议地点。", "place")
+    participants = _require_text(participants, "请填写参加人员（镇(街道)干部、村(居)干部、调查人员、"
+                                               "群众代表等）。", "participants")
+    if not applications:
+        raise ServiceError("请至少选择一件申请列入评议。", field="applications")
+    if held_on < timezone.localdate() - datetime.timedelta(days=30):
+        raise ServiceError("会议日期不能早于30天前；补录以往会议请逐件录入评议结果。", field="held_on")
+    session = HearingSession.objects.create(township=township, held_on=held_on, place=place,
+                                            participants=participants, created_by=scheduled_by)
+    for app in sorted(applications, key=lambda a: a.pk):  # one lock order: no deadlock
+        app = _locked(app.pk)
+        if not app.region.code.startswith(township.code):
+            raise ServiceError(f"申请 {app.number} 不属于{township.name}。")
+        if app.state not in HEARABLE:
+            raise ServiceError(f"申请 {app.number} 现为「{app.get_state_display()}」，不能列入评议。")
+        if app.state != State.HEARING:
+            application_call_hearing(application=app, called_by=scheduled_by,
+                                     reason=f"列入{held_on:%Y-%m-%d}评议会议（{place}）")
+        session.applications.add(app)
+    return session
+
+
+def hearing_session_record(*, session, application: Application, recorded_by: User,
+                           data: dict) -> Application:
+    """One case's result at the meeting: its opinions, votes and minutes; the date and
+    the participants are the meeting's."""
+    if not session.applications.filter(pk=application.pk).exists():
+        raise ServiceError("该申请不在本次评议会议中。")
+    return application_record_hearing(
+        application=application, recorded_by=recorded_by,
+        data={**data, "held_on": session.held_on, "participants": session.participants,
+              "session": session})
