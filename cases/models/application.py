@@ -1,13 +1,11 @@
 """救助申请 and its state machine (DESIGN §4).
 
 Glossary: Application 救助申请 (a case), CaseEvent 流转记录 (the append-only audit of
-every transition), Material 申请材料 (the checklist per assistance type, for the
-one-time notification 一次性告知), CaseDocument 档案材料 (uploaded scans),
-FilingBatch 备案批次 (confirmed cases reported to the district).
+every step), NumberSequence (case and batch numbers per township and year).
 
-The transitions below say *what* may happen and when (conditions); cases.services is
-the only code that calls them: it checks the user's right, locks the row, runs the
-transition, saves and writes the CaseEvent in one transaction.
+The steps below say *what* may happen and when (guards), who may do it and how it is
+named; cases.services is the only code that runs them: it checks the user's right,
+locks the row, runs the transition, saves and writes the CaseEvent in one transaction.
 """
 
 import datetime
@@ -17,87 +15,18 @@ from django.db import models
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField
 
-from accounts.files import RandomName
-from cases import guards
+from cases import guards, steps
 from cases.guards import Guard
-from cases import steps
+from cases.models.choices import (
+    BEFORE_DECISION,
+    OBJECTION_STATES,
+    OPEN_STATES,
+    AssistanceType,
+    Hardship,
+    Proposal,
+    State,
+)
 from cases.steps import step
-
-
-class AssistanceType(models.TextChoices):
-    # Township-confirmed types (DESIGN §2; seed 000 §三(一), seed 001 §(四), seed 003).
-    DIBAO = "dibao", "最低生活保障"
-    TEKUN = "tekun", "特困人员救助供养"
-    KUNBU = "kunbu", "生活困难补助"
-    LOW_INCOME = "low_income", "低收入家庭救助"
-    EDU_FRESHMAN = "edu_freshman", "高等教育新生入学救助"
-    HEATING = "heating", "采暖救助"
-    TEMPORARY = "temporary", "临时救助"
-
-
-class Hardship(models.TextChoices):
-    """致困类别: what the publicity notice says instead of the caseworker's free text, so
-    that no diagnosis or other detail reaches the notice board (DESIGN §7)."""
-
-    ILLNESS = "illness", "因病"
-    DISABILITY = "disability", "因残"
-    UNEMPLOYMENT = "unemployment", "失业"
-    OLD_AGE = "old_age", "年老无依"
-    SINGLE_PARENT = "single_parent", "单亲抚养子女"
-    EDUCATION = "education", "子女就学"
-    ACCIDENT = "accident", "突发事件或意外事故"
-    DISASTER = "disaster", "自然灾害"
-    OTHER = "other", "其他原因"
-
-
-# Seed 001 §(五): approved 低保 and 特困 stay on the long-term publicity roster.
-LONG_TERM_PUBLICITY = {AssistanceType.DIBAO, AssistanceType.TEKUN}
-
-
-class State(models.TextChoices):
-    NEW = "new", "新建"
-    REFERRED = "referred", "待受理"
-    RETURNED = "returned", "退回补正"
-    INVESTIGATING = "investigating", "调查核实"
-    REVIEWING = "reviewing", "待审核"
-    PUBLICIZING = "publicizing", "公示中"
-    HEARING = "hearing", "民主评议"
-    APPROVING = "approving", "待审批"
-    CONFIRMED = "confirmed", "已确认"
-    REJECTED = "rejected", "不予确认"
-    FILED = "filed", "已备案"
-    RECTIFYING = "rectifying", "整改中"
-    WITHDRAWN = "withdrawn", "已撤回"
-
-
-# 办理进度查询 (no login): what the applicant is told of each state, nothing more.
-PUBLIC_STAGE = {
-    State.REFERRED: "社区已上报，待镇(街道)受理",
-    State.RETURNED: "材料需补正（请按一次性告知补齐材料）",
-    State.INVESTIGATING: "已受理，调查核实中",
-    State.REVIEWING: "审核中",
-    State.PUBLICIZING: "公示中",
-    State.HEARING: "民主评议中",
-    State.APPROVING: "审批中",
-    State.CONFIRMED: "已审核确认",
-    State.FILED: "已审核确认",
-    State.RECTIFYING: "已审核确认",
-    State.REJECTED: "不予确认（书面通知已送达或即将送达）",
-    State.WITHDRAWN: "已撤回",
-}
-
-# States in which the procedure is still running (deadline applies).
-OPEN_STATES = [State.REFERRED, State.RETURNED, State.INVESTIGATING, State.REVIEWING,
-               State.PUBLICIZING, State.HEARING, State.APPROVING]
-BEFORE_DECISION = [State.NEW, *OPEN_STATES]
-# While a notice can be open: an objection can be registered and must be checked.
-OBJECTION_STATES = [State.INVESTIGATING, State.REVIEWING, State.PUBLICIZING, State.HEARING,
-                    State.APPROVING]
-
-
-class Proposal(models.TextChoices):
-    APPROVE = "approve", "拟同意"
-    REJECT = "reject", "拟不同意"
 
 
 class Application(ConcurrentTransitionMixin, models.Model):
@@ -405,121 +334,6 @@ class CaseEvent(models.Model):
         return steps.info(getattr(Application, name)).event if name else self.action
 
 
-class Material(models.Model):
-    """申请材料清单 per assistance type: what the one-time notification picks from.
-
-    SL §62: never list what the economic-status check can obtain by itself."""
-
-    assistance_type = models.CharField("救助类别", max_length=20, choices=AssistanceType.choices)
-    name = models.CharField("材料名称", max_length=100)
-    note = models.CharField("说明", max_length=200, blank=True)
-    order = models.PositiveSmallIntegerField("排序", default=0)
-    active = models.BooleanField("使用中", default=True)
-
-    class Meta:
-        verbose_name = "申请材料"
-        verbose_name_plural = "申请材料"
-        ordering = ["assistance_type", "order", "id"]
-
-    def __str__(self):
-        return self.name
-
-
-class CaseDocument(models.Model):
-    """档案材料: a photo or scan attached to the case, served only to users who may see it."""
-
-    class Kind(models.TextChoices):
-        AUTHORIZATION = "authorization", "社会救助申请及核对授权书"
-        IDENTITY = "identity", "身份证明"
-        EVIDENCE = "evidence", "困难情况证明材料"
-        STATEMENT = "statement", "情况说明（就业、收入等）"
-        RECTIFICATION = "rectification", "整改材料"
-        OTHER = "other", "其他"
-
-    application = models.ForeignKey(Application, verbose_name="救助申请",
-                                    on_delete=models.PROTECT, related_name="documents")
-    kind = models.CharField("类别", max_length=20, choices=Kind.choices)
-    file = models.FileField("文件", upload_to=RandomName("cases"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人",
-                                    on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
-
-    class Meta:
-        verbose_name = "档案材料"
-        verbose_name_plural = "档案材料"
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self):
-        return self.get_kind_display()
-
-
-class FilingBatch(models.Model):
-    """备案批次: confirmed cases a township reports to the district, with its approvers
-    (seed 001 §(四): 将审批人员名单报县级民政部门备案)."""
-
-    number = models.CharField("批次号", max_length=30, unique=True)
-    township = models.ForeignKey("accounts.Region", verbose_name="镇/街道",
-                                 on_delete=models.PROTECT, related_name="filing_batches")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="报送人",
-                                   on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField("报送时间", auto_now_add=True)
-    approvers = models.JSONField("审批人员名单", default=list)
-
-    class Meta:
-        verbose_name = "备案批次"
-        verbose_name_plural = "备案批次"
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self):
-        return self.number
-
-
-class Rectification(models.Model):
-    """整改: a district finding on a filed case, the township's answer, the closing.
-
-    When the district does not accept an answer it sends the case back again: that
-    round ends as `returned` and a new round opens with its own deadline, so every
-    finding, answer and verdict stays on the file."""
-
-    class Outcome(models.TextChoices):
-        CLOSED = "closed", "已销号"
-        RETURNED = "returned", "退回重新整改"
-
-    application = models.ForeignKey(Application, verbose_name="救助申请",
-                                    on_delete=models.PROTECT, related_name="rectifications")
-    finding = models.TextField("问题")
-    source = models.CharField("来源", max_length=60, blank=True)  # e.g. 抽查 CC-110115-2026-01
-    round = models.PositiveSmallIntegerField("轮次", default=1)
-    due = models.DateField("整改时限")
-    due_provisional = models.BooleanField("时限为暂算", default=False)
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发起人",
-                                  on_delete=models.PROTECT, related_name="+")
-    opened_at = models.DateTimeField("发起时间", auto_now_add=True)
-    answer = models.TextField("整改情况", blank=True)
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="答复人", null=True,
-                                    blank=True, on_delete=models.PROTECT, related_name="+")
-    answered_at = models.DateTimeField("答复时间", null=True, blank=True)
-    closed_at = models.DateTimeField("销号时间", null=True, blank=True)
-    outcome = models.CharField("结果", max_length=10, choices=Outcome.choices, blank=True)
-    verdict = models.TextField("区级意见", blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="区级审核人", null=True,
-                                  blank=True, on_delete=models.PROTECT, related_name="+")
-
-    class Meta:
-        verbose_name = "整改"
-        verbose_name_plural = "整改"
-        ordering = ["-opened_at", "-id"]
-        indexes = [models.Index(fields=["closed_at", "due"], name="rectification_open_due")]
-
-    def __str__(self):
-        return f"整改 #{self.pk}"
-
-    def is_overdue(self, today: datetime.date | None = None) -> bool:
-        """Overdue while the township has not answered by the deadline."""
-        today = today or timezone.localdate()
-        return self.closed_at is None and self.answered_at is None and self.due < today
-
-
 class NumberSequence(models.Model):
     """The last number given per township and year, for case and batch numbers."""
 
@@ -528,5 +342,3 @@ class NumberSequence(models.Model):
 
     def __str__(self):
         return f"{self.prefix}: {self.last}"
-
-from cases.intake_models import Agency, Handover, Registration, RequestCategory, UrgentAid  # noqa: E402,F401

@@ -1,0 +1,24 @@
+"""The models of a case, by what they hold; callers import from here.
+
+- choices: assistance types, hardship categories, states and their public stages
+- application: the case and its steps (the state machine), its audit, numbering
+- documents: the materials checklist and uploaded documents
+- filing: filing batches and rectification rounds
+- intake: the window's registrations, transfer slips and referrals, urgent aid
+"""
+
+from cases.intake_models import Agency, Handover, Registration, RequestCategory, UrgentAid  # noqa: E402,F401,I001
+from cases.models.application import Application, CaseEvent, NumberSequence  # noqa: F401
+from cases.models.choices import (  # noqa: F401
+    BEFORE_DECISION,
+    LONG_TERM_PUBLICITY,
+    OBJECTION_STATES,
+    OPEN_STATES,
+    PUBLIC_STAGE,
+    AssistanceType,
+    Hardship,
+    Proposal,
+    State,
+)
+from cases.models.documents import CaseDocument, Material  # noqa: F401
+from cases.models.filing import FilingBatch, Rectification  # noqa: F401
