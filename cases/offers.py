@@ -14,7 +14,6 @@ from cases import forms, guards, services, steps
 from cases.models import Application
 
 
-
 def _state(data):
     return data["expected_state"]
 

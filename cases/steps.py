@@ -46,7 +46,8 @@ def step(field, *, source, target, perm: str, label: str, event: str,
     names its audit rows when the method's name must differ (a field of that name)."""
 
     def declare(method):
-        info = StepInfo(name=method.__name__, action=action or method.__name__, label=label, event=event, perm=perm,
+        info = StepInfo(name=method.__name__, action=action or method.__name__, label=label,
+                        event=event, perm=perm,
                         offer=method.__name__ if offer == "" else offer, hint=hint,
                         style=style, not_by=tuple(not_by), tile=tile, refusal=refusal,
                         denied=denied)

@@ -22,7 +22,6 @@ from cases.uploads import detected_type
 from households.idnumber import mask
 from households.selectors import household_get
 from households.services import record_view
-from verification import selectors as verification_selectors
 
 QUEUE_FILTERS = ("state", "type", "due", "household", "verify", "objection")
 
@@ -112,23 +111,7 @@ def _detail_context(request, application, open_form=None):
         "notices": selectors.case_notices(application=application),
         "hearings": application.hearings.all(),
         "rectifications": application.rectifications.all(),
-        **_finances(request.user, application),
-    }
-
-
-# Who may read the income, deposits and tax findings of a case: the township's staff
-# and the district, not the community assistant who referred it (DESIGN §7).
-FINANCE_READERS = ("handle_cases", "approve_cases", "verify_economic_status", "review_filings")
-
-
-def _finances(user, application) -> dict:
-    if not any(user_can(user, perm, application.region) for perm in FINANCE_READERS):
-        return {"calculation": None, "report": None, "can_see_finances": False}
-    return {
-        "can_see_finances": True,
-        "calculation": selectors.case_calculation(application),
-        "report": verification_selectors.report_view(
-            verification_selectors.latest_verification(application_id=application.pk)),
+        **selectors.case_finances(fetched_by=request.user, application=application),
     }
 
 
@@ -233,14 +216,10 @@ def hearings(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         chosen = [c for c in candidates if str(c.pk) in data["applications"]]
-        townships = {c.region.parent for c in chosen}
         try:
-            if len(townships) != 1:
-                raise ServiceError("一次评议会议只能安排同一个镇(街道)的申请。")
             session = services.hearing_session_schedule(
-                township=townships.pop(), held_on=data["held_on"], place=data["place"],
-                participants=data["participants"], applications=chosen,
-                scheduled_by=request.user)
+                held_on=data["held_on"], place=data["place"], participants=data["participants"],
+                applications=chosen, scheduled_by=request.user)
         except ServiceError as error:
             show_on(form, error)
         else:

@@ -114,6 +114,13 @@ class Application(ConcurrentTransitionMixin, models.Model):
         today = today or timezone.localdate()
         return bool(self.is_open and self.decision_due and self.decision_due < today)
 
+    @property
+    def decision(self) -> str:
+        """审批决定 as the file states it; empty before the decision."""
+        if not self.decided_on:
+            return ""
+        return "确认" if self.monthly_amount is not None else "不予确认"
+
     # --- steps (DESIGN §4). Each is declared once, here: its source and target states,
     # guards, the role it needs, the people who may not take it (受理、审核、审批三分离),
     # its label and hint, its timeline entry. cases.services runs it, cases.offers offers

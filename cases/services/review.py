@@ -16,7 +16,14 @@ from cases.models import (
     State,
 )
 from cases.selectors import case_calculation
-from cases.services.machinery import _amount_against, _locked, _require, _require_text, _step
+from cases.services.machinery import (
+    _amount_against,
+    _locked,
+    _require,
+    _require_text,
+    _step,
+    _township_of,
+)
 from cases.services.notices import _republish
 from publicity import selectors as publicity_selectors
 from publicity import services as publicity
@@ -131,19 +138,25 @@ HEARABLE = (State.PUBLICIZING, State.APPROVING, State.HEARING)
 
 
 @transaction.atomic
-def hearing_session_schedule(*, township: Region, held_on: datetime.date, place: str,
-                             participants: str, applications: list[Application],
-                             scheduled_by: User):
-    """评议会议: one meeting of the township for several cases. Cases still in publicity
-    or awaiting approval are called to the hearing now, all or none."""
+def hearing_session_schedule(*, held_on: datetime.date, place: str, participants: str,
+                             applications: list[Application], scheduled_by: User,
+                             township: Region | None = None):
+    """评议会议: one meeting of one township for several of its cases (seed 001 reading
+    note 3: hearings are held centrally by the township). Cases still in publicity or
+    awaiting approval are called to the hearing now, all or none."""
     from publicity.models import HearingSession
 
+    if not applications:
+        raise ServiceError("请至少选择一件申请列入评议。", field="applications")
+    if township is None:
+        townships = {_township_of(app.region) for app in applications}
+        if len(townships) != 1:
+            raise ServiceError("一次评议会议只能安排同一个镇(街道)的申请。", field="applications")
+        township = townships.pop()
     _require(scheduled_by, "handle_cases", township)
     place = _require_text(place, "请填写会议地点。", "place")
     participants = _require_text(participants, "请填写参加人员（镇(街道)干部、村(居)干部、调查人员、"
                                                "群众代表等）。", "participants")
-    if not applications:
-        raise ServiceError("请至少选择一件申请列入评议。", field="applications")
     if held_on < timezone.localdate() - datetime.timedelta(days=30):
         raise ServiceError("会议日期不能早于30天前；补录以往会议请逐件录入评议结果。", field="held_on")
     session = HearingSession.objects.create(township=township, held_on=held_on, place=place,

@@ -387,3 +387,29 @@ def test_a_meeting_page_of_another_street_is_not_found(client, team, regions, ho
         applications=[build.approving()], scheduled_by=team["reviewer"])
     client.force_login(staff["caseworker_b"])
     assert client.get(reverse("cases:hearing_session", args=[session.pk])).status_code == 404
+
+
+def test_a_hearing_meeting_is_of_one_township_and_the_service_says_so(team, household,
+                                                                       make_household, regions,
+                                                                       make_user):
+    """The rule lives in the service, not in the page: whoever calls it gets the refusal."""
+    from accounts.roles import Role
+
+    ours = CaseBuilder(team, household).approving()
+    other_team = {**team,
+                  "acceptor": make_user(Role.TOWNSHIP_CASEWORKER, regions["b"], "acceptor_b"),
+                  "reviewer": make_user(Role.TOWNSHIP_CASEWORKER, regions["b"], "reviewer_b"),
+                  "approver": make_user(Role.TOWNSHIP_APPROVER, regions["b"], "approver_b")}
+    theirs = CaseBuilder(other_team, make_household(regions["b1"], head_name="周桂兰")).approving()
+    district_caseworker = make_user(Role.TOWNSHIP_CASEWORKER, regions["a"], "both_a")
+    with pytest.raises(ServiceError, match="只能安排同一个镇"):
+        services.hearing_session_schedule(
+            held_on=timezone.localdate(), place="会议室", participants="街道干部2人",
+            applications=[ours, theirs], scheduled_by=district_caseworker)
+    for app in (ours, theirs):
+        app.refresh_from_db()
+        assert app.state == State.APPROVING
+    session = services.hearing_session_schedule(
+        held_on=timezone.localdate(), place="会议室", participants="街道干部2人",
+        applications=[ours], scheduled_by=team["reviewer"])
+    assert session.township == regions["a"]
