@@ -1,5 +1,5 @@
-"""Case pages. Thin: read through cases.selectors, change through one service each."""
-
+"""Case pages: the queue, starting a case, the case page and its steps, its files.
+Thin: read through cases.selectors, change through one service each."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -16,7 +16,7 @@ from accounts.scope import has_any, user_can
 from accounts.search import recalled_search, remember_search
 from cases import offers as case_offers
 from cases import selectors, services
-from cases.forms import FilingForm, HearingSessionForm, NewApplicationForm, SessionHearingForm
+from cases.forms import NewApplicationForm
 from cases.models import AssistanceType, CaseDocument, State
 from cases.uploads import detected_type
 from households.idnumber import mask
@@ -183,76 +183,3 @@ def investigation_form(request, pk, investigation_pk):
         raise Http404
     record_view(household=application.household, viewed_by=request.user)
     return _file_response(record.signed_form, f"{application.number}-入户调查表")
-
-
-def filing(request):
-    if not has_any(request.user, "handle_cases"):
-        raise PermissionDenied("只有镇(街道)经办人可以报送备案。")
-    candidates = list(selectors.cases_ready_for_filing(fetched_by=request.user))
-    form = FilingForm(request.POST or None, candidates=candidates)
-    if request.method == "POST" and form.is_valid():
-        chosen = selectors.filing_candidates_by_id(fetched_by=request.user,
-                                                   ids=form.cleaned_data["cases"])
-        try:
-            batch = services.applications_file(applications=chosen, filed_by=request.user)
-        except ServiceError as error:
-            form.add_error(None, error.message)
-        else:
-            names = "、".join(a["name"] for a in batch.approvers)
-            messages.success(request, f"已报送备案批次 {batch.number}，共 {len(chosen)} 件，"
-                                      f"审批人员：{names}。")
-            return redirect("cases:filing")
-    return render(request, "cases/filing.html", {"form": form, "candidates": candidates})
-
-
-# --- hearings scheduled centrally ----------------------------------------------------------
-
-
-def hearings(request):
-    if not has_any(request.user, "handle_cases"):
-        raise PermissionDenied("只有镇(街道)经办人可以安排民主评议。")
-    candidates = selectors.hearing_candidates(fetched_by=request.user)
-    form = HearingSessionForm(request.POST or None, candidates=candidates)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        chosen = [c for c in candidates if str(c.pk) in data["applications"]]
-        try:
-            session = services.hearing_session_schedule(
-                held_on=data["held_on"], place=data["place"], participants=data["participants"],
-                applications=chosen, scheduled_by=request.user)
-        except ServiceError as error:
-            show_on(form, error)
-        else:
-            messages.success(request, f"已安排{session}，共{len(chosen)}件。")
-            return redirect("cases:hearing_session", pk=session.pk)
-    return render(request, "cases/hearings.html", {
-        "form": form, "candidates": candidates,
-        "sessions": selectors.hearing_sessions(fetched_by=request.user),
-    }, status=400 if request.method == "POST" else 200)
-
-
-def hearing_session(request, pk, case_pk=None):
-    session = selectors.hearing_session_get(fetched_by=request.user, pk=pk)
-    open_form = None
-    if request.method == "POST" and case_pk is not None:
-        application = selectors.case_get(fetched_by=request.user, pk=case_pk)
-        form = SessionHearingForm(request.POST, prefix=f"c{case_pk}")
-        if form.is_valid():
-            try:
-                services.hearing_session_record(session=session, application=application,
-                                                recorded_by=request.user, data=form.cleaned_data)
-            except ServiceError as error:
-                show_on(form, error)
-            else:
-                messages.success(request, f"已录入 {application.number} 的评议结果。")
-                return redirect("cases:hearing_session", pk=session.pk)
-        open_form = (case_pk, form)
-    agenda = selectors.session_agenda(session=session)
-    can_record = user_can(request.user, "handle_cases", session.township)
-    for case in agenda:
-        if case.session_hearing is None and case.state == State.HEARING and can_record:
-            case.form = (open_form[1] if open_form and open_form[0] == case.pk
-                         else SessionHearingForm(prefix=f"c{case.pk}"))
-    return render(request, "cases/hearing_session.html",
-                  {"session": session, "agenda": agenda},
-                  status=400 if open_form else 200)
