@@ -21,6 +21,7 @@ from accounts.scope import user_can
 from cases import services as case_services
 from cases.models import Application, AssistanceType, State
 from filing import sampling
+from filing.cadre_register import read_register
 from filing.models import (
     MandatoryReview,
     MonthlyRoster,
@@ -29,7 +30,6 @@ from filing.models import (
     SpotCheck,
     SpotCheckItem,
 )
-from filing.register import read_register
 from households.models import CadreRecord, CadreRegister, Member
 from verification.imports import ReadResult
 

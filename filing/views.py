@@ -20,8 +20,8 @@ from accounts.errors import ServiceError, show_on
 from accounts.scope import has_any, user_can
 from cases.models import AssistanceType
 from filing import charts, exports, selectors, services
+from filing.cadre_register import REGISTER_SPEC
 from filing.forms import CheckForm, DrawForm, RegisterImportForm, ReviewForm, RosterForm
-from filing.register import REGISTER_SPEC
 from households.services import record_view
 from verification.imports import template_response
 

@@ -21,8 +21,8 @@ from cases.models import Application, FilingBatch, Rectification, State
 from cases.tests.conftest import CaseBuilder
 from conftest import new_id_number
 from filing import sampling, selectors, services
+from filing.cadre_register import REGISTER_SPEC
 from filing.models import MandatoryReview, SpotCheck, SpotCheckItem
-from filing.register import REGISTER_SPEC
 from households.models import CadreRegister
 
 HEADER = REGISTER_SPEC.headers
