@@ -8,6 +8,8 @@ import functools
 from django.utils import timezone
 
 from accounts.rules import rule_row
+from accounts.scope import user_can
+from cases.models.choices import DocumentKind, Proposal, State
 from publicity import selectors as publicity
 from verification import selectors as verification
 
@@ -37,8 +39,6 @@ class RegionPermission:
         self.perm = perm
 
     def __call__(self, application, user) -> bool:
-        from accounts.scope import user_can
-
         return user_can(user, self.perm, application.region)
 
 
@@ -52,9 +52,7 @@ def has_type_and_reason(app):
 
 def has_authorization(app):
     # Rule 1 (DB §9; seed 001 §(七)): the signed 申请及核对授权书 is the one paper needed.
-    from cases.models import CaseDocument
-
-    if app.pk and app.documents.filter(kind=CaseDocument.Kind.AUTHORIZATION).exists():
+    if app.pk and app.documents.filter(kind=DocumentKind.AUTHORIZATION).exists():
         return None
     return ("缺少申请人签字（或按指印）的《社会救助申请及核对授权书》："
             "请打印后由申请人签字，拍照或扫描上传。")
@@ -63,8 +61,6 @@ def has_authorization(app):
 def has_home_investigation(app):
     """A home visit recorded since the case last entered investigation: after a hearing
     sends it back for re-investigation, the old visit does not count."""
-    from cases.models import State
-
     entered = (app.events.filter(to_state=State.INVESTIGATING)
                .exclude(from_state=State.INVESTIGATING).order_by("-at").first())
     since = entered.at if entered is not None else None
@@ -83,10 +79,7 @@ def has_verification_report(app):
 
 
 def current_notice(app):
-    from publicity.models import Notice
-
-    return (Notice.objects.filter(application_id=app.pk)
-            .exclude(status=Notice.Status.WITHDRAWN).order_by("-id").first())
+    return publicity.current_notice(application_id=app.pk)
 
 
 def publicity_ran_minimum(app, today: datetime.date | None = None):
@@ -126,10 +119,8 @@ def unheard_objections(app):
     after the day of its last hearing (all of them when none was held). A meeting's
     result is often typed in days later; what arrived after the meeting day was not
     before it (DB §19)."""
-    from publicity.models import Hearing
-
     objections = publicity.objections_of(application_id=app.pk)
-    last = Hearing.objects.filter(application_id=app.pk).order_by("-held_on", "-id").first()
+    last = publicity.last_hearing(application_id=app.pk)
     if last is not None:
         objections = objections.filter(received_at__date__gt=last.held_on)
     return objections
@@ -166,18 +157,14 @@ def objections_heard(app):
 def participants(app) -> dict[str, set]:
     """Who took part so far, for 受理、审核、审批三分离: the acceptor, and every reviewer
     (a case sent back and proposed again has had more than one)."""
-    from cases.models import CaseEvent
-
-    proposers = set(CaseEvent.objects.filter(
-        application_id=app.pk, action__in=["propose_approval", "propose_rejection"]
+    proposers = set(app.events.filter(
+        action__in=["propose_approval", "propose_rejection"]
     ).values_list("actor_id", flat=True)) if app.pk else set()
     return {"accepted_by": {app.accepted_by_id} - {None},
             "proposed_by": (proposers | {app.proposed_by_id}) - {None}}
 
 
 def proposal_is_approval(app):
-    from cases.models import Proposal
-
     if app.proposal != Proposal.APPROVE:
         return "审核意见为不同意，只能作出不予确认决定，或退回重新审核。"
     return None

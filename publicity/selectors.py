@@ -1,9 +1,20 @@
-from publicity.models import Notice, Objection
+from publicity.models import Hearing, Notice, Objection
 
 
 def open_notice(*, application_id: int) -> Notice | None:
     return Notice.objects.filter(application_id=application_id,
                                  status=Notice.Status.OPEN).order_by("-id").first()
+
+
+def current_notice(*, application_id: int) -> Notice | None:
+    """The case's latest notice that was not withdrawn (open or closed after running)."""
+    return (Notice.objects.filter(application_id=application_id)
+            .exclude(status=Notice.Status.WITHDRAWN).order_by("-id").first())
+
+
+def last_hearing(*, application_id: int):
+    """The case's latest hearing by its day (the meeting's, not the day it was typed in)."""
+    return Hearing.objects.filter(application_id=application_id).order_by("-held_on", "-id").first()
 
 
 def objections_of(*, application_id: int):

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.errors import ServiceError, show_on
+from verification import jobs as batch_jobs
 from verification import selectors, services
 from verification.forms import ImportForm, JobForm
 from verification.imports import template_response
@@ -63,7 +64,7 @@ def jobs(request):
     form = JobForm(request.POST or None, townships=townships)
     if request.method == "POST" and form.is_valid():
         try:
-            job = services.verification_job_start(township=form.cleaned_data["township"],
+            job = batch_jobs.verification_job_start(township=form.cleaned_data["township"],
                                                   started_by=request.user)
         except ServiceError as error:
             form.add_error(None, error.message)
@@ -87,7 +88,7 @@ def job(request, pk):
 def job_resume(request, pk):
     found = selectors.job_get(user=request.user, pk=pk)
     try:
-        count = services.verification_job_resume(job=found, resumed_by=request.user)
+        count = batch_jobs.verification_job_resume(job=found, resumed_by=request.user)
     except ServiceError as error:
         messages.error(request, error.message)
     else:

@@ -16,6 +16,7 @@ from cases.models.choices import (  # noqa: F401
     OPEN_STATES,
     PUBLIC_STAGE,
     AssistanceType,
+    DocumentKind,
     Hardship,
     Proposal,
     State,

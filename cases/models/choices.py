@@ -81,6 +81,15 @@ OBJECTION_STATES = [State.INVESTIGATING, State.REVIEWING, State.PUBLICIZING, Sta
                     State.APPROVING]
 
 
+class DocumentKind(models.TextChoices):
+    AUTHORIZATION = "authorization", "社会救助申请及核对授权书"
+    IDENTITY = "identity", "身份证明"
+    EVIDENCE = "evidence", "困难情况证明材料"
+    STATEMENT = "statement", "情况说明（就业、收入等）"
+    RECTIFICATION = "rectification", "整改材料"
+    OTHER = "other", "其他"
+
+
 class Proposal(models.TextChoices):
     APPROVE = "approve", "拟同意"
     REJECT = "reject", "拟不同意"

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 
 from accounts.files import RandomName
-from cases.models.choices import AssistanceType
+from cases.models.choices import AssistanceType, DocumentKind
 
 
 class Material(models.Model):
@@ -31,13 +31,7 @@ class Material(models.Model):
 class CaseDocument(models.Model):
     """档案材料: a photo or scan attached to the case, served only to users who may see it."""
 
-    class Kind(models.TextChoices):
-        AUTHORIZATION = "authorization", "社会救助申请及核对授权书"
-        IDENTITY = "identity", "身份证明"
-        EVIDENCE = "evidence", "困难情况证明材料"
-        STATEMENT = "statement", "情况说明（就业、收入等）"
-        RECTIFICATION = "rectification", "整改材料"
-        OTHER = "other", "其他"
+    Kind = DocumentKind
 
     application = models.ForeignKey("cases.Application", verbose_name="救助申请",
                                     on_delete=models.PROTECT, related_name="documents")

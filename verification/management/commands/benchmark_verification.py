@@ -22,7 +22,7 @@ from accounts.services import grant_role
 from households.demo import make_id_number
 from households.idnumber import facts
 from households.models import Asset, Household, Income, IncomeCategory, Member
-from verification import services
+from verification import jobs
 from verification.models import ImportBatch, SourceRecord, VerificationJob
 
 DISTRICT, TOWNSHIP = "990100", "990100001"
@@ -33,7 +33,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--households", type=int, default=10_000)
-        parser.add_argument("--chunk-size", type=int, default=services.JOB_CHUNK_SIZE)
+        parser.add_argument("--chunk-size", type=int, default=jobs.JOB_CHUNK_SIZE)
         parser.add_argument("--seed", type=int, default=1)
 
     def handle(self, *args, households, chunk_size, seed, **options):
@@ -50,7 +50,7 @@ class Command(BaseCommand):
         worker = self._start_worker()
         try:
             began = time.perf_counter()
-            job = services.verification_job_start(township=township, started_by=user,
+            job = jobs.verification_job_start(township=township, started_by=user,
                                                   chunk_size=chunk_size)
             while True:
                 job.refresh_from_db()
