@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control, cache_page
 
-from cases.models import AssistanceType, Material
+from cases import selectors as case_selectors
 from publicity import selectors
 from publicity.views import BOARD_SECONDS, township_of
 
@@ -17,10 +17,7 @@ from publicity.views import BOARD_SECONDS, township_of
 def policy(request, code):
     region = selectors.public_region(code)
     township = township_of(region)
-    labels = dict(AssistanceType.choices)
-    materials: dict[str, list] = {}
-    for item in Material.objects.filter(active=True).order_by("assistance_type", "order", "id"):
-        materials.setdefault(labels.get(item.assistance_type, item.assistance_type), []).append(item)
     return render(request, "public/policy.html", {
-        "region": region, "township": township, "materials": materials,
+        "region": region, "township": township,
+        "materials": case_selectors.materials_checklist(),
         **selectors.policy_for(township=township)})

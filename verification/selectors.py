@@ -77,20 +77,20 @@ def job_warnings(*, job, size: int = 50):
 
     from households.models import Member
 
-    return (job.requests.filter(has_warning=True).order_by("id")
+    return (job.checks.filter(has_warning=True).order_by("id")
             .select_related("household")
             .prefetch_related(Prefetch("household__members",
                                        queryset=Member.objects.filter(relation="head")))[:size])
 
 
-def report_view(request) -> dict | None:
+def report_view(check) -> dict | None:
     """A stored automatic report, ready for a page: lines with the sources' labels, and
     the versions read per source."""
     from verification.sources import SOURCES
 
-    if request is None or not request.report:
+    if check is None or not check.report:
         return None
-    report = request.report
+    report = check.report
     lines = [{**line, "source_label": SOURCES[line["source"]].label} for line in report["lines"]]
     versions = [(SOURCES[code].label, version) for code, version in report["sources"].items()]
     return {"lines": lines, "versions": versions, "warnings": report["warnings"]}

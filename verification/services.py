@@ -1,4 +1,4 @@
-"""Changes to home investigations and verification requests. Permission checks use
+"""Changes to home investigations and verification checks. Permission checks use
 the region of the case, passed in by the caller (cases.services)."""
 
 import logging
@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 def verification_request_create(*, application_id: int, requested_by: User,
                                 authorization_id: int | None = None) -> VerificationRequest:
-    """Create the request for the household's members, resting on the signed 授权书; the
+    """Create the check for the household's members, resting on the signed 授权书; the
     caller queues `process_verification` once it commits."""
     return VerificationRequest.objects.create(application_id=application_id,
                                               requested_by=requested_by,
@@ -41,43 +41,43 @@ def verification_request_create(*, application_id: int, requested_by: User,
 
 
 def verification_pick_up(*, request_id: int) -> VerificationRequest | None:
-    """The worker took the request: the district's check is under way.
+    """The worker took the check: the district's check is under way.
 
-    Idempotent: a request already picked up or completed is left as it is.
+    Idempotent: a check already picked up or completed is left as it is.
     """
     with transaction.atomic():
-        request = VerificationRequest.objects.select_for_update().filter(pk=request_id).first()
-        if request is None or request.status != VerificationRequest.Status.REQUESTED:
-            return request
-        request.status = VerificationRequest.Status.IN_PROGRESS
-        request.picked_up_at = timezone.now()
-        request.save(update_fields=["status", "picked_up_at"])
-        return request
+        check = VerificationRequest.objects.select_for_update().filter(pk=request_id).first()
+        if check is None or check.status != VerificationRequest.Status.REQUESTED:
+            return check
+        check.status = VerificationRequest.Status.IN_PROGRESS
+        check.picked_up_at = timezone.now()
+        check.save(update_fields=["status", "picked_up_at"])
+        return check
 
 
 @transaction.atomic
-def verification_record_result(*, request: VerificationRequest, region: Region, entered_by: User,
+def verification_record_result(*, check: VerificationRequest, region: Region, entered_by: User,
                                summary: str, has_warning: bool, warnings: str
                                ) -> VerificationRequest:
     """A district reviewer enters the verification report by hand (核对报告)."""
     if not user_can(entered_by, "verify_economic_status", region):
         raise PermissionDenied("只有区民政局核对人员可以录入核对结果。")
-    request = VerificationRequest.objects.select_for_update().get(pk=request.pk)
-    if request.status == VerificationRequest.Status.COMPLETED:
+    check = VerificationRequest.objects.select_for_update().get(pk=check.pk)
+    if check.status == VerificationRequest.Status.COMPLETED:
         raise ServiceError("该核对请求已出具报告，如需更正请重新发起核对。")
     if not summary.strip():
         raise ServiceError("请填写核对结论。", field="summary")
     if has_warning and not warnings.strip():
         raise ServiceError("有预警时请写明预警事项（如车辆、多套住房、存款超标）。", field="warnings")
-    request.status = VerificationRequest.Status.COMPLETED
-    request.completed_at = timezone.now()
-    request.result_source = VerificationRequest.Source.MANUAL
-    request.result_by = entered_by
-    request.summary = summary.strip()
-    request.has_warning = has_warning
-    request.warnings = warnings.strip() if has_warning else ""
-    request.save()
-    return request
+    check.status = VerificationRequest.Status.COMPLETED
+    check.completed_at = timezone.now()
+    check.result_source = VerificationRequest.Source.MANUAL
+    check.result_by = entered_by
+    check.summary = summary.strip()
+    check.has_warning = has_warning
+    check.warnings = warnings.strip() if has_warning else ""
+    check.save()
+    return check
 
 
 def home_investigation_record(*, application_id: int, region: Region, recorded_by: User,
@@ -104,56 +104,56 @@ def home_investigation_record(*, application_id: int, region: Region, recorded_b
 # --- automatic verification -----------------------------------------------------------
 
 
-def _complete(request: VerificationRequest, outcome) -> None:
+def _complete(check: VerificationRequest, outcome) -> None:
     report = outcome.report
-    request.status = VerificationRequest.Status.COMPLETED
-    request.completed_at = timezone.now()
-    request.result_source = VerificationRequest.Source.AUTOMATIC
-    request.summary = report.summary()
-    request.has_warning = report.has_warning
-    request.warnings = "；".join(report.warnings)
-    request.report = report.as_dict()
-    request.batch_ids = outcome.batch_ids
-    request.lookup_ids = outcome.lookup_ids
+    check.status = VerificationRequest.Status.COMPLETED
+    check.completed_at = timezone.now()
+    check.result_source = VerificationRequest.Source.AUTOMATIC
+    check.summary = report.summary()
+    check.has_warning = report.has_warning
+    check.warnings = "；".join(report.warnings)
+    check.report = report.as_dict()
+    check.batch_ids = outcome.batch_ids
+    check.lookup_ids = outcome.lookup_ids
 
 
 def verification_run(*, request_id: int) -> VerificationRequest | None:
-    """The worker's part: pick the request up and, when the district has data from at
-    least one source, produce the report. Without any data the request waits for a
+    """The worker's part: pick the check up and, when the district has data from at
+    least one source, produce the report. Without any data the check waits for a
     result entered by hand. Idempotent."""
-    request = verification_pick_up(request_id=request_id)
-    if request is None or request.status == VerificationRequest.Status.COMPLETED:
-        return request
-    household_id = request.household_id or request.application.household_id
-    district = engine.district_of(request.application.region.code if request.application_id
+    check = verification_pick_up(request_id=request_id)
+    if check is None or check.status == VerificationRequest.Status.COMPLETED:
+        return check
+    household_id = check.household_id or check.application.household_id
+    district = engine.district_of(check.application.region.code if check.application_id
                                   else Household.objects.get(pk=household_id).region.code)
     if district is None or not engine.sources_available(district.pk):
-        return request
+        return check
     outcome = engine.verify([household_id])[household_id]
     with transaction.atomic():
-        request = VerificationRequest.objects.select_for_update().get(pk=request_id)
-        if request.status == VerificationRequest.Status.COMPLETED:
-            return request
-        _complete(request, outcome)
-        request.save()
-    return request
+        check = VerificationRequest.objects.select_for_update().get(pk=request_id)
+        if check.status == VerificationRequest.Status.COMPLETED:
+            return check
+        _complete(check, outcome)
+        check.save()
+    return check
 
 
-def verification_reproduce(*, request: VerificationRequest):
+def verification_reproduce(*, check: VerificationRequest):
     """Run a stored report again on the batches, declared figures and rule values it
     recorded; returns the new Report (equal to the stored one unless data was lost)."""
-    if not request.report:
+    if not check.report:
         raise ServiceError("该核对结果为人工录入，没有可重算的比对报告。")
-    household_id = request.household_id or request.application.household_id
-    stored = request.report
+    household_id = check.household_id or check.application.household_id
+    stored = check.report
     pinned = {}
-    for batch in ImportBatch.objects.filter(pk__in=request.batch_ids):
+    for batch in ImportBatch.objects.filter(pk__in=check.batch_ids):
         pinned[batch.source] = batch.pk
     declared = {household_id: Declared.from_dict(stored["declared"])}
     missing = {code: -1 for code, version in stored["sources"].items() if not version}
     outcome = engine.verify([household_id], pinned={**missing, **pinned}, declared=declared,
                             rules={household_id: stored["rules"]},
-                            lookup_ids={household_id: request.lookup_ids})
+                            lookup_ids={household_id: check.lookup_ids})
     return outcome[household_id].report
 
 
@@ -216,18 +216,18 @@ def job_run_chunk(*, chunk_id: int) -> str:
         chunk = JobChunk.objects.select_for_update().get(pk=chunk_id)
         if chunk.status == JobChunk.Status.DONE:
             return "skipped"
-        requests = []
+        checks = []
         for household_id, outcome in outcomes.items():
-            request = VerificationRequest(household_id=household_id, job_id=chunk.job_id,
+            check = VerificationRequest(household_id=household_id, job_id=chunk.job_id,
                                           requested_by_id=chunk.job.created_by_id,
                                           picked_up_at=now)
-            _complete(request, outcome)
-            requests.append(request)
-        VerificationRequest.objects.bulk_create(requests, batch_size=1000)
+            _complete(check, outcome)
+            checks.append(check)
+        VerificationRequest.objects.bulk_create(checks, batch_size=1000)
         chunk.status, chunk.finished_at, chunk.error = JobChunk.Status.DONE, now, ""
         chunk.save(update_fields=["status", "finished_at", "error"])
-        job.done += len(requests)
-        job.warned += sum(1 for r in requests if r.has_warning)
+        job.done += len(checks)
+        job.warned += sum(1 for r in checks if r.has_warning)
         _settle(job)
     return "done"
 

@@ -18,6 +18,7 @@ from cases.selectors.cases import (  # noqa: F401
     case_timeline,
     cases_ready_for_filing,
     filing_candidates_by_id,
+    materials_checklist,
     with_heads,
     workload,
 )

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.paging import KeysetPage, keyset_page
 from accounts.scope import get_scoped_or_404, scoped, user_can
-from cases.models import OPEN_STATES, Application, CaseEvent, State
+from cases.models import OPEN_STATES, Application, AssistanceType, CaseEvent, Material, State
 from households.idnumber import normalize
 from households.models import Member
 from verification import selectors as verification_selectors
@@ -171,3 +171,13 @@ def case_finances(*, fetched_by: User, application: Application) -> dict:
         "report": verification_selectors.report_view(
             verification_selectors.latest_verification(application_id=application.pk)),
     }
+
+
+def materials_checklist() -> dict[str, list]:
+    """申请材料 in use, by assistance type (its Chinese name), for the public policy page:
+    the same checklist the one-time notification picks from."""
+    labels = dict(AssistanceType.choices)
+    materials: dict[str, list] = {}
+    for item in Material.objects.filter(active=True).order_by("assistance_type", "order", "id"):
+        materials.setdefault(labels.get(item.assistance_type, item.assistance_type), []).append(item)
+    return materials

@@ -34,7 +34,7 @@ def application_record_verification(*, application: Application, entered_by: Use
         request = verification_selectors.latest_verification(application_id=app.pk)
         if request is None:
             raise ServiceError("该申请没有待办的核对请求。")
-        verification.verification_record_result(request=request, region=app.region,
+        verification.verification_record_result(check=request, region=app.region,
                                                 entered_by=entered_by, summary=summary,
                                                 has_warning=has_warning, warnings=warnings)
         step.data = {"has_warning": has_warning}

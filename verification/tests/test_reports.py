@@ -202,7 +202,7 @@ def test_a_report_is_reproduced_from_the_batches_it_recorded(family, importer, s
     fresh = services.verification_run(request_id=VerificationRequest.objects.create(
         household=household, requested_by=staff["reviewer"]).pk)
     assert fresh.report != stored
-    assert services.verification_reproduce(request=request).as_dict() == stored
+    assert services.verification_reproduce(check=request).as_dict() == stored
 
 
 @pytest.mark.django_db(transaction=True)
@@ -231,7 +231,7 @@ def test_reproduction_survives_a_member_leaving(family, importer, staff):
         household=household, requested_by=staff["reviewer"]).pk)
     stored = request.report
     Member.objects.filter(pk=spouse.pk).update(id_number=new_id_number(male=False))
-    assert services.verification_reproduce(request=request).as_dict() == stored
+    assert services.verification_reproduce(check=request).as_dict() == stored
 
 
 def test_a_request_a_worker_left_behind_is_queued_again(family, staff, monkeypatch):
