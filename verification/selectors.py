@@ -77,7 +77,7 @@ def job_warnings(*, job, size: int = 50):
 
     from households.models import Member
 
-    return (job.checks.filter(has_warning=True).order_by("id")
+    return (job.requests.filter(has_warning=True).order_by("id")
             .select_related("household")
             .prefetch_related(Prefetch("household__members",
                                        queryset=Member.objects.filter(relation="head")))[:size])
