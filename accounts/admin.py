@@ -2,14 +2,17 @@
 
 Access follows the region grants (manage_staff / manage_rules), not Django's global
 model permissions, and every list is limited to the administrator's district. Grants
-go through accounts.services so the guardian permission rows stay in step.
+go through accounts.services so the guardian permission rows stay in step and each
+grant and revocation is audited.
 Households and cases are deliberately not here: they have one way in, the app's pages.
 """
 
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 
 from accounts import services
 from accounts.errors import ServiceError
@@ -104,10 +107,13 @@ class StaffAdmin(ScopedAdmin, UserAdmin):
     def get_queryset(self, request):
         if request.user.is_superuser:
             return User.objects.all()
+        # Staff with a grant in force in reach, and staff with none in force anywhere
+        # (newcomers, and those whose grants were all revoked) so they can be granted.
         in_reach = regions_where(request.user, self.perm)
+        active = RegionGrant.objects.active().filter(user=OuterRef("pk"))
         return User.objects.filter(
-            Q(grants__region__in=in_reach) | Q(grants__isnull=True), is_superuser=False
-        ).distinct()
+            Q(Exists(active.filter(region__in=in_reach))) | ~Q(Exists(active)),
+            is_superuser=False)
 
 
 class RegionGrantAdminForm(forms.ModelForm):
@@ -123,6 +129,12 @@ class RegionGrantAdminForm(forms.ModelForm):
         user = cleaned.get("user") or (self.instance.user if self.instance.pk else None)
         region = cleaned.get("region") or (self.instance.region if self.instance.pk else None)
         role = cleaned.get("role")
+        if (self.instance.pk is None and user and region
+                and RegionGrant.objects.active().filter(user=user, region=region).exists()):
+            # The model's constraint applies to grants in force only (revoked_at is not
+            # on this form, so the form would not check it): a second one is an error.
+            raise forms.ValidationError(
+                "该工作人员在此区划已有有效授权：请打开该授权修改岗位。")
         if user and region and role:
             # The checks grant_role makes, here, so that a refusal saves nothing and says why.
             try:
@@ -138,16 +150,61 @@ class RegionGrantAdminForm(forms.ModelForm):
             super()._post_clean()
 
 
+class GrantStatusFilter(admin.SimpleListFilter):
+    title = "状态"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("active", "有效"), ("revoked", "已撤销")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "active":
+            return queryset.filter(revoked_at__isnull=True)
+        if self.value() == "revoked":
+            return queryset.filter(revoked_at__isnull=False)
+        return queryset
+
+
 @admin.register(RegionGrant)
 class RegionGrantAdmin(ScopedAdmin):
+    """Grants in force and revoked ones: revoking ("删除") keeps the row as history,
+    marks it revoked and takes its permissions away (services.revoke_grant)."""
+
     form = RegionGrantAdminForm
-    list_display = ["user", "region", "role", "granted_by", "granted_at"]
-    list_filter = ["role"]
+    list_display = ["user", "region", "role", "granted_by", "granted_at", "status",
+                    "revoked_by", "revoked_at"]
+    list_filter = [GrantStatusFilter, "role"]
     autocomplete_fields = ["user", "region"]
     fields = ["user", "region", "role"]
+    actions = ["revoke_selected"]
+
+    @admin.display(description="状态")
+    def status(self, obj):
+        return "有效" if obj.is_active else "已撤销"
 
     def get_queryset(self, request):
-        return scoped(super().get_queryset(request), user=request.user, perm=self.perm)
+        queryset = super().get_queryset(request).select_related(
+            "user", "region", "granted_by", "revoked_by")
+        return scoped(queryset, user=request.user, perm=self.perm)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # it would say 删除; it revokes
+        return actions
+
+    @admin.action(description="撤销所选授权", permissions=["delete"])
+    def revoke_selected(self, request, queryset):
+        revoked = 0
+        for grant in queryset.filter(revoked_at__isnull=True):
+            services.revoke_grant(grant=grant, revoked_by=request.user)
+            revoked += 1
+        self.message_user(request, f"已撤销 {revoked} 项授权，原记录保留在历史中。")
+
+    def has_change_permission(self, request, obj=None):
+        # A revoked grant is history: it is read, not changed; grant again instead.
+        if obj is not None and not obj.is_active:
+            return False
+        return super().has_change_permission(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
         # A grant is one person on one region; only its role changes (grant_role handles
@@ -160,6 +217,8 @@ class RegionGrantAdmin(ScopedAdmin):
         return form
 
     def has_delete_permission(self, request, obj=None):
+        if obj is not None and not obj.is_active:
+            return False
         return has_any(request.user, self.perm)
 
     def save_model(self, request, obj, form, change):
@@ -172,9 +231,9 @@ class RegionGrantAdmin(ScopedAdmin):
     def delete_model(self, request, obj):
         services.revoke_grant(grant=obj, revoked_by=request.user)
 
-    def delete_queryset(self, request, queryset):
-        for grant in queryset:
-            services.revoke_grant(grant=grant, revoked_by=request.user)
+    def response_delete(self, request, obj_display, obj_id):
+        self.message_user(request, f"已撤销授权“{obj_display}”，原记录保留在历史中。")
+        return HttpResponseRedirect(reverse("admin:accounts_regiongrant_changelist"))
 
 
 class RuleForm(forms.ModelForm):

@@ -24,7 +24,8 @@ def navigation(request):
         items.append(("admin:index", "系统管理", "admin"))
     match = getattr(request, "resolver_match", None)
     current = (match.namespace or match.view_name) if match else ""
-    grants = list(user.grants.select_related("region__parent__parent").order_by("region__code"))
+    grants = list(user.grants.active().select_related("region__parent__parent")
+                  .order_by("region__code"))
     return {
         "nav_items": [(name, label, key == current) for name, label, key in items],
         "nav_grants": grants,

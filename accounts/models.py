@@ -85,11 +85,19 @@ class User(AbstractUser):
         return self.full_name or self.username
 
 
+class GrantQuerySet(models.QuerySet):
+    def active(self):
+        """Grants in force: not revoked. A revoked grant stays as history only."""
+        return self.filter(revoked_at__isnull=True)
+
+
 class RegionGrant(models.Model):
     """授权: one role for one staff member on one region (and so on its subtree).
 
     The guardian permission rows of the role are written by accounts.services alongside
-    this row, in the same transaction; this row says why they exist.
+    this row, in the same transaction; this row says why they exist. Revoking keeps the
+    row (with revoked_at / revoked_by) and removes the permission rows: only
+    `RegionGrant.objects.active()` (or `user.grants.active()`) is what a user may do.
     """
 
     user = models.ForeignKey(User, verbose_name="工作人员", on_delete=models.CASCADE,
@@ -100,16 +108,30 @@ class RegionGrant(models.Model):
     granted_by = models.ForeignKey(User, verbose_name="授权人", null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     granted_at = models.DateTimeField("授权时间", auto_now_add=True)
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    revoked_by = models.ForeignKey(User, verbose_name="撤销人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    objects = GrantQuerySet.as_manager()
 
     class Meta:
         verbose_name = "区划授权"
         verbose_name_plural = "区划授权"
         constraints = [
-            models.UniqueConstraint(fields=["user", "region"], name="one_grant_per_user_region"),
+            # One grant in force per person and region; revoked ones are history beside it.
+            models.UniqueConstraint(
+                fields=["user", "region"], condition=models.Q(revoked_at__isnull=True),
+                name="one_active_grant_per_user_region",
+                violation_error_message="该工作人员在此区划已有有效授权：请打开该授权修改岗位。"),
         ]
 
     def __str__(self):
-        return f"{self.user} · {self.region} · {self.get_role_display()}"
+        revoked = "（已撤销）" if self.revoked_at else ""
+        return f"{self.user} · {self.region} · {self.get_role_display()}{revoked}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
 
     def clean(self):
         level = ROLE_LEVEL.get(self.role)
@@ -177,6 +199,49 @@ class Rule(models.Model):
             self.value = spec.parse(self.value)
         except (TypeError, ValueError) as exc:
             raise ValidationError({"value": f"{spec.label}的取值无效：{exc}"}) from None
+
+
+class AuditAction(models.TextChoices):
+    """What an AuditEntry records. A new kind of change gets its code and label here,
+    so that the audit page names it in Chinese and can filter by it."""
+
+    GRANT_ROLE = "grant_role", "授予/变更岗位"
+    REVOKE_GRANT = "revoke_grant", "撤销授权"
+    RULE_CREATE = "rule_create", "新增规则参数"
+    RULE_CHANGE = "rule_change", "修改规则参数"
+    URGENT_AID_PAID = "urgent_aid_paid", "发放先行救助"
+
+
+class AuditEntry(models.Model):
+    """操作审计: one change a supervisor may ask about, with its old and new value.
+
+    Written by accounts.audit.audit_record inside the transaction of the change itself
+    (Zulip's RealmAuditLog), never by a signal. Append-only: on PostgreSQL a trigger
+    refuses UPDATE and DELETE (migration 0010). `region` says where the change applies
+    and so who may read it; `old` and `new` never hold ID numbers, health, disability
+    or bank data.
+    """
+
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(User, verbose_name="操作人", null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+",
+                              help_text="留空表示系统自动操作。")
+    action = models.CharField("操作", max_length=40, choices=AuditAction.choices,
+                              db_index=True)
+    region = models.ForeignKey(Region, verbose_name="区划", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    target = models.CharField("对象", max_length=200)
+    old = models.JSONField("原值", default=dict, blank=True)
+    new = models.JSONField("新值", default=dict, blank=True)
+    reason = models.TextField("理由", blank=True)
+
+    class Meta:
+        verbose_name = "操作审计"
+        verbose_name_plural = "操作审计"
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.target}"
 
 
 class CalendarYear(models.Model):

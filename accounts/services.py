@@ -1,10 +1,14 @@
-"""Changes to staff and their grants. Every grant goes through grant_role."""
+"""Changes to staff and their grants. Every grant goes through grant_role, every
+revocation through revoke_grant; each writes its AuditEntry (old and new role) in the
+same transaction."""
 
 from django.db import transaction
+from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
+from accounts.audit import audit_record
 from accounts.errors import ServiceError
-from accounts.models import Region, RegionGrant, User
+from accounts.models import AuditAction, Region, RegionGrant, User
 from accounts.roles import ROLE_LEVEL, ROLE_PERMISSIONS, Role
 
 
@@ -34,28 +38,52 @@ def check_grant(*, user: User, region: Region, role: str, granted_by: User | Non
 def grant_role(*, user: User, region: Region, role: str, granted_by: User | None) -> RegionGrant:
     """Give `user` the role `role` on `region` (and so on its subtree).
 
+    A person has one grant in force per region: granting another role changes it (old
+    role → new role in the audit); granting the role they already hold changes nothing.
+    A revoked grant stays as history and a new grant is a new row.
     `granted_by=None` is the system itself (demo data, migrations).
     """
     check_grant(user=user, region=region, role=role, granted_by=granted_by)
     role = Role(role)
     grant, created = RegionGrant.objects.select_for_update().get_or_create(
-        user=user, region=region, defaults={"role": role, "granted_by": granted_by}
+        user=user, region=region, revoked_at__isnull=True,
+        defaults={"role": role, "granted_by": granted_by},
     )
-    if not created and grant.role != role:
+    old_role = None if created else Role(grant.role)
+    if old_role is not None and old_role != role:
         _remove_role_permissions(grant)
         grant.role = role
         grant.granted_by = granted_by
         grant.save(update_fields=["role", "granted_by"])
     for codename in ROLE_PERMISSIONS[role]:
         assign_perm(f"accounts.{codename}", user, region)
+    if old_role != role:
+        audit_record(action=AuditAction.GRANT_ROLE, by=granted_by, region=region,
+                     target=_grant_target(grant),
+                     old={"user": user.username, "role": old_role and old_role.value},
+                     new={"user": user.username, "role": role.value})
     return grant
 
 
 @transaction.atomic
-def revoke_grant(*, grant: RegionGrant, revoked_by: User | None) -> None:
+def revoke_grant(*, grant: RegionGrant, revoked_by: User | None, reason: str = "") -> None:
+    """End `grant`: its permissions go at once, the row stays (revoked) as history."""
     _require_manage_staff(revoked_by, grant.region)
-    _remove_role_permissions(grant)
-    grant.delete()
+    locked = RegionGrant.objects.select_for_update().get(pk=grant.pk)
+    if locked.revoked_at is not None:
+        raise ServiceError(f"该授权已于{timezone.localtime(locked.revoked_at):%Y-%m-%d %H:%M}撤销。")
+    _remove_role_permissions(locked)
+    locked.revoked_at, locked.revoked_by = timezone.now(), revoked_by
+    locked.save(update_fields=["revoked_at", "revoked_by"])
+    grant.revoked_at, grant.revoked_by = locked.revoked_at, locked.revoked_by
+    audit_record(action=AuditAction.REVOKE_GRANT, by=revoked_by, region=locked.region,
+                 target=_grant_target(locked),
+                 old={"user": locked.user.username, "role": locked.role},
+                 new={"user": locked.user.username, "role": None}, reason=reason)
+
+
+def _grant_target(grant: RegionGrant) -> str:
+    return f"RegionGrant:{grant.pk}"
 
 
 def _remove_role_permissions(grant: RegionGrant) -> None:
