@@ -4,6 +4,7 @@ from django.db import models
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.roles import PERMISSIONS, ROLE_LEVEL, Level, Role
+from accounts.rule_specs import RULES
 
 CODE_LENGTH = {Level.DISTRICT: 6, Level.TOWNSHIP: 9, Level.COMMUNITY: 12}
 
@@ -188,8 +189,6 @@ class Rule(models.Model):
         return f"{self.key} · {where} · {self.valid_from:%Y-%m-%d} 起"
 
     def clean(self):
-        from accounts.rules import RULES
-
         spec = RULES.get(self.key)
         if spec is None:
             raise ValidationError({"key": "未知的规则，请从列表中选择。"})
