@@ -1,17 +1,25 @@
 """一门受理、协同办理: the window's registrations and their three ways out (seed 002 四(二)),
 the joint meeting, community discovery reports, and 先行救助 (SL §50).
 
-Every function checks the user's right on the registration's region and writes in one
-transaction. Handling a registration creates the case through cases.services, the one
-way to start a case.
+A registration changes only through `_step`: it locks the row, checks the user's right
+and the states the step may start from (both declared on the step's transition in
+cases.intake_models), runs the transition, lets the caller set its fields, saves and
+writes the RegistrationEvent, all in one transaction. Conditions that depend on what the
+user chose (which agency, which household) are checked here, with their own messages.
+Handling a registration creates the case through cases.services, the one way to start a
+case.
 """
 
 import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django_fsm import Transition, can_proceed, has_transition_perm
 
 from accounts.errors import ServiceError
 from accounts.models import Region, User
@@ -20,6 +28,7 @@ from accounts.rules import rule_value
 from accounts.scope import user_can
 from accounts.workdays import add_working_days
 from cases import services
+from cases.intake_models import FEEDBACK, RegistrationEvent
 from cases.models import Agency, AssistanceType, Handover, Registration, RequestCategory, UrgentAid
 from households.idnumber import normalize, validate_id_number
 from households.models import Household
@@ -31,14 +40,9 @@ def _township(region: Region) -> Region:
     return region if region.level == Level.TOWNSHIP else region.township()
 
 
-def _require_window(user: User, registration: Registration) -> None:
-    if not user_can(user, "handle_cases", registration.township):
-        raise PermissionDenied("只有该镇(街道)的经办人可以办理窗口登记事项。")
-
-
 def _locked(registration: Registration) -> Registration:
     return Registration.objects.select_for_update(of=("self",)).select_related(
-        "township", "region").get(pk=registration.pk)
+        "township__parent", "region").get(pk=registration.pk)
 
 
 def _text(value: str, message: str, field: str) -> str:
@@ -48,13 +52,81 @@ def _text(value: str, message: str, field: str) -> str:
     return value
 
 
+# --- the steps as declared on the transitions ---------------------------------------------
+
+
+def step_transitions(method) -> list[Transition]:
+    """The django_fsm transitions of a registration step, one per source state."""
+    return list(method._django_fsm.transitions.values())
+
+
+def offered_steps(*, registration: Registration, user: User) -> list[Transition]:
+    """The steps `user` may take on `registration` now, in the order the model declares
+    them: its status allows them, their conditions hold and the user has the right."""
+    available = {t.name: t for t in registration.get_available_user_status_transitions(user)}
+    return [available[name] for name in vars(Registration) if name in available]
+
+
+def _declared(registration: Registration, method) -> Transition:
+    """The step's transition from the registration's status (its first when there is
+    none: a step declares one permission for all its sources)."""
+    return method._django_fsm.get_transition(registration.status) or step_transitions(method)[0]
+
+
+def refusal(registration: Registration, method, user: User | None = None) -> str:
+    """Why the step cannot be taken now, in its own words: the user (when given) lacks
+    the right, or the registration's status does not allow it."""
+    declared = _declared(registration, method)
+    if user is not None and not declared.has_perm(registration, user):
+        return declared.permission.denied
+    message = declared.custom.get("refusal") or "该登记现为「{status}」，不能{label}。"
+    return message.format(status=registration.get_status_display(),
+                          label=declared.custom["label"])
+
+
+@dataclass
+class Step:
+    registration: Registration
+    reason: str = ""
+    data: dict = field(default_factory=dict)
+
+
+@contextmanager
+def _step(registration: Registration, *, by: User, action: str) -> Iterator[Step]:
+    """Lock, check, transition; the with-body sets fields (and may still refuse); then
+    save and write the one RegistrationEvent of the step.
+
+    The right (the transition's permission) is checked before the status, so that a
+    user of another township learns nothing about it."""
+    with transaction.atomic():
+        item = _locked(registration)
+        method = getattr(item, action)
+        declared = _declared(item, method)
+        if not declared.has_perm(item, by):
+            raise PermissionDenied(declared.permission.denied)
+        if not can_proceed(method):
+            raise ServiceError(refusal(item, method))
+        from_status = item.status
+        method()
+        step = Step(item)
+        yield step
+        item.save()
+        RegistrationEvent.objects.create(
+            registration=item, action=action, from_status=from_status, to_status=item.status,
+            actor=by, reason=step.reason, data=step.data)
+
+
+# --- registration and its ways out ----------------------------------------------------------
+
+
 @transaction.atomic
 def registration_create(*, region: Region, registered_by: User, channel: str,
                         applicant_name: str, hardship: str, category: str,
                         applicant_id: str = "", phone: str = "", address: str = ""
                         ) -> Registration:
     """登记 at the window (a caseworker of the township) or a 发现报告 by the community's
-    assistant. The one who registers is the first-inquiry contact (首问负责) until it ends."""
+    assistant. The one who registers is the first-inquiry contact (首问负责) until it ends.
+    The registration starts open; its first RegistrationEvent says who registered it."""
     if region.level != Level.COMMUNITY:
         raise ServiceError("请选择申请人所在的社区(村)。", field="region")
     if channel == Registration.Channel.WINDOW:
@@ -77,33 +149,36 @@ def registration_create(*, region: Region, registered_by: User, channel: str,
     today = timezone.localdate()
     due = add_working_days(today, rule_value("intake_disposal_days", region, today))
     prefix = f"DJ-{township.code}-{today.year}"
-    return Registration.objects.create(
+    item = Registration.objects.create(
         number=f"{prefix}-{services.next_number(prefix):05d}", channel=channel,
         township=township, region=region, registered_by=registered_by, contact=registered_by,
         applicant_name=_text(applicant_name, "请填写申请人姓名。", "applicant_name"),
         applicant_id=applicant_id or "", phone=phone.strip(), address=address.strip(),
         hardship=_text(hardship, "请写明遭遇的困难情况。", "hardship"), category=category,
         due=due.date, due_provisional=due.provisional)
+    RegistrationEvent.objects.create(
+        registration=item, action=RegistrationEvent.REGISTER, from_status="",
+        to_status=item.status, actor=registered_by,
+        data={"channel": channel, "category": category})
+    return item
 
 
-@transaction.atomic
 def registration_handle(*, registration: Registration, handled_by: User, household: Household,
                         assistance_type: str, hardship: str, reason: str,
                         documents: list[tuple[str, object]]) -> Registration:
     """受理 (受理单): the township confirms this type itself, so the case starts here."""
-    item = _locked(registration)
-    _require_window(handled_by, item)
-    if not item.is_open:
-        raise ServiceError(f"该登记现为「{item.get_status_display()}」，不能再受理。")
-    if assistance_type not in TOWNSHIP_TYPES:
-        raise ServiceError("该类别不由镇(街道)审核确认，请转办到承办部门。", field="assistance_type")
-    if household.region.township() != item.township:
-        raise ServiceError("该家庭不在本镇(街道)，请转办到其户籍地镇(街道)。", field="household")
-    item.application = services.application_accept_new(
-        household=household, assistance_type=assistance_type, hardship=hardship, reason=reason,
-        accepted_by=handled_by, documents=documents)
-    item.status, item.outcome = Registration.Status.HANDLED, f"已受理，申请编号 {item.application.number}"
-    item.save(update_fields=["application", "status", "outcome"])
+    with _step(registration, by=handled_by, action="handle") as step:
+        item = step.registration
+        if assistance_type not in TOWNSHIP_TYPES:
+            raise ServiceError("该类别不由镇(街道)审核确认，请转办到承办部门。",
+                               field="assistance_type")
+        if household.region.township() != item.township:
+            raise ServiceError("该家庭不在本镇(街道)，请转办到其户籍地镇(街道)。", field="household")
+        item.application = services.application_accept_new(
+            household=household, assistance_type=assistance_type, hardship=hardship,
+            reason=reason, accepted_by=handled_by, documents=documents)
+        item.outcome = f"已受理，申请编号 {item.application.number}"
+        step.data = {"application": item.application.number}
     return item
 
 
@@ -120,113 +195,120 @@ def _handover(item: Registration, *, kind: str, agency: Agency, request: str, se
         sent_by=sent_by, due=due.date, due_provisional=due.provisional)
 
 
-@transaction.atomic
+def _slip_data(handover: Handover) -> dict:
+    return {"handover": handover.number, "agency": handover.agency.name,
+            "due": handover.due.isoformat()}
+
+
 def registration_transfer(*, registration: Registration, transferred_by: User, agency: Agency,
                           request: str) -> Handover:
     """转办 (转办单): to the department responsible, or to the district window."""
-    item = _locked(registration)
-    _require_window(transferred_by, item)
-    if not item.is_open:
-        raise ServiceError(f"该登记现为「{item.get_status_display()}」，不能转办。")
-    if agency.kind == Agency.Kind.ORGANISATION:
-        raise ServiceError("社会组织提供的是非物质帮扶，请用“转介”。", field="agency")
-    handover = _handover(item, kind=Handover.Kind.TRANSFER, agency=agency, request=request,
-                         sent_by=transferred_by)
-    item.status = Registration.Status.TRANSFERRED
-    item.save(update_fields=["status"])
+    with _step(registration, by=transferred_by, action="transfer") as step:
+        if agency.kind == Agency.Kind.ORGANISATION:
+            raise ServiceError("社会组织提供的是非物质帮扶，请用“转介”。", field="agency")
+        handover = _handover(step.registration, kind=Handover.Kind.TRANSFER, agency=agency,
+                             request=request, sent_by=transferred_by)
+        step.data = _slip_data(handover)
     return handover
 
 
-@transaction.atomic
 def registration_refer(*, registration: Registration, referred_by: User, agency: Agency,
                        request: str) -> Handover:
     """转介 to a social organisation for non-material help (seed 001 §(八)). A family whose
-    case the township handles may be referred as well."""
-    item = _locked(registration)
-    _require_window(referred_by, item)
-    if item.status in (Registration.Status.CLOSED, Registration.Status.TRANSFERRED):
-        raise ServiceError(f"该登记现为「{item.get_status_display()}」，不能转介。")
-    if agency.kind != Agency.Kind.ORGANISATION:
-        raise ServiceError("转介的对象是社会组织、慈善或志愿服务机构。", field="agency")
-    handover = _handover(item, kind=Handover.Kind.REFERRAL, agency=agency, request=request,
-                         sent_by=referred_by)
-    if item.status != Registration.Status.HANDLED:
-        item.status = Registration.Status.REFERRED
-        item.save(update_fields=["status"])
+    case the township handles may be referred as well (the step's transitions say when)."""
+    with _step(registration, by=referred_by, action="refer") as step:
+        if agency.kind != Agency.Kind.ORGANISATION:
+            raise ServiceError("转介的对象是社会组织、慈善或志愿服务机构。", field="agency")
+        handover = _handover(step.registration, kind=Handover.Kind.REFERRAL, agency=agency,
+                             request=request, sent_by=referred_by)
+        step.data = _slip_data(handover)
     return handover
+
+
+def feedback_step(registration: Registration) -> str:
+    """Which step a feedback is: the answer to the last open slip of a transferred or
+    referred registration closes it (`feedback`, as its transition's condition and
+    sources say); any other answer is recorded (`record_feedback`)."""
+    return "feedback" if can_proceed(registration.feedback) else "record_feedback"
+
+
+def _answers_for_township(handover: Handover, user: User) -> bool:
+    """The district records feedback only for the slips sent to its own window."""
+    return (user_can(user, "handle_cases", handover.registration.township)
+            or handover.agency.kind == Agency.Kind.DISTRICT_WINDOW)
+
+
+def may_record_feedback(*, handover: Handover, user: User) -> bool:
+    """Whether the page offers `user` the feedback form of `handover` now."""
+    if handover.feedback_on is not None:
+        return False
+    item = handover.registration
+    return (has_transition_perm(getattr(item, feedback_step(item)), user)
+            and _answers_for_township(handover, user))
 
 
 @transaction.atomic
 def handover_feedback(*, handover: Handover, recorded_by: User, feedback: str,
                       received_on: datetime.date) -> Handover:
-    """情况反馈: the receiving side's written answer. When the last open handover of a
+    """情况反馈: the receiving side's written answer. When the last open slip of a
     transferred or referred registration is answered, the registration is done."""
     handover = Handover.objects.select_for_update(of=("self",)).select_related(
-        "registration__township", "agency").get(pk=handover.pk)
-    item = _locked(handover.registration)
-    district = item.township.parent
-    if not (user_can(recorded_by, "handle_cases", item.township)
-            or (handover.agency.kind == Agency.Kind.DISTRICT_WINDOW
-                and user_can(recorded_by, "review_filings", district))):
-        raise PermissionDenied("只有转出的镇(街道)经办人（或区窗口）可以录入反馈。")
+        "registration__township__parent", "agency").get(pk=handover.pk)
     if handover.feedback_on is not None:
         raise ServiceError("该转办单已录入反馈。")
-    if received_on > timezone.localdate():
-        raise ServiceError("反馈日期不能晚于今天。", field="received_on")
-    handover.feedback = _text(feedback, "请录入承办单位的书面反馈内容。", "feedback")
-    handover.feedback_on, handover.feedback_by = received_on, recorded_by
-    handover.save(update_fields=["feedback", "feedback_on", "feedback_by"])
-    still_open = item.handovers.filter(feedback_on__isnull=True).exists()
-    if item.status in (Registration.Status.TRANSFERRED, Registration.Status.REFERRED) \
-            and not still_open:
-        item.status, item.closed_at = Registration.Status.CLOSED, timezone.now()
-        item.outcome = f"{handover.agency.name}反馈：{handover.feedback}"
-        item.save(update_fields=["status", "closed_at", "outcome"])
+    # Which step this answer is depends on the slips still open: read on the locked row.
+    action = feedback_step(_locked(handover.registration))
+    with _step(handover.registration, by=recorded_by, action=action) as step:
+        if not _answers_for_township(handover, recorded_by):
+            raise PermissionDenied(FEEDBACK.denied)
+        if received_on > timezone.localdate():
+            raise ServiceError("反馈日期不能晚于今天。", field="received_on")
+        handover.feedback = _text(feedback, "请录入承办单位的书面反馈内容。", "feedback")
+        handover.feedback_on, handover.feedback_by = received_on, recorded_by
+        handover.save(update_fields=["feedback", "feedback_on", "feedback_by"])
+        item = step.registration
+        if action == "feedback":
+            item.closed_at = timezone.now()
+            item.outcome = f"{handover.agency.name}反馈：{handover.feedback}"
+        step.reason = handover.feedback
+        step.data = {"handover": handover.number, "agency": handover.agency.name,
+                     "received_on": received_on.isoformat()}
     return handover
 
 
-@transaction.atomic
 def registration_to_meeting(*, registration: Registration, sent_by: User, reason: str
                             ) -> Registration:
     """提交联席会议: a complex or disputed request, or one with wide public concern."""
-    item = _locked(registration)
-    _require_window(sent_by, item)
-    if item.status != Registration.Status.OPEN:
-        raise ServiceError(f"该登记现为「{item.get_status_display()}」，不能提交联席会议。")
-    item.status = Registration.Status.MEETING
-    item.meeting_outcome = f"提交理由：{_text(reason, '请写明提交联席会议的理由。', 'reason')}"
-    item.save(update_fields=["status", "meeting_outcome"])
-    return item
+    with _step(registration, by=sent_by, action="to_meeting") as step:
+        reason = _text(reason, "请写明提交联席会议的理由。", "reason")
+        step.registration.meeting_outcome = f"提交理由：{reason}"
+        step.reason = reason
+    return step.registration
 
 
-@transaction.atomic
 def registration_meeting_outcome(*, registration: Registration, recorded_by: User,
                                  held_on: datetime.date, outcome: str) -> Registration:
     """The joint meeting's decision; the registration then takes the way out it decided."""
-    item = _locked(registration)
-    _require_window(recorded_by, item)
-    if item.status != Registration.Status.MEETING:
-        raise ServiceError("该登记没有提交联席会议。")
-    if held_on > timezone.localdate():
-        raise ServiceError("会议日期不能晚于今天。", field="held_on")
-    outcome = _text(outcome, "请录入联席会议确定的解决方案。", "outcome")
-    item.meeting_on, item.status = held_on, Registration.Status.OPEN
-    item.meeting_outcome = f"{item.meeting_outcome}\n会议结果：{outcome}".strip()
-    item.save(update_fields=["meeting_on", "status", "meeting_outcome"])
+    with _step(registration, by=recorded_by, action="record_meeting_outcome") as step:
+        if held_on > timezone.localdate():
+            raise ServiceError("会议日期不能晚于今天。", field="held_on")
+        outcome = _text(outcome, "请录入联席会议确定的解决方案。", "outcome")
+        item = step.registration
+        item.meeting_on = held_on
+        item.meeting_outcome = f"{item.meeting_outcome}\n会议结果：{outcome}".strip()
+        step.reason, step.data = outcome, {"held_on": held_on.isoformat()}
     return item
 
 
-@transaction.atomic
 def registration_close(*, registration: Registration, closed_by: User, outcome: str
                        ) -> Registration:
     """办结 without a case or a handover, e.g. answered with the policy and the reason."""
-    item = _locked(registration)
-    _require_window(closed_by, item)
-    if not item.is_open:
-        raise ServiceError(f"该登记现为「{item.get_status_display()}」，不能办结。")
-    item.outcome = _text(outcome, "请写明办结情况（如已解释政策、申请人不符合条件的理由）。", "outcome")
-    item.status, item.closed_at = Registration.Status.CLOSED, timezone.now()
-    item.save(update_fields=["outcome", "status", "closed_at"])
+    with _step(registration, by=closed_by, action="close") as step:
+        item = step.registration
+        item.outcome = _text(outcome, "请写明办结情况（如已解释政策、申请人不符合条件的理由）。",
+                             "outcome")
+        item.closed_at = timezone.now()
+        step.reason = item.outcome
     return item
 
 

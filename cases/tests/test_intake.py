@@ -10,13 +10,23 @@ import pytest
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.errors import ServiceError
 from accounts.models import Rule
 from cases import intake, selectors, services
-from cases.models import Agency, Application, CaseDocument, Registration, State, UrgentAid
+from cases.intake_models import RegistrationEvent
+from cases.models import (
+    Agency,
+    Application,
+    CaseDocument,
+    Handover,
+    Registration,
+    State,
+    UrgentAid,
+)
 from cases.tests.conftest import photo
 from conftest import new_id_number
 from households.models import Household, Member
@@ -156,6 +166,154 @@ def test_a_hard_case_goes_to_the_joint_meeting_and_its_outcome_is_recorded(regio
     assert "由区医保局先行报销" in item.meeting_outcome
     intake.registration_transfer(registration=item, transferred_by=staff["caseworker_a"],
                                  agency=agencies["housing"], request="按会议结果办理")
+
+
+# --- the registration's steps, declared on its transitions, and their audit ----------------
+
+STATUS = Registration._meta.get_field("status")
+
+
+def events_of(item):
+    return list(RegistrationEvent.objects.filter(registration=item).order_by("id").values_list(
+        "action", "from_status", "to_status", "actor__username"))
+
+
+def test_every_registration_step_declares_its_button_its_timeline_entry_and_its_role():
+    transitions = list(STATUS.get_all_transitions(Registration))
+    names = {t.name for t in transitions}
+    assert names == {"handle", "transfer", "refer", "to_meeting", "record_meeting_outcome",
+                     "close", "feedback", "record_feedback"}
+    for transition in transitions:
+        custom = transition.custom
+        assert custom["label"] and custom["event"], transition.name
+        assert "\u4e00" <= custom["label"][0] <= "\u9fff", transition.name  # in Chinese
+        assert callable(transition.permission) and transition.permission.denied
+    # A handled family referred to a social organisation stays handled: one step, two
+    # declared outcomes.
+    refer = {t.source: t.target for t in transitions if t.name == "refer"}
+    assert refer == {"open": "referred", "meeting": "referred", "handled": None, "referred": None}
+
+
+def test_each_step_writes_one_event_with_its_statuses_and_actor(regions, staff, agencies,
+                                                                household):
+    clerk = staff["caseworker_a"]
+    item = register(regions, clerk, category="other")
+    assert events_of(item) == [("register", "", "open", "caseworker_a")]
+    intake.registration_to_meeting(registration=item, sent_by=clerk, reason="部门间有分歧")
+    intake.registration_meeting_outcome(registration=item, recorded_by=clerk, held_on=TODAY,
+                                        outcome="转区住建委办理")
+    slip = intake.registration_transfer(registration=item, transferred_by=clerk,
+                                        agency=agencies["housing"], request="公租房")
+    intake.handover_feedback(handover=slip, recorded_by=clerk, feedback="已受理",
+                             received_on=TODAY)
+    assert events_of(item) == [
+        ("register", "", "open", "caseworker_a"),
+        ("to_meeting", "open", "meeting", "caseworker_a"),
+        ("record_meeting_outcome", "meeting", "open", "caseworker_a"),
+        ("transfer", "open", "transferred", "caseworker_a"),
+        ("feedback", "transferred", "closed", "caseworker_a"),
+    ]
+    last = RegistrationEvent.objects.filter(registration=item).last()
+    assert last.data["handover"] == slip.number and last.reason == "已受理"
+    assert last.label == "情况反馈，办结"
+
+    handled = intake.registration_handle(
+        registration=register(regions, clerk, applicant_id=household.members.get(
+            relation="head").id_number), handled_by=clerk, household=household,
+        assistance_type="dibao", hardship="illness", reason="x",
+        documents=[(CaseDocument.Kind.AUTHORIZATION, photo())])
+    referral = intake.registration_refer(registration=handled, referred_by=clerk,
+                                         agency=agencies["social"], request="照料护理")
+    intake.handover_feedback(handover=referral, recorded_by=clerk, feedback="每周探访",
+                             received_on=TODAY)
+    assert events_of(handled)[1:] == [
+        ("handle", "open", "handled", "caseworker_a"),
+        ("refer", "handled", "handled", "caseworker_a"),
+        ("record_feedback", "handled", "handled", "caseworker_a"),
+    ]
+    first = RegistrationEvent.objects.filter(registration=handled, action="handle").get()
+    assert first.data == {"application": handled.application.number}
+    assert household.members.get(relation="head").id_number not in str(
+        list(RegistrationEvent.objects.values_list("data", "reason")))
+
+    closed = intake.registration_close(registration=register(regions, clerk), closed_by=clerk,
+                                       outcome="已解释政策")
+    assert events_of(closed)[-1] == ("close", "open", "closed", "caseworker_a")
+
+
+def test_a_referral_answered_while_another_is_open_keeps_the_registration_waiting(
+        regions, staff, agencies):
+    clerk = staff["caseworker_a"]
+    item = register(regions, clerk, category="service")
+    first = intake.registration_refer(registration=item, referred_by=clerk,
+                                      agency=agencies["social"], request="心理疏导")
+    second = intake.registration_refer(registration=item, referred_by=clerk,
+                                       agency=agencies["social"], request="照料护理")
+    intake.handover_feedback(handover=first, recorded_by=clerk, feedback="已疏导",
+                             received_on=TODAY)
+    assert Registration.objects.get(pk=item.pk).status == Registration.Status.REFERRED
+    intake.handover_feedback(handover=second, recorded_by=clerk, feedback="已安排",
+                             received_on=TODAY)
+    assert Registration.objects.get(pk=item.pk).status == Registration.Status.CLOSED
+    assert [e[0] for e in events_of(item)] == ["register", "refer", "refer", "record_feedback",
+                                               "feedback"]
+    with pytest.raises(ServiceError, match="该转办单已录入反馈"):
+        intake.handover_feedback(handover=first, recorded_by=clerk, feedback="再次",
+                                 received_on=TODAY)
+    assert len(events_of(item)) == 5
+
+
+def test_a_step_from_a_wrong_state_is_refused_in_its_words_and_writes_nothing(regions, staff,
+                                                                             agencies):
+    clerk = staff["caseworker_a"]
+    item = intake.registration_close(registration=register(regions, clerk), closed_by=clerk,
+                                     outcome="已解释政策")
+    before = events_of(item)
+    with pytest.raises(ServiceError, match="^该登记现为「已办结」，不能办结。$"):
+        intake.registration_close(registration=item, closed_by=clerk, outcome="再次办结")
+    with pytest.raises(ServiceError, match="^该登记现为「已办结」，不能转办。$"):
+        intake.registration_transfer(registration=item, transferred_by=clerk,
+                                     agency=agencies["housing"], request="公租房")
+    with pytest.raises(ServiceError, match="^该登记现为「已办结」，不能转介。$"):
+        intake.registration_refer(registration=item, referred_by=clerk,
+                                  agency=agencies["social"], request="探访")
+    open_item = register(regions, clerk)
+    with pytest.raises(ServiceError, match="^该登记现为「待处置」，不能录入联席会议结果。$"):
+        intake.registration_meeting_outcome(registration=open_item, recorded_by=clerk,
+                                            held_on=TODAY, outcome="x")
+    # A rule about what the user chose refuses after the status allowed the step: nothing
+    # is written either.
+    with pytest.raises(ServiceError, match="请用“转介”"):
+        intake.registration_transfer(registration=open_item, transferred_by=clerk,
+                                     agency=agencies["social"], request="x")
+    with pytest.raises(PermissionDenied, match="只有该镇\\(街道\\)的经办人"):
+        intake.registration_close(registration=open_item, closed_by=staff["caseworker_b"],
+                                  outcome="x")
+    assert events_of(item) == before and not Handover.objects.exists()
+    assert events_of(open_item) == [("register", "", "open", "caseworker_a")]
+    assert Registration.objects.get(pk=item.pk).status == Registration.Status.CLOSED
+    assert Registration.objects.get(pk=open_item.pk).status == Registration.Status.OPEN
+
+
+def test_the_status_moves_only_through_a_step(regions, staff):
+    item = register(regions, staff["caseworker_a"])
+    with pytest.raises(AttributeError):
+        item.status = Registration.Status.CLOSED
+
+
+def test_a_registration_event_cannot_be_changed_on_postgresql(regions, staff):
+    if connection.vendor != "postgresql":
+        pytest.skip("the append-only trigger exists on PostgreSQL only")
+    item = register(regions, staff["caseworker_a"])
+    event = RegistrationEvent.objects.get(registration=item)
+    for attempt in (lambda: RegistrationEvent.objects.filter(pk=event.pk).update(reason="改写"),
+                    lambda: RegistrationEvent.objects.filter(pk=event.pk).delete()):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            attempt()
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        with connection.cursor() as cursor:  # below the ORM too
+            cursor.execute("UPDATE cases_registrationevent SET actor_id = actor_id")
+    assert RegistrationEvent.objects.get(pk=event.pk).reason == ""
 
 
 # --- time limits, both sides --------------------------------------------------------------
