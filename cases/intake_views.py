@@ -2,6 +2,8 @@
 先行救助, the community assistant's page, and the public progress query. Thin: read
 through cases.selectors, change through cases.intake."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -12,7 +14,7 @@ from django.views.decorators.cache import never_cache
 
 from accounts.errors import ServiceError, show_on
 from accounts.roles import Level
-from accounts.scope import has_any, regions_where, user_can
+from accounts.scope import has_any, regions_where
 from accounts.throttle import client_network, over_limit
 from cases import intake, selectors, services
 from cases.intake_forms import (
@@ -69,97 +71,102 @@ def new_registration(request):
                   status=400 if request.method == "POST" else 200)
 
 
-def _forms(request, item, bound_key=None):
-    """The ways out the user may take now, each with its form (one bound on a POST)."""
-    if not user_can(request.user, "handle_cases", item.township) or not (
-            item.is_open or item.status == Registration.Status.HANDLED):
-        return {}
-    data = request.POST if bound_key else None
-    files = request.FILES if bound_key else None
-
-    def bind(key):
-        return (data, files) if key == bound_key else (None, None)
-
-    kinds_transfer = [Agency.Kind.DEPARTMENT, Agency.Kind.DISTRICT_WINDOW]
-    forms = {}
-    if item.is_open:
-        households = selectors.households_for_registration(fetched_by=request.user,
-                                                           registration=item)
-        forms["handle"] = HandleForm(*bind("handle"), households=households, prefix="handle",
-                                     initial={"assistance_type": item.category
-                                              if item.category in intake.TOWNSHIP_TYPES else None,
-                                              "reason": item.hardship[:500]})
-        forms["transfer"] = HandoverForm(*bind("transfer"), prefix="transfer",
-                                         agencies=selectors.agencies(township=item.township,
-                                                                     kinds=kinds_transfer))
-        if item.status == Registration.Status.OPEN:
-            forms["meeting"] = ReasonForm(*bind("meeting"), prefix="meeting")
-        else:
-            forms["meeting_outcome"] = MeetingOutcomeForm(*bind("meeting_outcome"),
-                                                          prefix="meeting_outcome")
-        forms["close"] = CloseForm(*bind("close"), prefix="close")
-    forms["refer"] = HandoverForm(*bind("refer"), prefix="refer",
-                                  agencies=selectors.agencies(township=item.township,
-                                                              kinds=[Agency.Kind.ORGANISATION]))
-    return forms
+# The form of each step offered among the ways out, and how its data reaches the step's
+# service. Which steps are offered, their labels and hints, come from the transitions
+# (cases.intake_models): those this user may take in this status (cases.intake).
 
 
-def _run(key, item, user, data):
-    if key == "handle":
-        return intake.registration_handle(
-            registration=item, handled_by=user, household=data["household"],
-            assistance_type=data["assistance_type"], hardship=data["hardship"],
-            reason=data["reason"],
-            documents=[(CaseDocument.Kind.AUTHORIZATION, data["authorization"])])
-    if key == "transfer":
-        return intake.registration_transfer(registration=item, transferred_by=user,
-                                            agency=data["agency"], request=data["request"])
-    if key == "refer":
-        return intake.registration_refer(registration=item, referred_by=user,
-                                         agency=data["agency"], request=data["request"])
-    if key == "meeting":
-        return intake.registration_to_meeting(registration=item, sent_by=user,
-                                              reason=data["reason"])
-    if key == "meeting_outcome":
-        return intake.registration_meeting_outcome(registration=item, recorded_by=user,
-                                                   held_on=data["held_on"],
-                                                   outcome=data["outcome"])
-    return intake.registration_close(registration=item, closed_by=user, outcome=data["outcome"])
+def _handle_form(request, item, *bound):
+    households = selectors.households_for_registration(fetched_by=request.user,
+                                                       registration=item)
+    return HandleForm(*bound, households=households, prefix="handle", initial={
+        "assistance_type": item.category if item.category in intake.TOWNSHIP_TYPES else None,
+        "reason": item.hardship[:500]})
 
 
-LABELS = {"handle": "受理", "transfer": "转办", "refer": "转介", "meeting": "提交联席会议",
-          "meeting_outcome": "录入联席会议结果", "close": "办结"}
+def _handover_form(prefix, kinds):
+    def make(request, item, *bound):
+        return HandoverForm(*bound, prefix=prefix,
+                            agencies=selectors.agencies(township=item.township, kinds=kinds))
+    return make
+
+
+FORMS = {
+    "handle": (_handle_form, lambda item, user, d: intake.registration_handle(
+        registration=item, handled_by=user, household=d["household"],
+        assistance_type=d["assistance_type"], hardship=d["hardship"], reason=d["reason"],
+        documents=[(CaseDocument.Kind.AUTHORIZATION, d["authorization"])])),
+    "transfer": (_handover_form("transfer", [Agency.Kind.DEPARTMENT, Agency.Kind.DISTRICT_WINDOW]),
+                 lambda item, user, d: intake.registration_transfer(
+                     registration=item, transferred_by=user, agency=d["agency"],
+                     request=d["request"])),
+    "refer": (_handover_form("refer", [Agency.Kind.ORGANISATION]),
+              lambda item, user, d: intake.registration_refer(
+                  registration=item, referred_by=user, agency=d["agency"], request=d["request"])),
+    "to_meeting": (lambda request, item, *bound: ReasonForm(*bound, prefix="to_meeting"),
+                   lambda item, user, d: intake.registration_to_meeting(
+                       registration=item, sent_by=user, reason=d["reason"])),
+    "record_meeting_outcome": (
+        lambda request, item, *bound: MeetingOutcomeForm(*bound, prefix="record_meeting_outcome"),
+        lambda item, user, d: intake.registration_meeting_outcome(
+            registration=item, recorded_by=user, held_on=d["held_on"], outcome=d["outcome"])),
+    "close": (lambda request, item, *bound: CloseForm(*bound, prefix="close"),
+              lambda item, user, d: intake.registration_close(
+                  registration=item, closed_by=user, outcome=d["outcome"])),
+}
+
+
+@dataclass
+class Way:
+    """One way out offered on the page: its step's declared facts and its form."""
+
+    key: str
+    label: str
+    hint: str
+    form: object
+
+
+def _ways(request, item, bound_key=None) -> list[Way]:
+    """The ways out the user may take now, each with its form (one bound on a POST). Steps
+    offered elsewhere on the page (feedback, on each open slip) are not among them."""
+    ways = []
+    for step in intake.offered_steps(registration=item, user=request.user):
+        if step.custom.get("offer") == "handover":
+            continue
+        bound = (request.POST, request.FILES) if step.name == bound_key else (None, None)
+        make_form, _ = FORMS[step.name]
+        ways.append(Way(step.name, step.custom["label"], step.custom.get("hint", ""),
+                        make_form(request, item, *bound)))
+    return ways
 
 
 def registration(request, pk):
     item = selectors.registration_get(fetched_by=request.user, pk=pk)
     key = request.GET.get("do") if request.method == "POST" else None
-    forms = _forms(request, item, bound_key=key)
+    ways = _ways(request, item, bound_key=key)
     if key is not None:
-        form = forms.get(key)
-        if form is None:
-            messages.error(request, f"该登记现为「{item.get_status_display()}」，"
-                                    f"不能{LABELS.get(key, '办理')}。")
+        way = next((w for w in ways if w.key == key), None)
+        if way is None:
+            messages.error(request, intake.refusal(item, getattr(item, key), request.user)
+                           if key in FORMS else "没有这一办理事项。")
             return redirect("intake:detail", pk=item.pk)
-        if form.is_valid():
+        if way.form.is_valid():
             try:
-                _run(key, item, request.user, form.cleaned_data)
+                FORMS[key][1](item, request.user, way.form.cleaned_data)
             except ServiceError as error:
-                show_on(form, error)
+                show_on(way.form, error)
             else:
-                messages.success(request, f"已{LABELS[key]}。")
+                messages.success(request, f"已{way.label}。")
                 return redirect("intake:detail", pk=item.pk)
     handovers = list(item.handovers.select_related("agency", "sent_by", "feedback_by"))
     for handover in handovers:
-        district_window = (handover.agency.kind == Agency.Kind.DISTRICT_WINDOW
-                           and user_can(request.user, "review_filings", item.township.parent))
-        if handover.feedback_on is None and (
-                user_can(request.user, "handle_cases", item.township) or district_window):
+        handover.registration = item
+        if intake.may_record_feedback(handover=handover, user=request.user):
             handover.form = FeedbackForm(prefix=f"f{handover.pk}",
                                          initial={"received_on": timezone.localdate()})
     return render(request, "intake/detail.html", {
-        "item": item, "forms": forms, "open_key": key, "labels": LABELS, "handovers": handovers,
-        "today": timezone.localdate(),
+        "item": item, "ways": ways, "open_key": key, "handovers": handovers,
+        "timeline": item.events.select_related("actor"), "today": timezone.localdate(),
     }, status=400 if key else 200)
 
 

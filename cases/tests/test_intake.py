@@ -301,6 +301,71 @@ def test_the_status_moves_only_through_a_step(regions, staff):
         item.status = Registration.Status.CLOSED
 
 
+def offered(client, item) -> list[str]:
+    import re
+
+    page = client.get(reverse("intake:detail", args=[item.pk])).content.decode()
+    return re.findall(r'id="do-([a-z_]+)"', page)
+
+
+def derived(item, user) -> list[str]:
+    return [t.name for t in intake.offered_steps(registration=item, user=user)
+            if t.custom.get("offer") != "handover"]
+
+
+def test_the_page_offers_exactly_the_steps_the_user_may_take_now(regions, staff, agencies,
+                                                                 client):
+    clerk = staff["caseworker_a"]
+    item = register(regions, clerk, category="other")
+    client.force_login(clerk)
+    assert offered(client, item) == derived(item, clerk) == [
+        "handle", "transfer", "refer", "to_meeting", "close"]
+    item = intake.registration_to_meeting(registration=item, sent_by=clerk, reason="分歧")
+    assert offered(client, item) == derived(item, clerk) == [
+        "handle", "transfer", "refer", "record_meeting_outcome", "close"]
+    page = client.get(reverse("intake:detail", args=[item.pk])).content.decode()
+    assert "录入联席会议结果" in page and "提交联席会议" in page  # the button, the timeline
+    assert "登记（窗口受理）" in page and "待处置 → 提交联席会议" in page
+    # A step the status no longer allows is refused with its own words.
+    response = client.post(reverse("intake:detail", args=[item.pk]) + "?do=to_meeting",
+                           {"to_meeting-reason": "再次"}, follow=True)
+    assert "该登记现为「提交联席会议」，不能提交联席会议。" in response.content.decode()
+    assert [e[0] for e in events_of(item)] == ["register", "to_meeting"]
+
+    intake.registration_meeting_outcome(registration=item, recorded_by=clerk, held_on=TODAY,
+                                        outcome="转区窗口")
+    slip = intake.registration_transfer(registration=item, transferred_by=clerk,
+                                        agency=agencies["window"], request="难以确定承办部门")
+    item.refresh_from_db()
+    assert offered(client, item) == derived(item, clerk) == []
+    # Nobody without the township's right gets a way out; the district answers its
+    # window's slip on the page.
+    for user in (staff["approver_a"], staff["reviewer"]):
+        client.force_login(user)
+        assert offered(client, item) == derived(item, user) == []
+    page = client.get(reverse("intake:detail", args=[item.pk])).content.decode()
+    assert f'action="{reverse("intake:handover_feedback", args=[slip.pk])}"' in page
+    response = client.post(reverse("intake:detail", args=[item.pk]) + "?do=close",
+                           {"close-outcome": "x"}, follow=True)
+    assert "只有该镇(街道)的经办人可以办理窗口登记事项。" in response.content.decode()
+    assert Registration.objects.get(pk=item.pk).status == Registration.Status.TRANSFERRED
+
+
+def test_the_district_answers_only_the_slips_sent_to_its_window(regions, staff, agencies,
+                                                                client):
+    clerk = staff["caseworker_a"]
+    item = register(regions, clerk, category="housing")
+    slip = intake.registration_transfer(registration=item, transferred_by=clerk,
+                                        agency=agencies["housing"], request="公租房")
+    client.force_login(staff["reviewer"])
+    page = client.get(reverse("intake:detail", args=[item.pk])).content.decode()
+    assert reverse("intake:handover_feedback", args=[slip.pk]) not in page
+    with pytest.raises(PermissionDenied):
+        intake.handover_feedback(handover=slip, recorded_by=staff["reviewer"], feedback="x",
+                                 received_on=TODAY)
+    assert [e[0] for e in events_of(item)] == ["register", "transfer"]
+
+
 def test_a_registration_event_cannot_be_changed_on_postgresql(regions, staff):
     if connection.vendor != "postgresql":
         pytest.skip("the append-only trigger exists on PostgreSQL only")
