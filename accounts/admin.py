@@ -2,8 +2,8 @@
 
 Access follows the region grants (manage_staff / manage_rules), not Django's global
 model permissions, and every list is limited to the administrator's district. Grants
-go through accounts.services so the guardian permission rows stay in step and each
-grant and revocation is audited.
+and rules go through accounts.services so the guardian permission rows stay in step
+and each change is audited (操作审计, read-only here).
 Households and cases are deliberately not here: they have one way in, the app's pages.
 """
 
@@ -13,11 +13,20 @@ from django.contrib.auth.admin import UserAdmin
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.html import format_html_join
 
 from accounts import services
-from accounts.errors import ServiceError
-from accounts.models import CalendarDay, CalendarYear, Region, RegionGrant, Rule, User
-from accounts.roles import Level
+from accounts.errors import ServiceError, show_on
+from accounts.models import (
+    AuditEntry,
+    CalendarDay,
+    CalendarYear,
+    Region,
+    RegionGrant,
+    Rule,
+    User,
+)
+from accounts.roles import Level, Role
 from accounts.rules import RULES
 from accounts.scope import has_any, regions_where, scoped
 
@@ -237,18 +246,43 @@ class RegionGrantAdmin(ScopedAdmin):
 
 
 class RuleForm(forms.ModelForm):
+    acting_user: User  # set by RuleAdmin.get_form
+
     key = forms.ChoiceField(label="规则", choices=[(k, f"{spec.label}（{k}）")
                                                   for k, spec in RULES.items()])
+    # Not a field of Rule: it goes into the audit entry with the old and new value.
+    reason = forms.CharField(
+        label="修改理由", widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": services.RULE_REASON_REQUIRED},
+        help_text="必填。为何新增或修改这条规则，将与原值、新值一起记入操作审计。")
 
     class Meta:
         model = Rule
         fields = ["key", "region", "valid_from", "valid_to", "value", "source"]
 
+    def clean(self):
+        cleaned = super().clean()
+        # rule_save's right check, here, so that a refusal is a form error and saves nothing:
+        # on the region the row had (self.instance is still unchanged) and the one it gets.
+        regions = [cleaned.get("region")]
+        if self.instance.pk is not None:
+            regions.append(self.instance.region)
+        if "region" in cleaned:
+            try:
+                for region in regions:
+                    services.check_rule_right(region=region, by=self.acting_user)
+            except ServiceError as exc:
+                show_on(self, exc)
+        return cleaned
+
 
 @admin.register(Rule)
 class RuleAdmin(ScopedAdmin):
     """Regional values of the rules; the national rows are shown but only a superuser
-    changes them."""
+    changes them. Every save goes through services.rule_save with the form's 修改理由,
+    which audits old and new value. Rows are never deleted (ScopedAdmin refuses it):
+    a value that no longer applies is ended with 截止日期, so that the history of which
+    value was in force when stays complete."""
 
     perm = "manage_rules"
     form = RuleForm
@@ -277,6 +311,87 @@ class RuleAdmin(ScopedAdmin):
         if db_field.name == "region" and not request.user.is_superuser:
             kwargs["queryset"] = regions_where(request.user, self.perm)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.acting_user = request.user
+        return form
+
+    def save_model(self, request, obj, form, change):
+        # The form made rule_save's checks and required the reason: a refusal never gets here.
+        services.rule_save(rule=obj, by=request.user, reason=form.cleaned_data["reason"])
+
+
+# How the audit's values read: keys and codes in Chinese.
+AUDIT_KEYS = {"user": "工作人员", "role": "岗位", "key": "规则", "region": "区划",
+              "value": "取值", "valid_from": "起始日期", "valid_to": "截止日期",
+              "source": "依据"}
+
+
+def describe(data: dict):
+    if not data:
+        return "—"
+
+    def shown(key, value):
+        if value is None:
+            return "无"
+        if key == "role" and value in Role.values:
+            return Role(value).label
+        if key == "key" and value in RULES:
+            return RULES[value].label
+        return value
+
+    return format_html_join("", "<div>{}：{}</div>", (
+        (AUDIT_KEYS.get(key, key), shown(key, value)) for key, value in data.items()))
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """操作审计, read only: a district administrator reads the entries of regions in
+    their district (by region code prefix); entries without a region (national rules,
+    system-wide) only a superuser reads."""
+
+    list_display = ["at", "actor_shown", "action", "target", "old_shown", "new_shown",
+                    "reason"]
+    list_filter = ["action"]
+    search_fields = ["target"]
+    date_hierarchy = "at"
+    list_select_related = ["actor", "region"]
+
+    @admin.display(description="操作人", ordering="actor")
+    def actor_shown(self, obj):
+        return obj.actor or "系统"
+
+    @admin.display(description="原值")
+    def old_shown(self, obj):
+        return describe(obj.old)
+
+    @admin.display(description="新值")
+    def new_shown(self, obj):
+        return describe(obj.new)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        in_reach = regions_where(request.user, "manage_staff") | regions_where(
+            request.user, "manage_rules")
+        return queryset.filter(region__in=in_reach)
+
+    def has_module_permission(self, request):
+        return has_any(request.user, "manage_staff") or has_any(request.user, "manage_rules")
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(CalendarYear)

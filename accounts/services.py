@@ -1,15 +1,18 @@
-"""Changes to staff and their grants. Every grant goes through grant_role, every
-revocation through revoke_grant; each writes its AuditEntry (old and new role) in the
-same transaction."""
+"""Changes to staff, their grants and the rules. Every grant goes through grant_role,
+every revocation through revoke_grant, every rule row through rule_save; each writes
+its AuditEntry (old and new value) in the same transaction."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.audit import audit_record
 from accounts.errors import ServiceError
-from accounts.models import AuditAction, Region, RegionGrant, User
+from accounts.models import AuditAction, Region, RegionGrant, Rule, User
 from accounts.roles import ROLE_LEVEL, ROLE_PERMISSIONS, Role
+
+RULE_REASON_REQUIRED = "请填写修改理由（如依据的文件或会议纪要），它将记入操作审计。"
 
 
 def _require_manage_staff(user: User | None, region: Region) -> None:
@@ -89,3 +92,59 @@ def _grant_target(grant: RegionGrant) -> str:
 def _remove_role_permissions(grant: RegionGrant) -> None:
     for codename in ROLE_PERMISSIONS[Role(grant.role)]:
         remove_perm(f"accounts.{codename}", grant.user, grant.region)
+
+
+def check_rule_right(*, region: Region | None, by: User) -> None:
+    """Why `by` may not keep a rule row of `region`, as a ServiceError.
+
+    Regional rows: manage_rules on the region (district administrators, roles.py).
+    National rows (no region): only the system's superuser.
+    """
+    from accounts.scope import user_can  # local: scope imports models only
+
+    if region is None:
+        if not (by.is_active and by.is_superuser):
+            raise ServiceError("全国默认值只能由系统超级管理员修改：请选择适用区划。",
+                               field="region")
+    elif not user_can(by, "manage_rules", region):
+        raise ServiceError(f"您没有维护“{region.name}”规则参数的权限。", field="region")
+
+
+@transaction.atomic
+def rule_save(*, rule: Rule, by: User, reason: str) -> Rule:
+    """Create or change one rule row, with who, when, why and its old and new value.
+
+    A change that leaves every field as it was writes nothing.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(RULE_REASON_REQUIRED, field="reason")
+    before = None
+    if rule.pk is not None:
+        before = Rule.objects.select_for_update().get(pk=rule.pk)
+        check_rule_right(region=before.region, by=by)  # also where the row came from
+    check_rule_right(region=rule.region, by=by)
+    try:
+        rule.full_clean()
+    except ValidationError as exc:
+        raise ServiceError("；".join(exc.messages)) from None
+    old = _rule_snapshot(before) if before else {}
+    new = _rule_snapshot(rule)
+    if old == new:
+        return rule
+    rule.save()
+    audit_record(action=AuditAction.RULE_CHANGE if before else AuditAction.RULE_CREATE,
+                 by=by, region=rule.region, target=f"Rule:{rule.pk} {rule.key}",
+                 old=old, new=new, reason=reason)
+    return rule
+
+
+def _rule_snapshot(rule: Rule) -> dict:
+    return {
+        "key": rule.key,
+        "region": rule.region.code if rule.region_id else None,
+        "value": rule.value,
+        "valid_from": rule.valid_from.isoformat(),
+        "valid_to": rule.valid_to.isoformat() if rule.valid_to else None,
+        "source": rule.source,
+    }

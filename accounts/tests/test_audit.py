@@ -1,14 +1,20 @@
-"""操作审计: grants and revocations each leave an entry with the old and the new role."""
+"""操作审计: grants, revocations and rule changes each leave an entry with the old and
+the new value, which the district administrator reads in 系统管理 for their district."""
+
+import datetime
 
 import pytest
 from django.db import DatabaseError, connection, transaction
 
 from accounts.audit import audit_record
 from accounts.errors import ServiceError
-from accounts.models import AuditEntry, RegionGrant, User
-from accounts.roles import Role
+from accounts.models import AuditEntry, Region, RegionGrant, Rule, User
+from accounts.roles import Level, Role
 from accounts.scope import user_can
-from accounts.services import grant_role, revoke_grant
+from accounts.services import RULE_REASON_REQUIRED, grant_role, revoke_grant
+
+D = datetime.date
+AUDIT_LIST = "/admin/accounts/auditentry/"
 
 
 def fresh(user: User) -> User:
@@ -102,6 +108,116 @@ def test_revoked_staff_can_be_granted_again_in_the_admin(client, regions, staff)
     ).content.decode()
     assert "已有有效授权" in page
     assert RegionGrant.objects.active().filter(user=caseworker).count() == 1
+
+
+def district_rule(regions):
+    return Rule.objects.create(key="procedure_days", region=regions["district"],
+                               valid_from=D(2026, 1, 1), value=25, source="区文件")
+
+
+def rule_form(rule: Rule, **data):
+    return {"key": rule.key, "region": rule.region_id or "",
+            "valid_from": rule.valid_from.isoformat(), "valid_to": "",
+            "value": str(rule.value), "source": rule.source, **data}
+
+
+def test_a_rule_change_in_the_admin_needs_a_reason_and_records_old_and_new_value(
+        client, regions, staff):
+    rule = district_rule(regions)
+    client.force_login(staff["admin"])
+    url = f"/admin/accounts/rule/{rule.pk}/change/"
+
+    page = client.post(url, rule_form(rule, value="18", reason="  ")).content.decode()
+    assert RULE_REASON_REQUIRED in page
+    rule.refresh_from_db()
+    assert rule.value == 25
+    assert not AuditEntry.objects.filter(action__startswith="rule_").exists()
+
+    response = client.post(url, rule_form(rule, value="18", source="区民政局〔2026〕3号",
+                                          reason="区政府常务会议决定缩短时限"))
+    assert response.status_code == 302
+    rule.refresh_from_db()
+    assert rule.value == 18
+    entry = AuditEntry.objects.get(action="rule_change")
+    assert (entry.actor, entry.region, entry.reason) == (
+        staff["admin"], regions["district"], "区政府常务会议决定缩短时限")
+    assert (entry.old["value"], entry.new["value"]) == (25, 18)
+    assert (entry.old["source"], entry.new["source"]) == ("区文件", "区民政局〔2026〕3号")
+    assert entry.new["valid_from"] == "2026-01-01" and entry.new["valid_to"] is None
+
+
+def test_a_new_rule_in_the_admin_is_recorded_and_national_rows_stay_with_the_superuser(
+        client, regions, staff):
+    client.force_login(staff["admin"])
+    form = {"key": "publicity_min_days", "valid_from": "2026-07-01", "valid_to": "",
+            "value": "10", "source": "区试点", "reason": "试点延长公示"}
+    page = client.post("/admin/accounts/rule/add/", {**form, "region": ""}).content.decode()
+    assert "全国默认值只能由系统超级管理员修改" in page
+    assert not Rule.objects.filter(key="publicity_min_days", valid_from=D(2026, 7, 1)).exists()
+
+    response = client.post("/admin/accounts/rule/add/", {**form, "region": regions["a"].pk})
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(action="rule_create")
+    assert entry.old == {} and entry.new["value"] == 10 and entry.region == regions["a"]
+
+
+def test_rules_are_ended_not_deleted_in_the_admin(client, regions, staff):
+    rule = district_rule(regions)
+    client.force_login(staff["admin"])
+    assert client.post(f"/admin/accounts/rule/{rule.pk}/delete/",
+                       {"post": "yes"}).status_code == 403
+    assert Rule.objects.filter(pk=rule.pk).exists()
+
+
+def another_district_with_its_admin(make_user):
+    district = Region.objects.create(code="110116", name="怀柔区", level=Level.DISTRICT)
+    township = Region.objects.create(code="110116001", name="泉河街道", level=Level.TOWNSHIP,
+                                     parent=district)
+    admin = make_user(Role.DISTRICT_ADMIN, district, "huairou_admin")
+    return township, admin
+
+
+def test_a_district_administrator_reads_only_their_districts_audit(
+        client, regions, staff, make_user):
+    township, huairou_admin = another_district_with_its_admin(make_user)
+    ours = grant_role(user=newcomer("daxing_new"), region=regions["a"],
+                      role=Role.TOWNSHIP_CASEWORKER, granted_by=staff["admin"])
+    theirs = grant_role(user=newcomer("huairou_new"), region=township,
+                        role=Role.TOWNSHIP_CASEWORKER, granted_by=huairou_admin)
+    with transaction.atomic():  # a national rule, as a superuser changes it
+        audit_record(action="rule_change", by=None, region=None,
+                     target="Rule:1 procedure_days", old={"value": 20}, new={"value": 18},
+                     reason="国家新规")
+
+    client.force_login(staff["admin"])
+    response = client.get(AUDIT_LIST)
+    assert response.status_code == 200
+    page = response.content.decode()
+    for heading in ("时间", "操作人", "操作", "对象", "原值", "新值", "理由"):
+        assert heading in page
+    assert f"RegionGrant:{ours.pk}" in page and "镇(街道)经办人" in page
+    assert f"RegionGrant:{theirs.pk}" not in page and "国家新规" not in page
+    entry = AuditEntry.objects.get(target=f"RegionGrant:{theirs.pk}")
+    assert client.get(f"{AUDIT_LIST}{entry.pk}/change/").status_code == 302  # not found
+    filtered = client.get(AUDIT_LIST, {"action__exact": "revoke_grant"}).content.decode()
+    assert f"RegionGrant:{ours.pk}" not in filtered
+
+    root = User.objects.create_superuser("root", password="pw-for-tests-1")
+    client.force_login(root)
+    page = client.get(AUDIT_LIST).content.decode()
+    assert f"RegionGrant:{theirs.pk}" in page and "国家新规" in page
+
+
+def test_the_audit_cannot_be_written_or_changed_in_the_admin(client, regions, staff):
+    grant = grant_role(user=newcomer(), region=regions["a1"], role=Role.COMMUNITY_ASSISTANT,
+                       granted_by=staff["admin"])
+    entry = AuditEntry.objects.get(target=f"RegionGrant:{grant.pk}")
+    client.force_login(staff["admin"])
+    assert client.get(f"{AUDIT_LIST}add/").status_code == 403
+    assert client.post(f"{AUDIT_LIST}{entry.pk}/delete/", {"post": "yes"}).status_code == 403
+    client.post(f"{AUDIT_LIST}{entry.pk}/change/", {"reason": "改写", "target": "x"})
+    entry.refresh_from_db()
+    assert (entry.reason, entry.target) == ("", f"RegionGrant:{grant.pk}")
 
 
 def test_audit_rows_refuse_update_and_delete_in_postgresql(regions, staff):
