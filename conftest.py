@@ -6,11 +6,17 @@ import itertools
 
 import pytest
 
-from accounts.models import Region, User
+from accounts.calendar_import import available_years, load_years
+from accounts.models import CalendarDay, CalendarYear, Region, Rule, User
 from accounts.roles import Level, Role
+from accounts.rules import seed_national_rules
 from accounts.services import grant_role
+from cases.materials import seed_materials
+from cases.models import Material
 from households import services as household_services
+from households.categories import seed_categories
 from households.demo import make_id_number
+from households.models import ExpenditureCategory, IncomeCategory
 
 _people = itertools.count(1)
 
@@ -31,14 +37,6 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture
 def reference_data(transactional_db):
-    from accounts.calendar_import import available_years, load_years
-    from accounts.models import CalendarDay, CalendarYear, Rule
-    from accounts.rules import seed_national_rules
-    from cases.materials import seed_materials
-    from cases.models import Material
-    from households.categories import seed_categories
-    from households.models import ExpenditureCategory, IncomeCategory
-
     seed_national_rules(Rule)
     if not CalendarYear.objects.exists():
         load_years(available_years(), day_model=CalendarDay, year_model=CalendarYear)

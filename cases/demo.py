@@ -26,6 +26,7 @@ REASONS = [("illness", "户主长期患病治疗，无固定收入"), ("single_p
 
 def _scan(title: str) -> SimpleUploadedFile:
     """A legible placeholder scan (PNG) for the demo's uploads."""
+    # deferred: a heavy library, loaded only when this runs
     from PIL import Image, ImageDraw, ImageFont
 
     image = Image.new("RGB", (620, 300), "white")

@@ -6,8 +6,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
+from accounts.scope import has_any
 from cases.models import Application
+from cases.selectors import intake_counts, workload
 from cases.steps import tiles
+from filing.selectors import supervision_workload
 
 
 @never_cache
@@ -64,10 +67,6 @@ def _tile_url(where: str) -> str:
 
 def home(request):
     """The workbench: what waits for this user, by role."""
-    from accounts.scope import has_any
-    from cases.selectors import intake_counts, workload
-    from filing.selectors import supervision_workload
-
     tiles = []
     if has_any(request.user, "view_cases"):
         load = workload(fetched_by=request.user)

@@ -62,6 +62,7 @@ def _register(district: Region, township: Region, reviewer: User) -> Household |
         [official, "钱立新", "本人", official, "钱立新", "党政机关工作人员", "区某局科员"],
         [_id(903, "19870101"), "孙美华", "配偶", official, "钱立新", "党政机关工作人员", "区某局科员"],
     ]
+    # deferred: a heavy library, loaded only when this runs
     from openpyxl import Workbook
 
     book = Workbook()

@@ -32,7 +32,10 @@ def write_row(sheet, row_number: int, values) -> None:
 
 def workbook(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
     """An XLSX file of (title, header, rows) sheets."""
+    # deferred: a heavy library, loaded only when this runs
     from openpyxl import Workbook
+
+    # deferred: a heavy library, loaded only when this runs
     from openpyxl.styles import Font
 
     book = Workbook()

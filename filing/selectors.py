@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Region, User
@@ -116,8 +117,6 @@ def spot_check_items(*, check: SpotCheck):
 
 
 def spot_check_item_get(*, check: SpotCheck, pk: int):
-    from django.http import Http404
-
     item = check.items.select_related("application__region").filter(pk=pk).first()
     if item is None:
         raise Http404

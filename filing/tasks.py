@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from accounts.models import Region
 from filing import services
 
 
@@ -7,7 +8,5 @@ from filing import services
 def refresh_statistics(district_id: int | None = None) -> int:
     """Recompute the stored monthly aggregates of one district, or of every district
     (idempotent; one refresh of a district at a time)."""
-    from accounts.models import Region
-
     district = Region.objects.get(pk=district_id) if district_id else None
     return services.statistics_refresh(district=district)

@@ -22,6 +22,7 @@ from cases.models import AssistanceType
 from filing import charts, exports, selectors, services
 from filing.cadre_register import REGISTER_SPEC
 from filing.forms import CheckForm, DrawForm, RegisterImportForm, ReviewForm, RosterForm
+from filing.tasks import refresh_statistics
 from households.services import record_view
 from verification.imports import template_response
 
@@ -319,6 +320,7 @@ def roster_xlsx(request, pk):
 
 
 def roster_pdf(request, pk):
+    # deferred: a heavy library, loaded only when this runs
     from weasyprint import HTML
 
     item = selectors.roster_get(fetched_by=request.user, pk=pk)
@@ -367,8 +369,6 @@ def statistics(request):
 @require_POST
 def statistics_refresh(request):
     """The district asks for a refresh now: queued for a worker (run at once in the demo)."""
-    from filing.tasks import refresh_statistics
-
     region, _ = _stats_region(request)
     district = region if region.parent_id is None else region.parent
     if not user_can(request.user, "review_filings", district):

@@ -8,6 +8,7 @@ import datetime
 import random
 from decimal import Decimal
 
+from accounts.demo import TOWNSHIPS
 from accounts.models import Region, User
 from accounts.roles import Level
 from households import services
@@ -147,7 +148,5 @@ def load(*, count: int = 50, seed: int = 20260701) -> int:
 
 
 def _caseworker_username(community: Region) -> str:
-    from accounts.demo import TOWNSHIPS
-
     prefix = next(p for code, _, p, _ in TOWNSHIPS if code == community.parent.code)
     return f"{prefix}_caseworker"

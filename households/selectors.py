@@ -8,7 +8,7 @@ from accounts.paging import KeysetPage, keyset_page
 from accounts.roles import Level
 from accounts.scope import get_scoped_or_404, regions_where, scoped
 from households.idnumber import normalize
-from households.models import Household, Member
+from households.models import CadreRecord, Household, Member
 
 
 def _with_members(queryset: QuerySet[Household]) -> QuerySet[Household]:
@@ -79,8 +79,6 @@ def cadre_links(*, household: Household) -> list[dict]:
     a member who declared a public role, or who is on the district's current register of
     cadres and their direct relatives. Names and posts only, never ID numbers: the
     result is stored with the case and shown to staff."""
-    from households.models import CadreRecord
-
     members = list(household.members.all())
     links = [{"member": m.name, "relation": "本人", "cadre": m.name,
               "category": m.get_public_role_display(), "post": "（申报的公职身份）"}

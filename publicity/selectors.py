@@ -1,4 +1,10 @@
-from publicity.models import Hearing, Notice, Objection
+from django.db.models import Q
+from django.http import Http404
+
+from accounts.models import Region
+from accounts.roles import Level
+from accounts.rules import rule_value, rule_values
+from publicity.models import Hearing, LongTermEntry, Notice, Objection, PolicyPage, SupervisionContact
 
 
 def open_notice(*, application_id: int) -> Notice | None:
@@ -36,10 +42,6 @@ def mask_given_name(name: str) -> str:
 
 def public_region(code: str):
     """A township or community by its code, or 404 (no other level has a public board)."""
-    from django.http import Http404
-
-    from accounts.models import Region
-    from accounts.roles import Level
 
     region = (Region.objects.filter(code=code, level__in=[Level.TOWNSHIP, Level.COMMUNITY])
               .select_related("parent__parent").first())
@@ -52,10 +54,6 @@ def public_board(*, region) -> list[dict]:
     """Per community of `region` (itself, or a township's communities): its open notices
     and its long-term roster, names masked where the region's rule says so. Three
     queries plus one rule lookup per community, whatever the number of notices."""
-    from accounts.roles import Level
-    from accounts.rules import rule_value
-    from publicity.models import LongTermEntry
-
     communities = ([region] if region.level == Level.COMMUNITY
                    else list(region.children.order_by("code")))
     by_id = {c.pk: {"community": c, "notices": [], "roster": []} for c in communities}
@@ -79,9 +77,6 @@ def public_board(*, region) -> list[dict]:
 def public_notice(*, pk: int) -> Notice:
     """An open notice, for the public objection form. A notice replaced by a new
     proposal leads to the case's open notice; a closed one is gone (404)."""
-    from django.http import Http404
-
-    from accounts.rules import rule_value
 
     notices = Notice.objects.select_related("region__parent", "application")
     notice = notices.filter(pk=pk).first()
@@ -98,10 +93,6 @@ def public_notice(*, pk: int) -> Notice:
 def policy_for(*, township) -> dict:
     """政策公开 of a township: its page (or its district's), the standards in force, the
     materials per type, and the supervision contacts of city, county and township."""
-    from django.db.models import Q
-
-    from accounts.rules import rule_values
-    from publicity.models import PolicyPage, SupervisionContact
 
     lineage = township.ancestor_codes()
     page = (PolicyPage.objects.filter(region__code__in=lineage).select_related("region")

@@ -3,6 +3,7 @@ own transaction; they take plain values so that publicity never imports cases.""
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +12,7 @@ from accounts.errors import ServiceError
 from accounts.models import Region, User
 from accounts.rules import rule_value
 from accounts.scope import user_can
+from accounts.throttle import over_limit
 from accounts.workdays import add_calendar_days, add_working_days
 from publicity.models import Hearing, LongTermEntry, Notice, Objection
 
@@ -116,8 +118,6 @@ def objection_submit_public(*, notice_id: int, content: str, contact: str) -> Ob
     notice (settings.PUBLIC_OBJECTIONS_PER_NOTICE a day); the per-address limit is the
     view's, counted on every post (throttle_public_post). The caseworker's queue shows
     the case as having an objection to check."""
-    from django.conf import settings
-
     content, contact = content.strip(), contact.strip()
     if not content:
         raise ServiceError("请写明异议或举报的内容。", field="content")
@@ -142,9 +142,6 @@ def objection_submit_public(*, notice_id: int, content: str, contact: str) -> Ob
 
 def throttle_public_post(address: str) -> None:
     """Count one post of the public form from `address` (valid or not)."""
-    from django.conf import settings
-
-    from accounts.throttle import over_limit
 
     if over_limit("objection", address, limit=settings.PUBLIC_OBJECTION_LIMIT,
                   window_seconds=3600):

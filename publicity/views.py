@@ -97,7 +97,10 @@ def objection_done(request, code):
 
 def notice_pdf(request, code):
     """The printable notice (A4) of a community, with a QR code to its public board."""
+    # deferred: a heavy library, loaded only when this runs
     import segno
+
+    # deferred: a heavy library, loaded only when this runs
     from weasyprint import HTML
 
     region = selectors.public_region(code)

@@ -22,6 +22,7 @@ def media_in_tmp(settings, tmp_path):
 
 def camera_photo(path: Path) -> Path:
     """A JPEG as a phone takes it: with the camera's EXIF, GPS included."""
+    # deferred: a heavy library, loaded only when this runs
     from PIL import Image
 
     image = Image.new("RGB", (400, 300), (250, 250, 245))

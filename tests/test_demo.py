@@ -7,6 +7,8 @@ from accounts.roles import Level, Role
 from households.idnumber import validate_id_number
 from households.models import Household, Member
 from households.selectors import household_list
+from verification.models import ImportBatch, VerificationRequest
+from verification.services import verification_run
 
 
 def counts():
@@ -78,9 +80,6 @@ def test_the_second_township_caseworker_is_not_called_reviewer(db):
 
 
 def test_demo_agency_files_give_a_report_with_the_planted_warnings(db):
-    from verification.models import ImportBatch, VerificationRequest
-    from verification.services import verification_run
-
     call_command("load_demo")
     assert ImportBatch.objects.count() == 7  # the housing fund has sent nothing yet
     heads = list(Member.objects.filter(relation="head").order_by("household_id", "id"))

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import yaml
 
+import config
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -45,7 +47,6 @@ def test_web_serves_with_gunicorn_and_workers_use_the_config_celery_app():
     assert "gunicorn config.wsgi" in services["web"]["command"]
     assert services["worker"]["command"][:4] == ["celery", "-A", "config", "worker"]
     assert services["beat"]["command"][:4] == ["celery", "-A", "config", "beat"]
-    import config
 
     assert config.celery_app.main == "jiuzhu"
 

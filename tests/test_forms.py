@@ -1,9 +1,12 @@
 """Bad input answers in Chinese with what to fix, and nothing is half-saved."""
 
+import datetime
+
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import new_id_number
-from households.models import Household, Member
+from households.models import ExpenditureCategory, Household, Member
 
 
 def create_form(region, **head):
@@ -96,11 +99,7 @@ def test_a_phone_number_with_letters_is_refused_in_chinese(client, regions, staf
 
 def test_an_expenditure_in_the_future_is_refused_on_the_form(client, regions, staff,
                                                              make_household):
-    import datetime
 
-    from django.utils import timezone
-
-    from households.models import ExpenditureCategory
 
     household = make_household(regions["a1"])
     client.force_login(staff["caseworker_a"])

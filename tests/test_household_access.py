@@ -1,10 +1,22 @@
 """Region scoping over every household URL: outside one's regions a household does not exist."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, reverse
 
+from households import services
 from households import urls as household_urls
-from households.models import Asset, Expenditure, Household, HouseholdAccess, Income, Member
+from households.models import (
+    Asset,
+    Expenditure,
+    ExpenditureCategory,
+    Household,
+    HouseholdAccess,
+    Income,
+    IncomeCategory,
+    Member,
+)
 
 
 def household_urls_for(household, record_pks):
@@ -33,9 +45,6 @@ def household_urls_for(household, record_pks):
 @pytest.fixture
 def foreign_household(regions, staff, make_household):
     """A household of street B with one row of every kind."""
-    from households import services
-    from households.models import ExpenditureCategory, IncomeCategory
-
     household = make_household(regions["b1"], head_name="林外户")
     by = staff["caseworker_b"]
     data = {"household": household, "added_by": by}
@@ -118,9 +127,6 @@ def test_the_district_administrator_is_told_the_files_are_not_theirs(client, sta
 
 def test_the_household_list_costs_the_same_queries_for_a_full_page(
         client, regions, staff, make_household):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     client.force_login(staff["caseworker_a"])
     make_household(regions["a1"])
 

@@ -1,5 +1,7 @@
 """The suite runs on the real parts bin/test starts: PostgreSQL and Redis."""
 
+import subprocess
+
 from django.core.cache import cache, caches
 from django.db import connection
 
@@ -25,8 +27,7 @@ def test_the_health_check_reports_database_and_cache(client, db):
 
 def test_weasyprint_renders_chinese_with_the_system_cjk_font(tmp_path):
     """The PDF stack bin/test installs: WeasyPrint, Pango, a CJK font; read back by poppler."""
-    import subprocess
-
+    # deferred: a heavy library, loaded only when this runs
     from weasyprint import HTML
 
     pdf = tmp_path / "notice.pdf"

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 
 from households.idnumber import may_be_id_number, normalize, validate_id_number
 from verification.sources import Column, SourceSpec
@@ -51,8 +52,6 @@ ROW = re.compile(r"第(\d+)行")
 
 def template_response(spec: SourceSpec, filename: str):
     """The spec's header row as a CSV (UTF-8 with BOM, so that Excel reads Chinese)."""
-    from django.http import HttpResponse
-
     buffer = io.StringIO()
     csv.writer(buffer).writerow(spec.headers)
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
@@ -104,6 +103,7 @@ def _csv_table(content: bytes, result: ReadResult):
 
 
 def _xlsx_table(content: bytes, result: ReadResult):
+    # deferred: a heavy library, loaded only when this runs
     from openpyxl import load_workbook
 
     try:

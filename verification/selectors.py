@@ -1,4 +1,10 @@
-from verification.models import HomeInvestigation, VerificationRequest
+from django.db.models import Max, Prefetch, Q
+
+from accounts.roles import Level
+from accounts.scope import get_scoped_or_404, regions_where, scoped
+from households.models import Member
+from verification.models import HomeInvestigation, ImportBatch, VerificationJob, VerificationRequest
+from verification.sources import SOURCES
 
 
 def latest_verification(*, application_id: int) -> VerificationRequest | None:
@@ -19,25 +25,15 @@ PERM = "verify_economic_status"
 
 
 def districts_for(*, user):
-    from accounts.roles import Level
-    from accounts.scope import regions_where
-
     return regions_where(user, PERM).filter(level=Level.DISTRICT).order_by("code")
 
 
 def townships_for(*, user):
-    from accounts.roles import Level
-    from accounts.scope import regions_where
-
     return regions_where(user, PERM).filter(level=Level.TOWNSHIP).order_by("code")
 
 
 def source_overview(*, district) -> list[dict]:
     """Per source: its spec and its newest batch (or None), in two queries."""
-    from django.db.models import Max, Q
-
-    from verification.models import ImportBatch
-    from verification.sources import SOURCES
 
     latest = (ImportBatch.objects.filter(district=district).values("source")
               .annotate(top=Max("version")))
@@ -50,32 +46,21 @@ def source_overview(*, district) -> list[dict]:
 
 
 def import_history(*, district, size: int = 30):
-    from verification.models import ImportBatch
-
     return ImportBatch.objects.filter(district=district).select_related("imported_by")[:size]
 
 
 def jobs_for(*, user, size: int = 30):
-    from accounts.scope import scoped
-    from verification.models import VerificationJob
-
     return scoped(VerificationJob.objects.select_related("township", "created_by"), user=user,
                   perm=PERM, region_field="township")[:size]
 
 
 def job_get(*, user, pk: int):
-    from accounts.scope import get_scoped_or_404
-    from verification.models import VerificationJob
-
     return get_scoped_or_404(VerificationJob.objects.select_related("township", "created_by"),
                              user=user, perm=PERM, region_field="township", pk=pk)
 
 
 def job_warnings(*, job, size: int = 50):
     """The households of a job with a warning, with their head's name."""
-    from django.db.models import Prefetch
-
-    from households.models import Member
 
     return (job.requests.filter(has_warning=True).order_by("id")
             .select_related("household")
@@ -86,8 +71,6 @@ def job_warnings(*, job, size: int = 50):
 def report_view(check) -> dict | None:
     """A stored automatic report, ready for a page: lines with the sources' labels, and
     the versions read per source."""
-    from verification.sources import SOURCES
-
     if check is None or not check.report:
         return None
     report = check.report

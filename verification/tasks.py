@@ -1,6 +1,7 @@
 import datetime
 
 from celery import shared_task
+from django.db.models import Q
 from django.utils import timezone
 
 from verification import services
@@ -38,8 +39,6 @@ def requeue_waiting_requests(older_than_minutes: int = 10, stuck_after_minutes: 
     """Queue again the requests no worker took (the broker was down when they were made)
     and the cases' requests a worker took but left without a report (it failed every
     retry): running one again is harmless, and without data it still waits for a hand."""
-    from django.db.models import Q
-
     now = timezone.now()
     waiting = list(VerificationRequest.objects.filter(
         Q(status=VerificationRequest.Status.REQUESTED,

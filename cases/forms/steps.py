@@ -6,6 +6,7 @@ from django import forms
 
 from cases.forms.fields import UploadField, date_input
 from cases.models import AssistanceType, CaseDocument, Hardship, Material
+from cases.selectors import case_calculation
 from publicity.models import Hearing, Objection
 from verification.models import HomeInvestigation
 
@@ -85,8 +86,6 @@ class VerificationResultForm(ActionForm):
 
 
 def calculated_total(application):
-    from cases.selectors import case_calculation
-
     return case_calculation(application).total_amount
 
 

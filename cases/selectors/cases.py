@@ -9,11 +9,15 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.paging import KeysetPage, keyset_page
+from accounts.rules import rule_values
 from accounts.scope import get_scoped_or_404, scoped, user_can
+from cases.benefit import Calculation, calculate, household_facts
 from cases.models import OPEN_STATES, Application, AssistanceType, CaseEvent, Material, State
 from households.idnumber import normalize
 from households.models import Member
+from publicity.models import Notice, Objection
 from verification import selectors as verification_selectors
+from verification.models import VerificationRequest
 
 
 def with_heads(prefix: str = ""):
@@ -27,16 +31,12 @@ def _cases(user: User) -> QuerySet[Application]:
 
 
 def _awaiting_verification(queryset: QuerySet[Application]) -> QuerySet[Application]:
-    from verification.models import VerificationRequest
-
     pending = VerificationRequest.objects.filter(application=OuterRef("pk")).exclude(
         status=VerificationRequest.Status.COMPLETED)
     return queryset.filter(state=State.INVESTIGATING).filter(Exists(pending))
 
 
 def _objection_pending_rows():
-    from publicity.models import Objection
-
     return Objection.objects.filter(notice__application=OuterRef("pk"), handled_at__isnull=True)
 
 
@@ -128,8 +128,6 @@ def workload(*, fetched_by: User, today: datetime.date | None = None) -> dict:
 
 
 def case_notices(*, application: Application):
-    from publicity.models import Notice
-
     return Notice.objects.filter(application=application).prefetch_related("objections")
 
 
@@ -137,9 +135,6 @@ def case_calculation(application: Application, on: datetime.date | None = None):
     """The itemised benefit calculation: the one stored with the decision once decided
     (a later change of the standard does not rewrite it), otherwise computed now from
     the household's declared data and the rules in force (cases.benefit)."""
-    from accounts.rules import rule_values
-    from cases.benefit import Calculation, calculate, household_facts
-
     if application.calculation and on is None and application.decided_on:
         return Calculation.from_dict(application.calculation)
     cached = getattr(application, "_calculation", None)

@@ -8,9 +8,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.scope import get_scoped_or_404, scoped
-from cases.models import Application, CaseEvent
+from cases.models import Agency, Application, CaseEvent, Handover, Registration, UrgentAid
 from cases.selectors.cases import _cases, with_heads
 from households.idnumber import normalize
+from households.models import Household
 
 
 def registrations(*, fetched_by: User, status: str = "open", channel: str = "",
@@ -18,8 +19,6 @@ def registrations(*, fetched_by: User, status: str = "open", channel: str = "",
     """Window registrations and community reports in the user's reach (a community
     assistant: their community's). `status`: open (not yet disposed of), overdue, waiting
     (transferred or referred, feedback pending), all."""
-    from cases.models import Registration
-
     today = today or timezone.localdate()
     items = scoped(Registration.objects.all(), user=fetched_by, perm="view_cases")
     open_states = [Registration.Status.OPEN, Registration.Status.MEETING]
@@ -38,8 +37,6 @@ def registrations(*, fetched_by: User, status: str = "open", channel: str = "",
 
 
 def registration_get(*, fetched_by: User, pk: int):
-    from cases.models import Registration
-
     return get_scoped_or_404(
         Registration.objects.select_related("region__parent", "township__parent", "contact",
                                             "registered_by", "application"),
@@ -50,8 +47,6 @@ def handovers(*, fetched_by: User, status: str = "open", today: datetime.date | 
               size: int = 200):
     """Transfer slips and referrals in the user's reach: a township sees what it sent,
     the district every township's (both sides see what is overdue)."""
-    from cases.models import Handover
-
     today = today or timezone.localdate()
     items = scoped(Handover.objects.all(), user=fetched_by, perm="view_cases",
                    region_field="registration__region")
@@ -64,16 +59,12 @@ def handovers(*, fetched_by: User, status: str = "open", today: datetime.date | 
 
 
 def handover_get(*, fetched_by: User, pk: int):
-    from cases.models import Handover
-
     return get_scoped_or_404(Handover.objects.select_related("agency", "registration__township"),
                              user=fetched_by, perm="view_cases",
                              region_field="registration__region", pk=pk)
 
 
 def intake_counts(*, fetched_by: User, today: datetime.date | None = None) -> dict:
-    from cases.models import Handover, Registration, UrgentAid
-
     today = today or timezone.localdate()
     registrations_ = scoped(Registration.objects.filter(
         status__in=[Registration.Status.OPEN, Registration.Status.MEETING]), user=fetched_by,
@@ -93,15 +84,11 @@ def intake_counts(*, fetched_by: User, today: datetime.date | None = None) -> di
 
 
 def agencies(*, township, kinds: list[str]):
-    from cases.models import Agency
-
     return Agency.objects.filter(district__code=township.code[:6], kind__in=kinds, active=True)
 
 
 def households_by_id(*, fetched_by: User, id_number: str):
     """The household (in the user's reach) a registered applicant belongs to, if any."""
-    from households.models import Household
-
     if not id_number:
         return Household.objects.none()
     return scoped(Household.objects.filter(members__id_number=normalize(id_number)),
@@ -111,8 +98,6 @@ def households_by_id(*, fetched_by: User, id_number: str):
 def households_for_registration(*, fetched_by: User, registration):
     """The households a registration can be handled for: the applicant's, found by ID
     number; without one, those of the applicant's community."""
-    from households.models import Household
-
     found = households_by_id(fetched_by=fetched_by, id_number=registration.applicant_id)
     if registration.applicant_id and found.exists():
         return found
@@ -129,8 +114,6 @@ def community_referrals(*, fetched_by: User, size: int = 100) -> list[Applicatio
 
 
 def urgent_aid_list(*, fetched_by: User, size: int = 100):
-    from cases.models import UrgentAid
-
     return list(scoped(UrgentAid.objects.all(), user=fetched_by, perm="view_cases")
                 .select_related("household", "region", "granted_by", "application")
                 .prefetch_related(with_heads())

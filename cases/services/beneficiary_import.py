@@ -10,10 +10,12 @@ from django.utils import timezone
 from accounts.errors import ServiceError
 from accounts.models import Region, User
 from accounts.scope import user_can
+from cases.legacy import TYPES, read_legacy
 from cases.models import (
     Application,
 )
 from cases.services.machinery import _next_number, _step, _township_of
+from households import services as household_services
 from households.models import Household
 
 
@@ -27,9 +29,6 @@ def beneficiaries_import(*, township: Region, content: bytes, imported_by: User)
     """Bring in the previous system's beneficiaries of one township: each household with
     its members and a filed case carrying its type, amount and start month. All or nothing:
     with any faulty row nothing is written, and every row's problem is listed."""
-    from cases.legacy import TYPES, read_legacy
-    from households import services as household_services
-
     if township.level != "township" or not user_can(imported_by, "handle_cases", township):
         raise PermissionDenied("只有该镇(街道)的经办人可以导入在保对象。")
     result, households = read_legacy(content, township=township)

@@ -27,6 +27,7 @@ from cases.services.machinery import (
 from cases.services.notices import _republish
 from publicity import selectors as publicity_selectors
 from publicity import services as publicity
+from publicity.models import Hearing, HearingSession
 
 
 def application_propose(*, application: Application, proposed_by: User, approve: bool,
@@ -83,8 +84,6 @@ def application_call_hearing(*, application: Application, called_by: User, reaso
 def application_record_hearing(*, application: Application, recorded_by: User, data: dict,
                                expected_state: str | None = State.HEARING) -> Application:
     """民主评议: participants, opinions, votes, minutes; then to approval or re-investigation."""
-    from publicity.models import Hearing
-
     outcome = data.get("outcome")
     votes = [int(data.get(k) or 0) for k in ("votes_for", "votes_against", "votes_abstain")]
     if sum(votes) == 0:
@@ -144,8 +143,6 @@ def hearing_session_schedule(*, held_on: datetime.date, place: str, participants
     """评议会议: one meeting of one township for several of its cases (seed 001 reading
     note 3: hearings are held centrally by the township). Cases still in publicity or
     awaiting approval are called to the hearing now, all or none."""
-    from publicity.models import HearingSession
-
     if not applications:
         raise ServiceError("请至少选择一件申请列入评议。", field="applications")
     if township is None:

@@ -14,6 +14,7 @@ from publicity.models import Notice
 
 
 def _png() -> bytes:
+    # deferred: a heavy library, loaded only when this runs
     from PIL import Image
 
     buffer = io.BytesIO()

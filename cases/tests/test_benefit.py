@@ -12,8 +12,13 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from accounts.errors import ServiceError
+from accounts.models import Rule
 from accounts.rules import RULES
-from cases.benefit import Earning, Expense, Facts, Holding, Person, calculate
+from cases import selectors, services
+from cases.benefit import Earning, Expense, Facts, Holding, Person, _months_before, calculate
+from households import services as household_services
+from households.models import Income, IncomeCategory
 
 D = Decimal
 APPLIED = datetime.date(2026, 6, 15)
@@ -276,8 +281,6 @@ def test_a_missing_standard_says_what_to_set():
     (datetime.date(2024, 2, 29), 12, datetime.date(2023, 2, 28)),
 ])
 def test_window_start(day, months, expected):
-    from cases.benefit import _months_before
-
     assert _months_before(day, months) == expected
 
 
@@ -286,17 +289,12 @@ def test_window_start(day, months, expected):
 
 @pytest.fixture
 def standard(regions):
-    from accounts.models import Rule
-
     return Rule.objects.create(key="dibao_standard_urban", region=regions["district"],
                                value="1000", valid_from=datetime.date(2020, 1, 1))
 
 
 @pytest.fixture
 def earning_household(household, staff):
-    from households import services as household_services
-    from households.models import Income, IncomeCategory
-
     # 1 person, wage 7,200 a year → 600 a month; gap (1,000 − 600) × 1 = 400.
     household_services.record_add(household=household, added_by=staff["caseworker_a"], model=Income,
                                   data={"member": household.members.get(), "months": 12,
@@ -307,10 +305,6 @@ def earning_household(household, staff):
 
 def test_the_proposal_and_the_decision_default_to_the_calculation(build, earning_household, standard,
                                                                    team):
-    from accounts.errors import ServiceError
-    from accounts.models import Rule
-    from cases import selectors, services
-
     app = build.investigated(build.accepted())
     with pytest.raises(ServiceError, match=r"拟保障金额（500.00元）与测算结果（400.00元）不同"):
         services.application_propose(application=app, proposed_by=team["reviewer"], approve=True,
@@ -336,8 +330,6 @@ def test_the_proposal_and_the_decision_default_to_the_calculation(build, earning
 
 
 def test_an_override_with_a_reason_is_recorded(build, earning_household, standard, team):
-    from cases import services
-
     app = services.application_propose(application=build.investigated(build.accepted()),
                                        proposed_by=team["reviewer"], approve=True, amount="450",
                                        reasons="另有护理支出未能提供票据，经评议酌情上调")
@@ -348,11 +340,6 @@ def test_an_override_with_a_reason_is_recorded(build, earning_household, standar
 
 def test_approval_against_an_ineligible_calculation_needs_a_reason(build, household, staff,
                                                                    standard, team):
-    from accounts.errors import ServiceError
-    from cases import services
-    from households import services as household_services
-    from households.models import Income, IncomeCategory
-
     household_services.record_add(household=household, added_by=staff["caseworker_a"], model=Income,
                                   data={"member": household.members.get(), "months": 12,
                                         "category": IncomeCategory.objects.get(code="wage"),
@@ -374,9 +361,6 @@ def test_the_case_page_shows_the_itemised_calculation(client, build, earning_hou
 
 def test_the_approver_cannot_silently_drop_the_publicised_amount(build, earning_household, standard,
                                                                 team):
-    from accounts.errors import ServiceError
-    from cases import services
-
     app = services.application_propose(application=build.investigated(build.accepted()),
                                        proposed_by=team["reviewer"], approve=True, amount="450",
                                        reasons="护理支出另计")

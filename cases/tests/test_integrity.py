@@ -5,11 +5,15 @@ import threading
 import time
 
 import pytest
+from celery.contrib.testing.worker import start_worker
 from django.db import DatabaseError, connection, transaction
 
 from accounts.errors import ServiceError
+from accounts.roles import Role
 from cases import services
-from cases.models import Application, CaseEvent, State
+from cases.models import Application, CaseDocument, CaseEvent, State
+from cases.tests.conftest import photo
+from config import celery_app
 from verification.models import VerificationRequest
 
 
@@ -28,13 +32,9 @@ def test_audit_rows_refuse_update_and_delete_in_postgresql(build):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_caseworkers_accepting_at_once_one_succeeds(team, household, make_user, regions):
-    from accounts.roles import Role
-
     second = make_user(Role.TOWNSHIP_CASEWORKER, regions["a"], "second_window")
     referral = services.application_refer(household=household, assistance_type="dibao",
                                           reason="失业", referred_by=team["assistant"])
-    from cases.models import CaseDocument
-    from cases.tests.conftest import photo
 
     services.application_attach(application=referral, attached_by=team["assistant"],
                                 kind=CaseDocument.Kind.AUTHORIZATION, upload=photo())
@@ -68,9 +68,6 @@ def test_two_caseworkers_accepting_at_once_one_succeeds(team, household, make_us
 
 @pytest.mark.django_db(transaction=True)
 def test_acceptance_queues_verification_for_a_real_worker(build):
-    from celery.contrib.testing.worker import start_worker
-
-    from config import celery_app
 
     with start_worker(celery_app, perform_ping_check=False, pool="solo", loglevel="WARNING",
                       shutdown_timeout=10):

@@ -8,23 +8,25 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.errors import ServiceError
 from accounts.models import Rule
-from cases import services
-from cases.models import State
+from accounts.roles import Role
+from cases import guards, services
+from cases.models import Application, State
 from cases.tests.conftest import CaseBuilder
 from publicity import services as publicity_services
-from publicity.models import Hearing, LongTermEntry, Objection
+from publicity.models import Hearing, HearingSession, LongTermEntry, Objection, PolicyPage, SupervisionContact
 
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """The boards are cached for a minute: each test starts without another's pages."""
-    from django.core.cache import cache
-
     cache.clear()
 
 
@@ -142,7 +144,6 @@ def test_the_form_of_a_replaced_notice_follows_the_new_one(client, publicised, t
     services.application_send_back  # noqa: B018 - the re-proposal path below replaces it
     app = publicised
     build_reviewer = team["reviewer"]
-    from cases.models import Application
 
     Application.objects.filter(pk=app.pk).update(state=State.REVIEWING)
     app.refresh_from_db()
@@ -173,7 +174,6 @@ def test_the_long_term_roster_follows_the_benefit(client, build, regions):
     today = timezone.localdate()
     publicity_services.long_term_change(application_id=app.pk, monthly_amount=Decimal("900"),
                                         on=today)
-    from django.core.cache import cache
 
     cache.clear()  # the board is cached for a minute
     page = board(client, regions["a1"]).content.decode()
@@ -185,8 +185,6 @@ def test_the_long_term_roster_follows_the_benefit(client, build, regions):
 
 
 def test_the_policy_page_shows_standards_materials_and_contacts(client, regions):
-    from publicity.models import PolicyPage, SupervisionContact
-
     Rule.objects.create(key="dibao_standard_urban", region=regions["district"], value="1450",
                         valid_from=datetime.date(2020, 1, 1))
     PolicyPage.objects.create(region=regions["district"], conditions="人均收入低于标准。",
@@ -277,7 +275,6 @@ def test_a_meeting_is_scheduled_for_all_its_cases_or_none(team, regions, househo
             scheduled_by=team["reviewer"])
     in_publicity.refresh_from_db()
     assert in_publicity.state == State.PUBLICIZING
-    from publicity.models import HearingSession
 
     assert not HearingSession.objects.exists()
 
@@ -309,16 +306,11 @@ def test_the_meeting_pages(client, team, regions, household):
 
 def test_the_board_runs_the_same_queries_for_one_notice_or_many(client, team, regions,
                                                                make_household):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     def publicise(name):
         build = CaseBuilder(team, make_household(regions["a1"], head_name=name))
         build.proposed(build.investigated(build.accepted()))
 
     def queries():
-        from django.core.cache import cache
-
         cache.clear()
         with CaptureQueriesContext(connection) as captured:
             assert board(client, regions["a1"]).status_code == 200
@@ -334,9 +326,6 @@ def test_the_board_runs_the_same_queries_for_one_notice_or_many(client, team, re
 def test_an_objection_after_the_meeting_day_is_not_heard_by_it(team, regions, household):
     """The result is typed in after the meeting: an objection that came in after the
     meeting day still calls for a hearing."""
-    from cases import guards
-    from publicity.models import HearingSession
-
     build = CaseBuilder(team, household)
     app = build.approving()
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
@@ -360,8 +349,6 @@ def test_an_objection_after_the_meeting_day_is_not_heard_by_it(team, regions, ho
 
 def test_a_meeting_records_only_its_own_cases_and_keeps_the_vote_rule(team, regions, household,
                                                                      make_household):
-    from publicity.models import HearingSession
-
     first = CaseBuilder(team, household)
     second = CaseBuilder(team, make_household(regions["a2"], head_name="孙秀英"))
     on_agenda, other = first.approving(), second.approving()
@@ -393,8 +380,6 @@ def test_a_hearing_meeting_is_of_one_township_and_the_service_says_so(team, hous
                                                                        make_household, regions,
                                                                        make_user):
     """The rule lives in the service, not in the page: whoever calls it gets the refusal."""
-    from accounts.roles import Role
-
     ours = CaseBuilder(team, household).approving()
     other_team = {**team,
                   "acceptor": make_user(Role.TOWNSHIP_CASEWORKER, regions["b"], "acceptor_b"),

@@ -6,13 +6,17 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from django_fsm import has_transition_perm
 
 from accounts.errors import ServiceError
 from accounts.models import Rule
+from accounts.roles import Role
+from accounts.services import grant_role
 from accounts.workdays import add_working_days
 from cases import services
 from cases.models import Application, CaseDocument, CaseEvent, Material, State
-from cases.tests.conftest import photo
+from cases.tests.conftest import CaseBuilder, photo
+from households import services as household_services
 from households.models import Member
 from publicity.models import Hearing, LongTermEntry, Notice
 from verification.models import VerificationRequest
@@ -110,8 +114,6 @@ def test_a_deadline_reaching_an_uncovered_year_is_provisional(build, regions):
 
 
 def test_cadre_households_are_flagged_for_mandatory_review_at_acceptance(build, household, team):
-    from households import services as household_services
-
     household_services.member_add(household=household, added_by=team["acceptor"], data={
         "name": "赵村干", "id_number": "11010519491231002X", "relation": "sibling",
         "public_role": Member.PublicRole.VILLAGE_CADRE})
@@ -162,9 +164,6 @@ def test_the_acceptor_may_not_review_the_same_case(build, team):
 
 @pytest.mark.parametrize("who", ["acceptor", "reviewer"])
 def test_neither_acceptor_nor_reviewer_may_approve(build, team, make_user, regions, who):
-    from accounts.roles import Role
-    from accounts.services import grant_role
-
     app = build.approving()
     person = team[who]
     grant_role(user=person, region=regions["a"], role=Role.TOWNSHIP_APPROVER, granted_by=None)
@@ -174,8 +173,6 @@ def test_neither_acceptor_nor_reviewer_may_approve(build, team, make_user, regio
 
 
 def test_a_caseworker_cannot_approve_at_all(build, team, make_user, regions):
-    from accounts.roles import Role
-
     other = make_user(Role.TOWNSHIP_CASEWORKER, regions["a"], "third_caseworker")
     with pytest.raises(PermissionDenied):
         services.application_approve(application=build.approving(), approved_by=other)
@@ -360,9 +357,6 @@ def test_withdrawal_before_the_decision_only(build, team):
 
 def test_only_confirmed_cases_of_one_township_are_filed(build, team, regions, make_household,
                                                         staff, make_user):
-    from accounts.roles import Role
-    from cases.tests.conftest import CaseBuilder
-
     confirmed = build.confirmed()
     pending = build.accepted()
     with pytest.raises(ServiceError, match=f"只有已确认的申请可以备案：{pending.number}（调查核实）"):
@@ -418,8 +412,6 @@ def test_a_step_on_a_case_someone_just_moved_says_so(build, team):
 
 
 def test_the_transitions_declare_the_roles_that_may_take_them(build, team):
-    from django_fsm import has_transition_perm
-
     app = build.approving()
     assert has_transition_perm(app.approve, team["approver"])
     assert not has_transition_perm(app.approve, team["reviewer"])
@@ -516,7 +508,6 @@ def test_the_notice_publishes_the_hardship_category_not_the_free_text(team, hous
         household=household, assistance_type="dibao", hardship="illness",
         reason="尿毒症透析，电话13800138000", accepted_by=team["acceptor"],
         documents=[(CaseDocument.Kind.AUTHORIZATION, photo())])
-    from cases.tests.conftest import CaseBuilder
 
     builder = CaseBuilder(team, household)
     builder.proposed(builder.investigated(app))
@@ -541,9 +532,6 @@ def test_a_new_proposal_after_send_back_is_publicised_again_in_full(build, team)
 
 
 def test_every_earlier_reviewer_stays_barred_from_approving(build, team, make_user, regions):
-    from accounts.roles import Role
-    from accounts.services import grant_role
-
     app = build.approving()
     app = services.application_send_back(application=app, sent_back_by=team["approver"],
                                          reason="重审")

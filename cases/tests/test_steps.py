@@ -11,7 +11,9 @@ from django.test import Client
 from django.urls import reverse
 from django_fsm import FSMField
 
-from cases import steps
+from accounts.errors import ServiceError
+from accounts.roles import Role
+from cases import services, steps
 from cases.models import Application, CaseEvent, State
 from cases.offers import ACTIONS, BY_KEY
 from cases.tests.conftest import photo
@@ -103,9 +105,6 @@ def test_the_timeline_shows_each_steps_declared_entry(build, team):
 
 def test_a_step_that_records_without_moving_the_case_is_refused_outside_its_states(
         build, team):
-    from accounts.errors import ServiceError
-    from cases import services
-
     app = build.confirmed()
     before = CaseEvent.objects.filter(application=app).count()
     with pytest.raises(ServiceError, match="只有在调查核实阶段才能录入入户调查"):
@@ -131,9 +130,6 @@ def test_the_loser_of_two_simultaneous_decisions_is_told_someone_else_was_quicke
     """Two approvers open the same case and press 审批确认 in the same instant. The one
     whose request reaches the locked row second must see why nothing happened, even
     though the form they filled in is no longer offered in the new state."""
-    from accounts.roles import Role
-    from cases import services
-
     second = make_user(Role.TOWNSHIP_APPROVER, regions["a"], "approver_a2")
     app = build.approving()
     holding, done = threading.Event(), threading.Event()

@@ -1,5 +1,8 @@
 """The case pages as users meet them."""
 
+import datetime
+import io
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -10,6 +13,7 @@ from cases import services
 from cases import urls as case_urls
 from cases.models import Application, CaseDocument, State
 from cases.tests.conftest import PNG, photo
+from households.models import HouseholdAccess
 
 
 def page(client, url, **kwargs):
@@ -81,8 +85,6 @@ def test_deep_pages_follow_the_keyset(client, build, team):
 
 
 def test_overdue_cases_stand_out_in_the_queue(client, build, team):
-    import datetime
-
     late = build.accepted()
     Application.objects.filter(pk=late.pk).update(decision_due=datetime.date(2026, 1, 5))
     client.force_login(team["acceptor"])
@@ -243,8 +245,6 @@ def test_the_district_filters_cases_awaiting_its_verification(client, build, tea
 
 
 def test_opening_a_case_records_a_view_of_the_household(client, build, team):
-    from households.models import HouseholdAccess
-
     app = build.accepted()
     client.force_login(team["approver"])
     client.get(reverse("cases:detail", args=[app.pk]))
@@ -253,8 +253,6 @@ def test_opening_a_case_records_a_view_of_the_household(client, build, team):
 
 
 def test_downloading_a_document_records_a_view_of_the_household(client, build, team):
-    from households.models import HouseholdAccess
-
     app = build.accepted()
     doc = app.documents.get()
     client.force_login(team["approver"])
@@ -273,8 +271,7 @@ def test_a_step_not_offered_in_this_state_is_refused_by_the_page(client, build, 
 
 
 def same_picture(a: bytes, b: bytes) -> bool:
-    import io
-
+    # deferred: a heavy library, loaded only when this runs
     from PIL import Image
 
     first, second = Image.open(io.BytesIO(a)), Image.open(io.BytesIO(b))

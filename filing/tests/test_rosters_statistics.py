@@ -19,7 +19,8 @@ from accounts.workdays import working_days_between
 from cases import services as case_services
 from cases.models import Application
 from cases.tests.conftest import CaseBuilder
-from filing import services
+from filing import selectors, services
+from filing.exports import workbook
 from filing.models import MonthlyRoster, MonthStat, RosterLine
 
 TODAY = timezone.localdate()
@@ -108,6 +109,7 @@ def test_export_cells_that_start_with_a_formula_character_are_text(beneficiaries
     content = response.content
     sheet = zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in sheet  # no formula anywhere
+    # deferred: a heavy library, loaded only when this runs
     from openpyxl import load_workbook
 
     book = load_workbook(io.BytesIO(content))
@@ -115,7 +117,6 @@ def test_export_cells_that_start_with_a_formula_character_are_text(beneficiaries
     for text in FORMULAS[:2]:
         assert names[text].data_type == "s" and names[text].quotePrefix
     # The helper itself, for the other two starts.
-    from filing.exports import workbook
 
     other = zipfile.ZipFile(io.BytesIO(workbook([("t", ["a"], [[t] for t in FORMULAS])])))
     xml = other.read("xl/worksheets/sheet1.xml").decode()
@@ -183,7 +184,6 @@ def test_statistics_count_the_procedure_and_the_benefits(team, regions, staff, m
                                                      decision_workdays=days)
     Application.objects.filter(pk__in=[a.pk for a in decided]).update(start_month=THIS_MONTH)
     services.statistics_refresh(district=regions["district"])
-    from filing import selectors
 
     data = selectors.statistics(region=regions["district"], months=[two_ago, LAST_MONTH, THIS_MONTH])
     older, last, this = data["table"]
@@ -199,6 +199,7 @@ def test_statistics_count_the_procedure_and_the_benefits(team, regions, staff, m
     page = client.get(reverse("filing:statistics")).content.decode()
     assert "<svg" in page and "<rect" in page and "<script" not in page
     sheet = client.get(reverse("filing:statistics_xlsx") + "?region=110115001")
+    # deferred: a heavy library, loaded only when this runs
     from openpyxl import load_workbook
 
     rows = list(load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True))

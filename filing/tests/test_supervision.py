@@ -30,6 +30,7 @@ COMMITTEE, POST = "村(居)民委员会成员", "三合南里社区居委会委�
 
 
 def xlsx(rows) -> bytes:
+    # deferred: a heavy library, loaded only when this runs
     from openpyxl import Workbook
 
     book = Workbook()

@@ -1,10 +1,24 @@
+import datetime
+import threading
+import time
+
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
+from django.utils import timezone
 
 from accounts.errors import ServiceError
 from conftest import new_id_number
 from households import services
-from households.models import Household, HouseholdAccess, Income, IncomeCategory, Member
+from households.models import (
+    Expenditure,
+    ExpenditureCategory,
+    Household,
+    HouseholdAccess,
+    Income,
+    IncomeCategory,
+    Member,
+)
 
 
 def test_registering_a_household_records_its_head_with_sex_and_birth_date(regions, staff):
@@ -181,10 +195,6 @@ def test_a_second_head_message_points_to_the_make_head_button_not_back_to_the_fo
 @pytest.mark.django_db(transaction=True)
 def test_two_users_adding_a_head_at_the_same_moment_one_is_told_the_household_has_one(
         regions, staff, make_household):
-    import threading
-    import time
-
-    from django.db import connection, transaction
 
     household = make_household(regions["a1"])
     household.members.update(relation=Member.Relation.OTHER)  # a household left without head
@@ -213,8 +223,6 @@ def test_two_users_adding_a_head_at_the_same_moment_one_is_told_the_household_ha
 
 def test_a_member_with_declared_records_is_not_removed_and_the_records_are_counted(
         regions, staff, make_household):
-    from households.models import Expenditure, ExpenditureCategory
-
     household = make_household(regions["a1"])
     spouse = add_member(household, staff["caseworker_a"])
     by = staff["caseworker_a"]
@@ -245,11 +253,7 @@ def test_a_whole_household_is_still_deleted_with_its_members_records(
 
 
 def test_an_expenditure_dated_in_the_future_is_refused(regions, staff, make_household):
-    import datetime
 
-    from django.utils import timezone
-
-    from households.models import Expenditure, ExpenditureCategory
 
     household = make_household(regions["a1"])
     with pytest.raises(ServiceError, match="不能晚于今天"):

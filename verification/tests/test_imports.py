@@ -93,6 +93,7 @@ def test_every_bad_row_is_listed_at_once(importer):
 
 
 def test_xlsx_is_read_and_a_number_formatted_id_is_explained(importer, district, staff):
+    # deferred: a heavy library, loaded only when this runs
     from openpyxl import Workbook
 
     def workbook(id_cell):

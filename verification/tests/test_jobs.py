@@ -3,9 +3,13 @@
 import time
 
 import pytest
+from celery.contrib.testing.worker import start_worker
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.errors import ServiceError
+from config import celery_app
 from conftest import new_id_number
 from verification import engine, jobs, tasks
 from verification.models import JobChunk, VerificationJob, VerificationRequest
@@ -25,9 +29,6 @@ def township_households(regions, make_household, importer):
 
 
 def wait_for(job, timeout=40):
-    from celery.contrib.testing.worker import start_worker
-
-    from config import celery_app
 
     with start_worker(celery_app, perform_ping_check=False, pool="solo", loglevel="WARNING",
                       shutdown_timeout=10):
@@ -123,8 +124,6 @@ def test_queries_per_chunk_do_not_grow_with_its_size(regions, make_household, im
     households = [make_household(regions["a1"], head_name=f"户{n}") for n in range(30)]
     importer("hukou", [["身份证号", "姓名", "户籍状态"]] +
              [[h.members.get().id_number, "x", "正常"] for h in households])
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as small:
         engine.verify([h.pk for h in households[:3]])

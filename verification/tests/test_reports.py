@@ -1,21 +1,25 @@
 """The verification report: findings against declarations, warnings, reproducibility,
 and the whole path through a real Celery worker on real Redis."""
 
+import datetime
 import time
 from decimal import Decimal
 
 import pytest
+from celery.contrib.testing.worker import start_worker
 from django.utils import timezone
 
 from accounts.models import Rule
+from accounts.roles import Role
 from cases import guards
 from cases import services as case_services
 from cases.models import CaseDocument
 from cases.tests.conftest import photo
+from config import celery_app
 from conftest import new_id_number
 from households import services as household_services
 from households.models import Asset, Income, IncomeCategory, Member
-from verification import services
+from verification import services, tasks
 from verification.compare import Declared, DeclaredMember, Found, Record, compare
 from verification.models import VerificationRequest
 
@@ -126,9 +130,6 @@ def import_sources(importer, head, spouse, *, car=True):
 
 
 def run_worker_until(predicate, timeout=30):
-    from celery.contrib.testing.worker import start_worker
-
-    from config import celery_app
 
     with start_worker(celery_app, perform_ping_check=False, pool="solo", loglevel="WARNING",
                       shutdown_timeout=10):
@@ -141,8 +142,6 @@ def run_worker_until(predicate, timeout=30):
 @pytest.mark.django_db(transaction=True)
 def test_acceptance_runs_the_sources_on_a_real_worker_and_a_warning_forces_a_hearing(
         family, importer, staff, make_user, regions):
-    from accounts.roles import Role
-
     household, head, spouse = family
     import_sources(importer, head, spouse)
 
@@ -235,12 +234,8 @@ def test_reproduction_survives_a_member_leaving(family, importer, staff):
 
 
 def test_a_request_a_worker_left_behind_is_queued_again(family, staff, monkeypatch):
-    import datetime
-
-    from verification import tasks
 
     household, _head, _spouse = family
-    from cases import services as case_services
 
     app = case_services.application_accept_new(
         household=household, assistance_type="dibao", reason="因病", accepted_by=staff["caseworker_a"],

@@ -1,8 +1,11 @@
 """The district's verification pages, as a reviewer and as someone who may not use them."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from accounts.models import Region
+from accounts.roles import Level, Role
 from conftest import new_id_number
 from verification.models import ImportBatch, VerificationJob
 from verification.tests.conftest import csv_bytes
@@ -15,8 +18,6 @@ def reviewer_client(client, staff):
 
 
 def upload(client, rows, source="hukou", encoding="utf-8", name="hukou.csv"):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     return client.post(reverse("verification:sources"), {
         "source": source, "data_date": "2026-10-31",
         "file": SimpleUploadedFile(name, csv_bytes(rows, encoding), content_type="text/csv")})
@@ -67,9 +68,6 @@ def test_job_page_shows_progress_and_refreshes_while_running(reviewer_client, re
 
 
 def test_a_job_of_another_district_is_not_found(client, make_user, regions):
-    from accounts.models import Region
-    from accounts.roles import Level, Role
-
     other = Region.objects.create(code="110116", name="怀柔区", level=Level.DISTRICT)
     outsider = make_user(Role.DISTRICT_REVIEWER, other, "huairou_reviewer")
     job = VerificationJob.objects.create(township=regions["a"], total=1, created_by=outsider)

@@ -27,6 +27,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django_fsm import ANY_OTHER_STATE, ANY_STATE, FSMFieldMixin
 
 from accounts.roles import PERMISSIONS
+from cases.models import Application, Registration
 from cases.steps import StepInfo
 
 FONT = "Noto Sans CJK SC"
@@ -45,8 +46,6 @@ RECORD = "#757575"  # the text of the steps listed in a state's box
 
 def machines():
     """(model, field) for every FSMField of the drawn models, in a fixed order."""
-    from cases.models import Application, Registration
-
     return [(model, field) for model in (Application, Registration)
             for field in model._meta.fields if isinstance(field, FSMFieldMixin)]
 

@@ -12,6 +12,7 @@ import tempfile
 import time
 from decimal import Decimal
 
+from celery import current_app as celery_app
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
@@ -77,8 +78,6 @@ class Command(BaseCommand):
             raise CommandError("批量核对未全部完成。")
 
     def _start_worker(self) -> subprocess.Popen:
-        from celery import current_app as celery_app  # config's app (config/__init__.py)
-
         self.worker_log = tempfile.TemporaryFile()
         worker = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo",
