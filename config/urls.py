@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from cases.intake_views import progress
+from cases.views.intake import progress
 from config.public import policy
 from config.views import healthz, home
 
@@ -12,7 +12,7 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("verification/", include("verification.urls")),
     path("filing/", include("filing.urls")),
-    path("intake/", include("cases.intake_urls")),
+    path("intake/", include("cases.urls.intake")),
     path("chaxun/", progress, name="progress"),
     path("gongshi/<slug:code>/policy/", policy, name="public_policy"),
     path("gongshi/", include("publicity.urls")),

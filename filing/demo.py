@@ -14,7 +14,7 @@ from accounts.models import Region, User
 from accounts.roles import Level
 from accounts.workdays import working_days_between
 from cases import services as case_services
-from cases.demo import _scan, _staff
+from cases.demo.cases import _scan, _staff
 from cases.models import Application, CaseDocument, FilingBatch
 from filing import services
 from households.idnumber import check_digit

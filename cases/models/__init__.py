@@ -7,7 +7,6 @@
 - intake: the window's registrations, transfer slips and referrals, urgent aid
 """
 
-from cases.intake_models import Agency, Handover, Registration, RequestCategory, UrgentAid  # noqa: E402,F401,I001
 from cases.models.application import Application, CaseEvent, NumberSequence  # noqa: F401
 from cases.models.choices import (  # noqa: F401
     BEFORE_DECISION,
@@ -23,3 +22,11 @@ from cases.models.choices import (  # noqa: F401
 )
 from cases.models.documents import CaseDocument, Material  # noqa: F401
 from cases.models.filing import FilingBatch, Rectification  # noqa: F401
+from cases.models.intake import (  # noqa: F401
+    Agency,
+    Handover,
+    Registration,
+    RegistrationEvent,
+    RequestCategory,
+    UrgentAid,
+)

@@ -10,6 +10,8 @@ queues work after the commit. Callers import from here.
 - decision: approval, rejection, sending back, withdrawal
 - filing: filing batches, rectification rounds, supervision records
 - beneficiary_import: households already on benefits, from the previous system
+- intake: the window's registrations and their ways out, slips, urgent aid (callers
+  import the module: `from cases.services import intake`)
 """
 
 from cases.services.beneficiary_import import (  # noqa: F401

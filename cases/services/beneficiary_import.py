@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.errors import ServiceError
 from accounts.models import Region, User
 from accounts.scope import user_can
-from cases.legacy import TYPES, read_legacy
+from cases.beneficiary_file import TYPES, read_legacy
 from cases.models import (
     Application,
 )

@@ -4,9 +4,11 @@ import of existing beneficiaries."""
 
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,8 +18,7 @@ from django.utils import timezone
 
 from accounts.errors import ServiceError
 from accounts.models import Rule
-from cases import intake, selectors, services
-from cases.intake_models import RegistrationEvent
+from cases import selectors, services
 from cases.models import (
     Agency,
     Application,
@@ -27,6 +28,8 @@ from cases.models import (
     State,
     UrgentAid,
 )
+from cases.models.intake import RegistrationEvent
+from cases.services import intake
 from cases.tests.conftest import photo
 from conftest import new_id_number
 from households.models import Household, Member
@@ -302,8 +305,6 @@ def test_the_status_moves_only_through_a_step(regions, staff):
 
 
 def offered(client, item) -> list[str]:
-    import re
-
     page = client.get(reverse("intake:detail", args=[item.pk])).content.decode()
     return re.findall(r'id="do-([a-z_]+)"', page)
 
@@ -451,6 +452,7 @@ def test_an_upload_named_like_a_photo_but_holding_something_else_is_refused(regi
 
 
 def test_an_oversized_picture_is_refused_before_it_is_decoded(household, staff):
+    # deferred: a heavy library, loaded only when this runs
     from PIL import Image
 
     buffer = io.BytesIO()
@@ -464,6 +466,7 @@ def test_an_oversized_picture_is_refused_before_it_is_decoded(household, staff):
 
 
 def jpeg(*, gps=False) -> bytes:
+    # deferred: a heavy library, loaded only when this runs
     from PIL import Image
 
     image = Image.new("RGB", (64, 48), (200, 30, 30))
@@ -477,6 +480,7 @@ def jpeg(*, gps=False) -> bytes:
 
 
 def test_a_photos_location_is_stripped_before_it_is_stored(regions, staff, household):
+    # deferred: a heavy library, loaded only when this runs
     from PIL import Image
 
     original = jpeg(gps=True)
@@ -493,7 +497,6 @@ def test_a_photos_location_is_stripped_before_it_is_stored(regions, staff, house
     assert kept.size == (64, 48)
     assert not kept.getexif() and b"PhoneMaker" not in data and b"GPS" not in data
     # Stored under MEDIA_ROOT, outside the static root, with a random name.
-    from django.conf import settings
 
     assert stored.path.startswith(str(settings.MEDIA_ROOT)) and "IMG_0001" not in stored.name
 
@@ -574,6 +577,7 @@ HEADER = ["户主身份证号", "身份证号", "姓名", "与户主关系", "�
 
 
 def xlsx(rows) -> bytes:
+    # deferred: a heavy library, loaded only when this runs
     from openpyxl import Workbook
 
     book = Workbook()

@@ -2,8 +2,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts import demo as accounts_demo
-from cases import demo as cases_demo
-from cases import intake_demo
+from cases.demo import cases as cases_demo
+from cases.demo import intake as intake_demo
 from filing import demo as filing_demo
 from households import demo as households_demo
 from publicity import demo as publicity_demo

@@ -1,5 +1,9 @@
+import re
+import unicodedata
+
 from django import forms
 
+from accounts.models import Region
 from cases.forms import UploadField, date_input
 from cases.models import AssistanceType, Hardship, RequestCategory
 from households.fields import IDNumberFormField
@@ -81,9 +85,6 @@ class UrgentAidForm(forms.Form):
 
 class ProgressForm(forms.Form):
     def clean_id_suffix(self):
-        import re
-        import unicodedata
-
         value = unicodedata.normalize("NFKC", self.cleaned_data["id_suffix"]).strip().upper()
         if not re.fullmatch(r"\d{5}[\dX]", value):
             raise forms.ValidationError("请输入身份证号的最后六位：数字，末位可为X。")
@@ -102,7 +103,6 @@ class LegacyImportForm(forms.Form):
 
     def __init__(self, *args, townships=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from accounts.models import Region
 
         self.fields["township"].queryset = Region.objects.filter(pk__in=[t.pk for t in townships])
 

@@ -12,7 +12,7 @@ A registration's steps are django_fsm transitions of `Registration.status`, each
 once with its facts in `custom=`: `label` (the button; "不能{label}" in a refusal),
 `event` (the timeline's entry), `hint`, `refusal` (a refusal of its own, `{status}`
 filled in) and `offer` ("handover": offered on each open slip rather than among the ways
-out). cases.intake runs them, the registration's page offers them, the drawn procedure
+out). cases.services.intake runs them, the registration's page offers them, the drawn procedure
 (manage.py draw_procedure) reads them.
 
 Imported into cases.models so that Django registers them with the cases app.
@@ -90,7 +90,7 @@ class TownshipPermission:
 
 class FeedbackPermission(TownshipPermission):
     """情况反馈 is recorded by the township that sent the slip, or by the district, whose
-    own window answers the slips sent to it (which slip is checked by cases.intake)."""
+    own window answers the slips sent to it (which slip is checked by cases.services.intake)."""
 
     def __call__(self, registration, user) -> bool:
         return super().__call__(registration, user) or user_can(
@@ -172,7 +172,7 @@ class Registration(ConcurrentTransitionMixin, models.Model):
     # --- steps (seed 002 四(二)): the three ways out (受理、转办、转介), the joint meeting,
     # 办结 and the feedback that closes the loop. Each is declared once, here. A step with
     # target=None records on the registration without changing its status. Bodies stay
-    # empty: cases.intake sets the fields and writes the RegistrationEvent.
+    # empty: cases.services.intake sets the fields and writes the RegistrationEvent.
 
     @transition(status, source=[Status.OPEN, Status.MEETING], target=Status.HANDLED,
                 permission=WINDOW, custom={
@@ -242,7 +242,7 @@ class RegistrationEvent(models.Model):
     """登记流转记录: who moved a registration, when, from which status to which, and why.
 
     Append-only: on PostgreSQL a trigger refuses UPDATE and DELETE (migration 0009).
-    cases.intake writes one in the transaction of every step, and one when the
+    cases.services.intake writes one in the transaction of every step, and one when the
     registration is made (action "register", no status before). `data` holds what the
     step decided (a slip's or a case's number, the agency), never ID numbers.
     """

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import intake_views as views
+from cases.views import intake as views
 
 app_name = "intake"
 urlpatterns = [

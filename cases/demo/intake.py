@@ -7,8 +7,8 @@ import datetime
 from django.utils import timezone
 
 from accounts.models import Region, User
-from cases import intake
 from cases.models import Agency, Handover, Registration
+from cases.services import intake
 
 DIRECTORY = [
     (Agency.Kind.DISTRICT_WINDOW, "大兴区社会救助综合服务窗口",

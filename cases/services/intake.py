@@ -3,7 +3,7 @@ the joint meeting, community discovery reports, and 先行救助 (SL §50).
 
 A registration changes only through `_step`: it locks the row, checks the user's right
 and the states the step may start from (both declared on the step's transition in
-cases.intake_models), runs the transition, lets the caller set its fields, saves and
+cases.models.intake), runs the transition, lets the caller set its fields, saves and
 writes the RegistrationEvent, all in one transaction. Conditions that depend on what the
 user chose (which agency, which household) are checked here, with their own messages.
 Handling a registration creates the case through cases.services, the one way to start a
@@ -27,9 +27,10 @@ from accounts.roles import Level
 from accounts.rules import rule_value
 from accounts.scope import user_can
 from accounts.workdays import add_working_days
-from cases import services
-from cases.intake_models import FEEDBACK, RegistrationEvent
 from cases.models import Agency, AssistanceType, Handover, Registration, RequestCategory, UrgentAid
+from cases.models.intake import FEEDBACK, RegistrationEvent
+from cases.services.machinery import next_number
+from cases.services.start import application_accept_new
 from households.idnumber import normalize, validate_id_number
 from households.models import Household
 
@@ -150,7 +151,7 @@ def registration_create(*, region: Region, registered_by: User, channel: str,
     due = add_working_days(today, rule_value("intake_disposal_days", region, today))
     prefix = f"DJ-{township.code}-{today.year}"
     item = Registration.objects.create(
-        number=f"{prefix}-{services.next_number(prefix):05d}", channel=channel,
+        number=f"{prefix}-{next_number(prefix):05d}", channel=channel,
         township=township, region=region, registered_by=registered_by, contact=registered_by,
         applicant_name=_text(applicant_name, "请填写申请人姓名。", "applicant_name"),
         applicant_id=applicant_id or "", phone=phone.strip(), address=address.strip(),
@@ -174,7 +175,7 @@ def registration_handle(*, registration: Registration, handled_by: User, househo
                                field="assistance_type")
         if household.region.township() != item.township:
             raise ServiceError("该家庭不在本镇(街道)，请转办到其户籍地镇(街道)。", field="household")
-        item.application = services.application_accept_new(
+        item.application = application_accept_new(
             household=household, assistance_type=assistance_type, hardship=hardship,
             reason=reason, accepted_by=handled_by, documents=documents)
         item.outcome = f"已受理，申请编号 {item.application.number}"
@@ -190,7 +191,7 @@ def _handover(item: Registration, *, kind: str, agency: Agency, request: str, se
     due = add_working_days(today, rule_value("handover_feedback_days", item.region, today))
     prefix = f"{'ZB' if kind == Handover.Kind.TRANSFER else 'ZJ'}-{item.township.code}-{today.year}"
     return Handover.objects.create(
-        registration=item, kind=kind, number=f"{prefix}-{services.next_number(prefix):05d}",
+        registration=item, kind=kind, number=f"{prefix}-{next_number(prefix):05d}",
         agency=agency, request=_text(request, "请写明转办事项或需要提供的服务。", "request"),
         sent_by=sent_by, due=due.date, due_provisional=due.provisional)
 

@@ -1,6 +1,6 @@
 """一门受理 pages: window registrations and their ways out, transfer slips and referrals,
 先行救助, the community assistant's page, and the public progress query. Thin: read
-through cases.selectors, change through cases.intake."""
+through cases.selectors, change through cases.services.intake."""
 
 from dataclasses import dataclass
 
@@ -16,12 +16,14 @@ from accounts.errors import ServiceError, show_on
 from accounts.roles import Level
 from accounts.scope import has_any, regions_where
 from accounts.throttle import client_network, over_limit
-from cases import intake, selectors, services
-from cases.intake_forms import (
+from cases import selectors, services
+from cases.beneficiary_file import SPEC
+from cases.forms.intake import (
     CloseForm,
     FeedbackForm,
     HandleForm,
     HandoverForm,
+    LegacyImportForm,
     MeetingOutcomeForm,
     ProgressForm,
     ReasonForm,
@@ -29,6 +31,7 @@ from cases.intake_forms import (
     UrgentAidForm,
 )
 from cases.models import Agency, CaseDocument, Registration
+from cases.services import intake
 from verification.imports import template_response
 
 
@@ -73,7 +76,7 @@ def new_registration(request):
 
 # The form of each step offered among the ways out, and how its data reaches the step's
 # service. Which steps are offered, their labels and hints, come from the transitions
-# (cases.intake_models): those this user may take in this status (cases.intake).
+# (cases.models.intake): those this user may take in this status (cases.services.intake).
 
 
 def _handle_form(request, item, *bound):
@@ -279,9 +282,6 @@ def progress(request):
 
 
 def legacy_import(request):
-    from cases.intake_forms import LegacyImportForm
-    from cases.legacy import SPEC
-
     townships = list(regions_where(request.user, "handle_cases").filter(level=Level.TOWNSHIP))
     if not townships:
         raise PermissionDenied("只有镇(街道)经办人可以导入在保对象。")
@@ -306,8 +306,6 @@ def legacy_import(request):
 
 
 def legacy_template(request):
-    from cases.legacy import SPEC
-
     if not has_any(request.user, "handle_cases"):
         raise PermissionDenied("只有镇(街道)经办人可以导入在保对象。")
     return template_response(SPEC, "template-existing-beneficiaries.csv")
