@@ -44,7 +44,7 @@ def _scan(title: str) -> SimpleUploadedFile:
 
 
 def _staff(township: Region):
-    grants = RegionGrant.objects.select_related("user")
+    grants = RegionGrant.objects.active().select_related("user")
     caseworkers = [g.user for g in grants.filter(region=township, role=Role.TOWNSHIP_CASEWORKER)
                    .order_by("user__username")]
     approver = grants.get(region=township, role=Role.TOWNSHIP_APPROVER).user

@@ -33,7 +33,7 @@ def load() -> int:
     township = Region.objects.get(code="110115001")
     community = township.children.order_by("code").first()
     clerk = User.objects.get(username="xingfeng_caseworker")
-    assistant = User.objects.filter(grants__region=community).first()
+    assistant = User.objects.filter(grants__region=community, grants__revoked_at__isnull=True).first()
     late = intake.registration_create(
         region=community, registered_by=clerk, channel=Registration.Channel.WINDOW,
         applicant_name="冯玉兰", category="medical", phone="13900000001",

@@ -21,8 +21,9 @@ from django.db import models, transaction
 from django.utils import timezone
 from django_fsm import Transition, can_proceed, has_transition_perm
 
+from accounts.audit import audit_record
 from accounts.errors import ServiceError
-from accounts.models import Region, User
+from accounts.models import AuditAction, Region, User
 from accounts.roles import Level
 from accounts.rules import rule_value
 from accounts.scope import user_can
@@ -344,7 +345,15 @@ def urgent_aid_grant(*, household: Household, granted_by: User, amount, reason: 
         raise ServiceError(f"超过本区先行救助限额（{limit}元）{already}，请按一般程序受理临时救助。",
                            field="amount")
     due = add_working_days(paid_on, rule_value("urgent_paperwork_days", household.region, paid_on))
-    return UrgentAid.objects.create(
+    aid = UrgentAid.objects.create(
         household=household, region=household.region, amount=amount,
         reason=_text(reason, "请写明急难情况。", "reason"), paid_on=paid_on, granted_by=granted_by,
         paperwork_due=due.date)
+    # Money paid out: audited in the payment's transaction (the reason stays on the row,
+    # which only case staff read; the audit names the household by its number only).
+    audit_record(action=AuditAction.URGENT_AID_PAID, by=granted_by, region=household.region,
+                 target=f"UrgentAid:{aid.pk}",
+                 new={"household": household.pk, "amount": str(amount),
+                      "paid_on": paid_on.isoformat(), "limit": str(limit),
+                      "pending_before": str(pending), "paperwork_due": due.date.isoformat()})
+    return aid

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.errors import ServiceError
-from accounts.models import Rule
+from accounts.models import AuditEntry, Rule
 from cases import selectors, services
 from cases.models import (
     Agency,
@@ -568,6 +568,23 @@ def test_urgent_aid_below_the_regions_limit_is_paid_first_and_its_paperwork_trac
     assert aid.application == app and not aid.is_overdue(aid.paperwork_due
                                                          + datetime.timedelta(days=1))
     assert app.events.get(action="accept").data["urgent_aid"] == 1
+
+
+def test_urgent_aid_paid_is_audited_with_its_amount_and_refusals_leave_no_trace(
+        regions, staff, household):
+    Rule.objects.create(key="urgent_aid_limit", region=regions["district"], value="1000",
+                        valid_from=datetime.date(2026, 1, 1), source="区文件")
+    with pytest.raises(ServiceError):
+        intake.urgent_aid_grant(household=household, granted_by=staff["caseworker_a"],
+                                amount="5000", reason="火灾")
+    assert not AuditEntry.objects.filter(action="urgent_aid_paid").exists()
+    aid = intake.urgent_aid_grant(household=household, granted_by=staff["caseworker_a"],
+                                  amount="600", reason="家中失火")
+    entry = AuditEntry.objects.get(action="urgent_aid_paid")
+    assert entry.actor == staff["caseworker_a"] and entry.region == household.region
+    assert entry.target == f"UrgentAid:{aid.pk}"
+    assert entry.new["amount"] == "600.00" and entry.new["limit"] == "1000"
+    assert household.members.first().id_number not in str(entry.new)
 
 
 # --- existing beneficiaries from the previous system ----------------------------------------
