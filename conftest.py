@@ -73,7 +73,7 @@ def make_user(db):
         username = username or f"{role.value}-{region.code}-{next(_people)}"
         user = User.objects.create_user(username=username, password="pw-for-tests-1",
                                         full_name=username)
-        grant_role(user=user, region=region, role=role, granted_by=None)
+        grant_role(user=user, region=region, role=role, by=None)
         return User.objects.get(pk=user.pk)  # fresh object: no cached scope
 
     return make
@@ -99,7 +99,7 @@ def make_household(staff):
         by = by or (staff["caseworker_a"] if region.code.startswith("110115001")
                     else staff["caseworker_b"])
         return household_services.household_create(
-            created_by=by,
+            by=by,
             household={"region": region, "residence": "urban", "address": "兴丰大街1号院2号楼",
                        "phone": "13800138000"},
             head={"name": head_name, "id_number": id_number or new_id_number()},

@@ -148,7 +148,7 @@ class RegionGrantAdminForm(forms.ModelForm):
             # The checks grant_role makes, here, so that a refusal saves nothing and says why.
             try:
                 services.check_grant(user=user, region=region, role=role,
-                                     granted_by=self.acting_user)
+                                     by=self.acting_user)
             except ServiceError as exc:
                 raise forms.ValidationError(exc.message) from None
         return cleaned
@@ -205,7 +205,7 @@ class RegionGrantAdmin(ScopedAdmin):
     def revoke_selected(self, request, queryset):
         revoked = 0
         for grant in queryset.filter(revoked_at__isnull=True):
-            services.revoke_grant(grant=grant, revoked_by=request.user)
+            services.revoke_grant(grant=grant, by=request.user)
             revoked += 1
         self.message_user(request, f"已撤销 {revoked} 项授权，原记录保留在历史中。")
 
@@ -233,12 +233,12 @@ class RegionGrantAdmin(ScopedAdmin):
     def save_model(self, request, obj, form, change):
         # The form's clean() made grant_role's checks: a refusal never gets here.
         grant = services.grant_role(user=obj.user, region=obj.region, role=obj.role,
-                                    granted_by=request.user)
+                                    by=request.user)
         obj.pk, obj.granted_by, obj.granted_at = grant.pk, grant.granted_by, grant.granted_at
         obj._state.adding = False
 
     def delete_model(self, request, obj):
-        services.revoke_grant(grant=obj, revoked_by=request.user)
+        services.revoke_grant(grant=obj, by=request.user)
 
     def response_delete(self, request, obj_display, obj_id):
         self.message_user(request, f"已撤销授权“{obj_display}”，原记录保留在历史中。")

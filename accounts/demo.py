@@ -69,7 +69,7 @@ def load() -> list[tuple[str, str, str]]:
     for username, role, label in [("daxing_admin", Role.DISTRICT_ADMIN, "区民政局管理员"),
                                   ("daxing_reviewer", Role.DISTRICT_REVIEWER, "区民政局审核人")]:
         grant_role(user=_user(username, f"大兴{label}"), region=district, role=role,
-                   granted_by=None)
+                   by=None)
         logins.append((username, role.label, district.name))
     for key in ("dibao_standard_urban", "dibao_standard_rural"):
         # Beijing has one urban-rural standard; 1,450 from September 2023. Demo data: a
@@ -87,7 +87,7 @@ def load() -> list[tuple[str, str, str]]:
         for suffix, role, label in TOWNSHIP_ROLES:
             username = f"{prefix}_{suffix}"
             grant_role(user=_user(username, f"{name}{label}"), region=township, role=role,
-                       granted_by=None)
+                       by=None)
             logins.append((username, role.label, name))
         for code_suffix, community_name, part in communities:
             community, _ = Region.objects.update_or_create(
@@ -95,6 +95,6 @@ def load() -> list[tuple[str, str, str]]:
                 defaults={"name": community_name, "level": Level.COMMUNITY, "parent": township})
             username = f"{prefix}_{part}"
             grant_role(user=_user(username, f"{community_name}协办员"), region=community,
-                       role=Role.COMMUNITY_ASSISTANT, granted_by=None)
+                       role=Role.COMMUNITY_ASSISTANT, by=None)
             logins.append((username, Role.COMMUNITY_ASSISTANT.label, f"{name}{community_name}"))
     return logins

@@ -22,7 +22,7 @@ def _require_manage_staff(user: User | None, region: Region) -> None:
         raise ServiceError("您没有管理该区划工作人员授权的权限。")
 
 
-def check_grant(*, user: User, region: Region, role: str, granted_by: User | None) -> None:
+def check_grant(*, user: User, region: Region, role: str, by: User | None) -> None:
     """Why `granted_by` may not give `user` the role `role` on `region`, as a ServiceError.
 
     grant_role calls it; so does the admin form, so that a refusal is a form error there.
@@ -34,11 +34,11 @@ def check_grant(*, user: User, region: Region, role: str, granted_by: User | Non
     level = ROLE_LEVEL[role]
     if region.level != level:
         raise ServiceError(f"{role.label}只能授权在{level.label}一级，“{region.name}”不是。")
-    _require_manage_staff(granted_by, region)
+    _require_manage_staff(by, region)
 
 
 @transaction.atomic
-def grant_role(*, user: User, region: Region, role: str, granted_by: User | None) -> RegionGrant:
+def grant_role(*, user: User, region: Region, role: str, by: User | None) -> RegionGrant:
     """Give `user` the role `role` on `region` (and so on its subtree).
 
     A person has one grant in force per region: granting another role changes it (old
@@ -46,22 +46,22 @@ def grant_role(*, user: User, region: Region, role: str, granted_by: User | None
     A revoked grant stays as history and a new grant is a new row.
     `granted_by=None` is the system itself (demo data, migrations).
     """
-    check_grant(user=user, region=region, role=role, granted_by=granted_by)
+    check_grant(user=user, region=region, role=role, by=by)
     role = Role(role)
     grant, created = RegionGrant.objects.select_for_update().get_or_create(
         user=user, region=region, revoked_at__isnull=True,
-        defaults={"role": role, "granted_by": granted_by},
+        defaults={"role": role, "granted_by": by},
     )
     old_role = None if created else Role(grant.role)
     if old_role is not None and old_role != role:
         _remove_role_permissions(grant)
         grant.role = role
-        grant.granted_by = granted_by
+        grant.granted_by = by
         grant.save(update_fields=["role", "granted_by"])
     for codename in ROLE_PERMISSIONS[role]:
         assign_perm(f"accounts.{codename}", user, region)
     if old_role != role:
-        audit_record(action=AuditAction.GRANT_ROLE, by=granted_by, region=region,
+        audit_record(action=AuditAction.GRANT_ROLE, by=by, region=region,
                      target=_grant_target(grant),
                      old={"user": user.username, "role": old_role and old_role.value},
                      new={"user": user.username, "role": role.value})
@@ -69,17 +69,17 @@ def grant_role(*, user: User, region: Region, role: str, granted_by: User | None
 
 
 @transaction.atomic
-def revoke_grant(*, grant: RegionGrant, revoked_by: User | None, reason: str = "") -> None:
+def revoke_grant(*, grant: RegionGrant, by: User | None, reason: str = "") -> None:
     """End `grant`: its permissions go at once, the row stays (revoked) as history."""
-    _require_manage_staff(revoked_by, grant.region)
+    _require_manage_staff(by, grant.region)
     locked = RegionGrant.objects.select_for_update().get(pk=grant.pk)
     if locked.revoked_at is not None:
         raise ServiceError(f"该授权已于{timezone.localtime(locked.revoked_at):%Y-%m-%d %H:%M}撤销。")
     _remove_role_permissions(locked)
-    locked.revoked_at, locked.revoked_by = timezone.now(), revoked_by
+    locked.revoked_at, locked.revoked_by = timezone.now(), by
     locked.save(update_fields=["revoked_at", "revoked_by"])
     grant.revoked_at, grant.revoked_by = locked.revoked_at, locked.revoked_by
-    audit_record(action=AuditAction.REVOKE_GRANT, by=revoked_by, region=locked.region,
+    audit_record(action=AuditAction.REVOKE_GRANT, by=by, region=locked.region,
                  target=_grant_target(locked),
                  old={"user": locked.user.username, "role": locked.role},
                  new={"user": locked.user.username, "role": None}, reason=reason)

@@ -20,85 +20,85 @@ def _state(data):
 
 def _propose(app, user, data):
     return services.application_propose(
-        application=app, proposed_by=user, approve=data["decision"] == "approve",
+        application=app, by=user, approve=data["decision"] == "approve",
         amount=data.get("amount"), reasons=data.get("reasons", ""), expected_state=_state(data))
 
 
 def _resubmit(app, user, data):
     documents = [(data["kind"], data["file"])] if data.get("file") else []
-    return services.application_resubmit(application=app, resubmitted_by=user,
+    return services.application_resubmit(application=app, by=user,
                                          note=data.get("note", ""), documents=documents)
 
 
 def _hearing(app, user, data):
     fields = {k: v for k, v in data.items() if k != "expected_state"}
-    return services.application_record_hearing(application=app, recorded_by=user, data=fields,
+    return services.application_record_hearing(application=app, by=user, data=fields,
                                                expected_state=_state(data))
 
 
 def _investigation(app, user, data):
     fields = {k: v for k, v in data.items() if k != "expected_state"}
-    return services.application_record_home_investigation(application=app, recorded_by=user,
+    return services.application_record_home_investigation(application=app, by=user,
                                                           data=fields)
 
 
 # offer → (its form, how the form's data reaches the one service of the step)
 FORMS: dict[str, tuple[type, Callable]] = {
     "accept": (forms.ConfirmForm, lambda a, u, d: services.application_accept(
-        application=a, accepted_by=u, expected_state=_state(d))),
+        application=a, by=u, expected_state=_state(d))),
     "return": (forms.ReturnForm, lambda a, u, d: services.application_return(
-        application=a, returned_by=u, missing=list(d["missing"]), note=d.get("note", ""),
+        application=a, by=u, missing=list(d["missing"]), note=d.get("note", ""),
         expected_state=_state(d))),
     "resubmit": (forms.ResubmitForm, _resubmit),
     "attach": (forms.AttachForm, lambda a, u, d: services.application_attach(
-        application=a, attached_by=u, kind=d["kind"], upload=d["file"])),
+        application=a, by=u, kind=d["kind"], upload=d["file"])),
     "home_investigation": (forms.HomeInvestigationForm, _investigation),
     "verification": (forms.VerificationResultForm,
                      lambda a, u, d: services.application_record_verification(
-                         application=a, entered_by=u, summary=d["summary"],
+                         application=a, by=u, summary=d["summary"],
                          has_warning=d["has_warning"], warnings=d.get("warnings", ""))),
     "finish_investigation": (forms.ConfirmForm,
                              lambda a, u, d: services.application_finish_investigation(
-                                 application=a, finished_by=u, expected_state=_state(d))),
+                                 application=a, by=u, expected_state=_state(d))),
     "propose": (forms.ProposeForm, _propose),
     "objection": (forms.ObjectionForm, lambda a, u, d: services.application_record_objection(
-        application=a, entered_by=u, channel=d["channel"], content=d["content"],
+        application=a, by=u, channel=d["channel"], content=d["content"],
         contact=d.get("contact", ""))),
     "handle_objection": (forms.HandleObjectionForm,
                          lambda a, u, d: services.application_handle_objection(
-                             application=a, objection=d["objection"], handled_by=u,
+                             application=a, objection=d["objection"], by=u,
                              finding=d["finding"])),
     "close_publicity": (forms.ClosePublicityForm,
                         lambda a, u, d: services.application_close_publicity(
-                            application=a, closed_by=u, skip_reason=d["skip_reason"],
+                            application=a, by=u, skip_reason=d["skip_reason"],
                             expected_state=_state(d))),
     "call_hearing": (forms.OptionalReasonForm, lambda a, u, d: services.application_call_hearing(
-        application=a, called_by=u, reason=d.get("reason", ""), expected_state=_state(d))),
+        application=a, by=u, reason=d.get("reason", ""), expected_state=_state(d))),
     "record_hearing": (forms.HearingForm, _hearing),
     "approve": (forms.ApproveForm, lambda a, u, d: services.application_approve(
-        application=a, approved_by=u, amount=d["amount"], reasons=d.get("reasons", ""),
+        application=a, by=u, amount=d["amount"], reasons=d.get("reasons", ""),
         expected_state=_state(d))),
     "reject": (forms.RejectForm, lambda a, u, d: services.application_reject(
-        application=a, rejected_by=u, reasons=d["reasons"], expected_state=_state(d))),
+        application=a, by=u, reasons=d["reasons"], expected_state=_state(d))),
     "send_back": (forms.ReasonForm, lambda a, u, d: services.application_send_back(
-        application=a, sent_back_by=u, reason=d["reason"], expected_state=_state(d))),
+        application=a, by=u, reason=d["reason"], expected_state=_state(d))),
     "open_rectification": (forms.RectificationForm,
                            lambda a, u, d: services.application_open_rectification(
-                               application=a, opened_by=u, finding=d["finding"],
+                               application=a, by=u, finding=d["finding"],
                                days=d.get("days"))),
     "answer_rectification": (forms.AnswerForm,
                              lambda a, u, d: services.application_answer_rectification(
-                                 application=a, answered_by=u, answer=d["answer"],
+                                 application=a, by=u, answer=d["answer"],
                                  upload=d.get("file"))),
     "close_rectification": (forms.OptionalReasonForm,
                             lambda a, u, d: services.application_close_rectification(
-                                application=a, closed_by=u, note=d.get("reason", ""))),
+                                application=a, by=u, note=d.get("reason", ""))),
     "return_rectification": (forms.ReturnRectificationForm,
                              lambda a, u, d: services.application_return_rectification(
-                                 application=a, returned_by=u, reason=d["reason"],
+                                 application=a, by=u, reason=d["reason"],
                                  days=d.get("days"))),
     "withdraw": (forms.ReasonForm, lambda a, u, d: services.application_withdraw(
-        application=a, withdrawn_by=u, reason=d["reason"], expected_state=_state(d))),
+        application=a, by=u, reason=d["reason"], expected_state=_state(d))),
 }
 
 

@@ -72,7 +72,7 @@ def _register(district: Region, township: Region, reviewer: User) -> Household |
     book.save(buffer)
     outcome = services.cadre_register_import(district=district, content=buffer.getvalue(),
                                              filename="干部亲属登记表（演示）.xlsx",
-                                             imported_by=reviewer)
+                                             by=reviewer)
     assert outcome.register is not None, outcome.result.errors
     return household
 
@@ -80,25 +80,25 @@ def _register(district: Region, township: Region, reviewer: User) -> Household |
 def _decided(household, acceptor, reviewer, approver, district_user, kind="dibao"):
     app = case_services.application_accept_new(
         household=household, assistance_type=kind, hardship="illness",
-        reason="家庭成员患病，收入不足", accepted_by=acceptor,
+        reason="家庭成员患病，收入不足", by=acceptor,
         documents=[(CaseDocument.Kind.AUTHORIZATION, _scan("社会救助申请及核对授权书"))])
     case_services.application_record_home_investigation(
-        application=app, recorded_by=acceptor,
+        application=app, by=acceptor,
         data={"visited_on": timezone.localdate(), "investigators": "王强、李娜",
               "findings": "入户查看居住和生活情况，与申报一致。", "signed_form": _scan("入户调查表")})
     case_services.application_record_verification(
-        application=app, entered_by=district_user, summary="未发现机动车、房产和工商登记。",
+        application=app, by=district_user, summary="未发现机动车、房产和工商登记。",
         has_warning=False, warnings="")
-    case_services.application_finish_investigation(application=app, finished_by=acceptor)
-    case_services.application_propose(application=app, proposed_by=reviewer, approve=True,
+    case_services.application_finish_investigation(application=app, by=acceptor)
+    case_services.application_propose(application=app, by=reviewer, approve=True,
                                       amount=800 if kind == "temporary" else None,
                                       reasons="符合救助条件；临时救助按本次困难情况一次性给予")
     past = timezone.localdate() - datetime.timedelta(days=9)
     Notice.objects.filter(application=app).update(opened_on=past,
                                                   earliest_close=past + datetime.timedelta(days=7))
-    case_services.application_close_publicity(application=app, closed_by=reviewer,
+    case_services.application_close_publicity(application=app, by=reviewer,
                                               skip_reason="公示期满无异议，核对无预警")
-    return case_services.application_approve(application=app, approved_by=approver)
+    return case_services.application_approve(application=app, by=approver)
 
 
 def _file_street(township: Region, relative: Household | None) -> int:
@@ -113,7 +113,7 @@ def _file_street(township: Region, relative: Household | None) -> int:
                for i, h in enumerate(spare)]
     if not decided:
         return 0
-    batch = case_services.applications_file(applications=decided, filed_by=acceptor)
+    batch = case_services.applications_file(applications=decided, by=acceptor)
     today = timezone.localdate()
     last_month_end = today.replace(day=1) - datetime.timedelta(days=1)
     # Move the history back: decided over the last four months, filed last month.
@@ -135,5 +135,5 @@ def _rosters(townships: list[Region]) -> None:
     last_month = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
     for township in townships:
         acceptor = _staff(township)[0]
-        services.roster_submit(township=township, month=last_month, submitted_by=acceptor)
+        services.roster_submit(township=township, month=last_month, by=acceptor)
 

@@ -66,10 +66,10 @@ class RegisterOutcome:
 
 
 def cadre_register_import(*, district: Region, content: bytes, filename: str,
-                          imported_by: User) -> RegisterOutcome:
+                          by: User) -> RegisterOutcome:
     """Replace the district's register with a new version, whole or not at all: a file
     with any faulty row is refused with the list of rows to fix (never their values)."""
-    _require_district(imported_by, district)
+    _require_district(by, district)
     result = read_register(content)
     if not result.ok:
         return RegisterOutcome(None, result)
@@ -79,7 +79,7 @@ def cadre_register_import(*, district: Region, content: bytes, filename: str,
                 .aggregate(models.Max("version"))["version__max"] or 0)
         CadreRegister.objects.filter(district=district, current=True).update(current=False)
         register = CadreRegister.objects.create(district=district, version=last + 1,
-                                                imported_by=imported_by,
+                                                imported_by=by,
                                                 file_name=filename[:100], rows=len(result.rows))
         CadreRecord.objects.bulk_create([CadreRecord(register=register, **row)
                                          for row in result.rows], batch_size=5000)
@@ -92,13 +92,13 @@ def cadre_register_import(*, district: Region, content: bytes, filename: str,
 
 
 @transaction.atomic
-def mandatory_review_record(*, application: Application, reviewed_by: User,
+def mandatory_review_record(*, application: Application, by: User,
                             visited_on: datetime.date, visitors: str, findings: str,
                             conclusion: str, problem: str = "", days=None) -> MandatoryReview:
     """The district's home visit for a mandatory-review filing and its conclusion. A
     problem sends the case back to its township for rectification."""
     app = Application.objects.select_for_update().get(pk=application.pk)
-    if not user_can(reviewed_by, "review_filings", app.region):
+    if not user_can(by, "review_filings", app.region):
         raise PermissionDenied("只有区民政局审核人可以办理备案审查。")
     if not app.mandatory_review:
         raise ServiceError("该申请不属于备案审查对象，请通过抽查核查。")
@@ -117,16 +117,16 @@ def mandatory_review_record(*, application: Application, reviewed_by: User,
     if conclusion == MandatoryReview.Conclusion.PROBLEM and not problem.strip():
         raise ServiceError("请写明发现的问题，镇(街道)将据此整改。", field="problem")
     case_services.application_record_supervision(
-        application=app, recorded_by=reviewed_by, action="mandatory_review",
+        application=app, by=by, action="mandatory_review",
         reason=findings, data={"visited_on": visited_on.isoformat(), "conclusion": conclusion})
     rectification = None
     if conclusion == MandatoryReview.Conclusion.PROBLEM:
         rectification = case_services.application_open_rectification(
-            application=app, opened_by=reviewed_by, finding=problem, days=days,
+            application=app, by=by, finding=problem, days=days,
             source="备案审查")
     return MandatoryReview.objects.create(
         application=app, visited_on=visited_on, visitors=visitors, findings=findings,
-        conclusion=conclusion, rectification=rectification, reviewed_by=reviewed_by)
+        conclusion=conclusion, rectification=rectification, reviewed_by=by)
 
 
 # --- spot checks (抽查, TK §16) -------------------------------------------------------------
@@ -154,11 +154,11 @@ def spot_check_population(*, district: Region, period_from: datetime.date,
 
 @transaction.atomic
 def spot_check_draw(*, district: Region, period_from: datetime.date, period_to: datetime.date,
-                    drawn_by: User, note: str = "") -> SpotCheck:
+                    by: User, note: str = "") -> SpotCheck:
     """Draw the sample for a period at the district's ratio per type. One draw per
     period: a stored draw cannot be redrawn, so nobody can try seeds until a sample
     suits them."""
-    _require_district(drawn_by, district)
+    _require_district(by, district)
     if period_from > period_to:
         raise ServiceError("开始日期不能晚于结束日期。", field="period_from")
     if period_to >= timezone.localdate():
@@ -188,7 +188,7 @@ def spot_check_draw(*, district: Region, period_from: datetime.date, period_to: 
         number=f"{prefix}-{case_services.next_number(prefix):03d}", district=district,
         period_from=period_from, period_to=period_to, seed=seed,
         algorithm=sampling.ALGORITHM, population=population, ratios=ratios, sample=sample,
-        drawn_by=drawn_by, note=note.strip()[:200])
+        drawn_by=by, note=note.strip()[:200])
     numbers = [number for numbers in sample.values() for number in numbers]
     SpotCheckItem.objects.bulk_create([SpotCheckItem(spot_check=check, application_id=ids[n])
                                        for n in sorted(numbers)])
@@ -201,14 +201,14 @@ def spot_check_recompute(check: SpotCheck) -> dict[str, list[str]]:
 
 
 @transaction.atomic
-def spot_check_record(*, item: SpotCheckItem, checked_by: User, checked_on: datetime.date,
+def spot_check_record(*, item: SpotCheckItem, by: User, checked_on: datetime.date,
                       method: str, record: str, finding: str, problem: str = "",
                       days=None) -> SpotCheckItem:
     """The check of one sampled case. A problem sends the case to its township for
     rectification, with the check's number as the source."""
     item = SpotCheckItem.objects.select_for_update().select_related(
         "spot_check", "application__region").get(pk=item.pk)
-    if not user_can(checked_by, "review_filings", item.application.region):
+    if not user_can(by, "review_filings", item.application.region):
         raise PermissionDenied("只有区民政局审核人可以录入抽查结果。")
     if item.recorded_at is not None:
         raise ServiceError("该申请的抽查结果已录入。")
@@ -226,14 +226,14 @@ def spot_check_record(*, item: SpotCheckItem, checked_by: User, checked_on: date
         if item.application.state == State.RECTIFYING:
             raise ServiceError("该申请已在整改中：请在现有整改销号或退回时一并提出。", field="finding")
     case_services.application_record_supervision(
-        application=item.application, recorded_by=checked_by, action="spot_check",
+        application=item.application, by=by, action="spot_check",
         reason=record, data={"spot_check": item.spot_check.number, "finding": finding})
     if finding == SpotCheckItem.Finding.PROBLEM:
         item.rectification = case_services.application_open_rectification(
-            application=item.application, opened_by=checked_by, finding=problem, days=days,
+            application=item.application, by=by, finding=problem, days=days,
             source=f"抽查 {item.spot_check.number}")
     item.checked_on, item.method, item.record, item.finding = checked_on, method, record, finding
-    item.checked_by, item.recorded_at = checked_by, timezone.now()
+    item.checked_by, item.recorded_at = by, timezone.now()
     item.save()
     return item
 
@@ -296,11 +296,11 @@ def roster_due(township: Region, month: datetime.date) -> datetime.date:
 
 
 @transaction.atomic
-def roster_submit(*, township: Region, month: datetime.date, submitted_by: User,
+def roster_submit(*, township: Region, month: datetime.date, by: User,
                   note: str = "") -> MonthlyRoster:
     """Submit (or correct) a month's roster: the beneficiaries and amounts as they stand.
     A correction becomes the current version; the earlier one is kept."""
-    if township.level != Level.TOWNSHIP or not user_can(submitted_by, "handle_cases", township):
+    if township.level != Level.TOWNSHIP or not user_can(by, "handle_cases", township):
         raise PermissionDenied("只有该镇(街道)的经办人可以报送名册。")
     month = month_start(month)
     if month > month_start(timezone.localdate()):
@@ -315,7 +315,7 @@ def roster_submit(*, township: Region, month: datetime.date, submitted_by: User,
         MonthlyRoster.objects.filter(pk=previous.pk).update(current=False)
     roster = MonthlyRoster.objects.create(
         township=township, month=month, version=(previous.version + 1) if previous else 1,
-        submitted_by=submitted_by, households=draft.households, people=draft.people,
+        submitted_by=by, households=draft.households, people=draft.people,
         amount=draft.amount, note=note.strip()[:200],
         totals={k: {**v, "amount": str(v["amount"])} for k, v in draft.totals.items()})
     for line in draft.lines:

@@ -76,14 +76,14 @@ def reviews(request):
 
 def review(request, pk):
     application = selectors.review_case_get(fetched_by=request.user, pk=pk)
-    record_view(household=application.household, viewed_by=request.user)
+    record_view(household=application.household, by=request.user)
     done = getattr(application, "district_review", None)
     form = None if done else ReviewForm(request.POST or None)
     if form is not None and request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.mandatory_review_record(
-                application=application, reviewed_by=request.user,
+                application=application, by=request.user,
                 visited_on=data["visited_on"], visitors=data["visitors"],
                 findings=data["findings"], conclusion=data["conclusion"],
                 problem=data["problem"], days=data["days"])
@@ -108,7 +108,7 @@ def register(request):
         try:
             outcome = services.cadre_register_import(district=district, content=upload.read(),
                                                      filename=upload.name,
-                                                     imported_by=request.user)
+                                                     by=request.user)
         except ServiceError as error:
             show_on(form, error)
         else:
@@ -143,7 +143,7 @@ def spot_checks(request):
         data = form.cleaned_data
         try:
             check = services.spot_check_draw(district=district, period_from=data["period_from"],
-                                             period_to=data["period_to"], drawn_by=request.user,
+                                             period_to=data["period_to"], by=request.user,
                                              note=data["note"])
         except ServiceError as error:
             show_on(form, error)
@@ -166,7 +166,7 @@ def spot_check(request, pk, item_pk=None):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.spot_check_record(item=item, checked_by=request.user,
+                services.spot_check_record(item=item, by=request.user,
                                            checked_on=data["checked_on"], method=data["method"],
                                            record=data["record"], finding=data["finding"],
                                            problem=data["problem"], days=data["days"])
@@ -270,7 +270,7 @@ def rosters(request):
     if request.method == "POST" and form.is_valid():
         try:
             roster = services.roster_submit(township=township, month=month,
-                                            submitted_by=request.user,
+                                            by=request.user,
                                             note=form.cleaned_data["note"])
         except ServiceError as error:
             show_on(form, error)

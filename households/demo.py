@@ -119,28 +119,28 @@ def load(*, count: int = 50, seed: int = 20260701) -> int:
             continue
         clerk = User.objects.get(username=_caseworker_username(community))
         household = services.household_create(
-            created_by=clerk,
+            by=clerk,
             household={"region": community, "residence": "urban",
                        "address": community.name + plan["address"], "phone": plan["phone"]},
             head=head)
         for data in plan["members"]:
-            services.member_add(household=household, added_by=clerk, data=data)
+            services.member_add(household=household, by=clerk, data=data)
         if plan["wage"]:
-            services.record_add(household=household, added_by=clerk, model=Income,
+            services.record_add(household=household, by=clerk, model=Income,
                                 data={"category": income["wage"], "amount": plan["wage"],
                                       "months": 12, "note": "灵活就业收入"})
         if plan["kind"] == "elderly":
-            services.record_add(household=household, added_by=clerk, model=Income,
+            services.record_add(household=household, by=clerk, model=Income,
                                 data={"category": income["basic_pension"],
                                       "amount": Decimal("10800.00"), "months": 12})
         if head.get("health") == "serious" or plan["kind"] == "disabled":
             category = spending["medical" if head.get("health") else "rehabilitation"]
-            services.record_add(household=household, added_by=clerk, model=Expenditure,
+            services.record_add(household=household, by=clerk, model=Expenditure,
                                 data={"category": category, "amount": plan["medical"],
                                       "incurred_on": plan["spent_on"],
                                       "note": "医保报销后个人自付"})
         if plan["deposit"]:
-            services.record_add(household=household, added_by=clerk, model=Asset,
+            services.record_add(household=household, by=clerk, model=Asset,
                                 data={"kind": "deposit", "value": plan["deposit"],
                                       "description": "活期存款"})
         created += 1

@@ -36,10 +36,10 @@ def _log(household: Household, user: User, action: str, detail: str = "") -> Non
                                    user=user, action=action, detail=detail[:200])
 
 
-def record_view(*, household: Household, viewed_by: User, detail: str = "") -> None:
+def record_view(*, household: Household, by: User, detail: str = "") -> None:
     """DESIGN §7: who viewed which household is recorded. `detail` names what was shown
     beyond the masked page (e.g. a member's full ID number), never the value."""
-    _log(household, viewed_by, HouseholdAccess.Action.VIEW, detail)
+    _log(household, by, HouseholdAccess.Action.VIEW, detail)
 
 
 def _ensure_community(region: Region) -> None:
@@ -112,41 +112,41 @@ def _stored_member(member: Member) -> Member:
 
 
 @transaction.atomic
-def household_create(*, created_by: User, household: dict, head: dict) -> Household:
+def household_create(*, by: User, household: dict, head: dict) -> Household:
     """Register a household together with its head (户主)."""
     region = household["region"]
     _ensure_community(region)
-    _require_change(created_by, region)
+    _require_change(by, region)
     _ensure_person_free(head["id_number"])
-    new = Household.objects.create(created_by=created_by,
+    new = Household.objects.create(created_by=by,
                                    **{f: household[f] for f in HOUSEHOLD_FIELDS if f in household})
     _save_member(_fill_member(Member(household=new), {**head, "relation": Member.Relation.HEAD}))
-    _log(new, created_by, HouseholdAccess.Action.CREATE)
+    _log(new, by, HouseholdAccess.Action.CREATE)
     return new
 
 
 @transaction.atomic
-def household_update(*, household: Household, updated_by: User, data: dict) -> Household:
+def household_update(*, household: Household, by: User, data: dict) -> Household:
     # Compare with the row as stored: a bound model form has already changed `household`.
     household = Household.objects.select_for_update().select_related("region").get(
         pk=household.pk)
-    _require_change(updated_by, household.region)
+    _require_change(by, household.region)
     if "region" in data and data["region"] != household.region:
         _ensure_community(data["region"])
-        _require_change(updated_by, data["region"])
+        _require_change(by, data["region"])
     changed = [f for f in HOUSEHOLD_FIELDS if f in data and getattr(household, f) != data[f]]
     for field in changed:
         setattr(household, field, data[field])
     household.save()
-    _log(household, updated_by, HouseholdAccess.Action.UPDATE, "户信息：" + "、".join(
+    _log(household, by, HouseholdAccess.Action.UPDATE, "户信息：" + "、".join(
         str(Household._meta.get_field(f).verbose_name) for f in changed))
     return household
 
 
 @transaction.atomic
-def household_delete(*, household: Household, deleted_by: User) -> None:
-    _require_change(deleted_by, household.region)
-    _log(household, deleted_by, HouseholdAccess.Action.DELETE)
+def household_delete(*, household: Household, by: User) -> None:
+    _require_change(by, household.region)
+    _log(household, by, HouseholdAccess.Action.DELETE)
     try:
         with transaction.atomic():
             # The declared records go first: a member's records protect the member.
@@ -158,20 +158,20 @@ def household_delete(*, household: Household, deleted_by: User) -> None:
 
 
 @transaction.atomic
-def member_add(*, household: Household, added_by: User, data: dict) -> Member:
-    _require_change(added_by, household.region)
+def member_add(*, household: Household, by: User, data: dict) -> Member:
+    _require_change(by, household.region)
     _ensure_person_free(data["id_number"])
     _ensure_single_head(household, data.get("relation", ""))
     member = _save_member(_fill_member(Member(household=household), data))
-    _log(household, added_by, HouseholdAccess.Action.UPDATE, f"新增成员 #{member.pk}")
+    _log(household, by, HouseholdAccess.Action.UPDATE, f"新增成员 #{member.pk}")
     return member
 
 
 @transaction.atomic
-def member_update(*, member: Member, updated_by: User, data: dict) -> Member:
+def member_update(*, member: Member, by: User, data: dict) -> Member:
     member = _stored_member(member)
     household = member.household
-    _require_change(updated_by, household.region)
+    _require_change(by, household.region)
     if member.relation == Member.Relation.HEAD and data.get("relation", member.relation) != (
         Member.Relation.HEAD
     ):
@@ -179,15 +179,15 @@ def member_update(*, member: Member, updated_by: User, data: dict) -> Member:
     _ensure_person_free(data.get("id_number", member.id_number), member=member)
     _ensure_single_head(household, data.get("relation", member.relation), member=member)
     _save_member(_fill_member(member, data))
-    _log(household, updated_by, HouseholdAccess.Action.UPDATE, f"修改成员 #{member.pk}")
+    _log(household, by, HouseholdAccess.Action.UPDATE, f"修改成员 #{member.pk}")
     return member
 
 
 @transaction.atomic
-def member_make_head(*, member: Member, changed_by: User, former_head_relation: str) -> Member:
+def member_make_head(*, member: Member, by: User, former_head_relation: str) -> Member:
     """Make `member` the head (户主); the former head takes `former_head_relation`."""
     household = member.household
-    _require_change(changed_by, household.region)
+    _require_change(by, household.region)
     if former_head_relation not in Member.Relation.values or (
         former_head_relation == Member.Relation.HEAD
     ):
@@ -209,7 +209,7 @@ def member_make_head(*, member: Member, changed_by: User, former_head_relation: 
     detail = f"更换户主：成员 #{new_head.pk}"
     if former is not None:
         detail += f"（原户主 #{former.pk}）"
-    _log(household, changed_by, HouseholdAccess.Action.UPDATE, detail)
+    _log(household, by, HouseholdAccess.Action.UPDATE, detail)
     return new_head
 
 
@@ -221,17 +221,17 @@ def _records_of(member: Member) -> str:
 
 
 @transaction.atomic
-def member_remove(*, member: Member, removed_by: User) -> None:
+def member_remove(*, member: Member, by: User) -> None:
     member = _stored_member(member)
     household = member.household
-    _require_change(removed_by, household.region)
+    _require_change(by, household.region)
     if member.relation == Member.Relation.HEAD:
         raise ServiceError("不能删除户主：请先在“更换户主”中把另一名成员设为户主，或删除整个家庭。")
     records = _records_of(member)
     if records:
         raise ServiceError(f"{member.name}名下还有{records}，请先删除这些记录"
                            "（如属全家共有，删除后按“全家共有”重新添加），再删除该成员。")
-    _log(household, removed_by, HouseholdAccess.Action.UPDATE, f"删除成员 #{member.pk}")
+    _log(household, by, HouseholdAccess.Action.UPDATE, f"删除成员 #{member.pk}")
     try:
         with transaction.atomic():
             member.delete()
@@ -241,9 +241,9 @@ def member_remove(*, member: Member, removed_by: User) -> None:
 
 
 @transaction.atomic
-def record_add(*, household: Household, added_by: User, model, data: dict):
+def record_add(*, household: Household, by: User, model, data: dict):
     """Add a declared income, asset or rigid expenditure row."""
-    _require_change(added_by, household.region)
+    _require_change(by, household.region)
     member = data.get("member")
     if member is not None and member.household_id != household.pk:
         raise ServiceError("所选成员不属于该家庭。", field="member")
@@ -253,15 +253,15 @@ def record_add(*, household: Household, added_by: User, model, data: dict):
     if incurred_on is not None and incurred_on > timezone.localdate():
         raise ServiceError("发生日期不能晚于今天，请填写实际发生的日期。", field="incurred_on")
     record = model.objects.create(household=household, **data)
-    _log(household, added_by, HouseholdAccess.Action.UPDATE,
+    _log(household, by, HouseholdAccess.Action.UPDATE,
          f"新增{model._meta.verbose_name} #{record.pk}")
     return record
 
 
 @transaction.atomic
-def record_remove(*, record, removed_by: User) -> None:
+def record_remove(*, record, by: User) -> None:
     household = record.household
-    _require_change(removed_by, household.region)
-    _log(household, removed_by, HouseholdAccess.Action.UPDATE,
+    _require_change(by, household.region)
+    _log(household, by, HouseholdAccess.Action.UPDATE,
          f"删除{record._meta.verbose_name} #{record.pk}")
     record.delete()

@@ -92,7 +92,7 @@ def household_create(request):
     if request.method == "POST" and household_form.is_valid() and head_form.is_valid():
         try:
             household = services.household_create(
-                created_by=request.user, household=household_form.cleaned_data,
+                by=request.user, household=household_form.cleaned_data,
                 head=head_form.cleaned_data)
         except ServiceError as error:
             _show_error(head_form if error.field in head_form.fields else household_form, error)
@@ -105,7 +105,7 @@ def household_create(request):
 
 def household_detail(request, pk):
     household = selectors.household_get(fetched_by=request.user, pk=pk)
-    services.record_view(household=household, viewed_by=request.user)
+    services.record_view(household=household, by=request.user)
     members = list(household.members.all())
     for member in members:
         member.masked_id = mask(member.id_number)
@@ -130,10 +130,10 @@ def household_edit(request, pk):
     communities = selectors.communities_for_change(user=request.user)
     form = HouseholdForm(request.POST or None, instance=household, communities=communities)
     if request.method == "GET":
-        services.record_view(household=household, viewed_by=request.user, detail="修改页：户信息")
+        services.record_view(household=household, by=request.user, detail="修改页：户信息")
     if request.method == "POST" and form.is_valid():
         try:
-            services.household_update(household=household, updated_by=request.user,
+            services.household_update(household=household, by=request.user,
                                       data=form.cleaned_data)
         except ServiceError as error:
             _show_error(form, error)
@@ -148,7 +148,7 @@ def household_delete(request, pk):
     household = _household_for_change(request, pk)
     if request.method == "POST":
         try:
-            services.household_delete(household=household, deleted_by=request.user)
+            services.household_delete(household=household, by=request.user)
         except ServiceError as error:
             messages.error(request, error.message)
             return redirect("households:detail", pk=household.pk)
@@ -169,15 +169,15 @@ def member_form(request, pk, member_pk=None):
         form.fields["relation"].help_text = "如需更换户主，请回到家庭页面，在“更换户主”中操作。"
     if request.method == "GET" and member is not None:
         # The edit page shows the full ID number (DESIGN §7: such views are recorded).
-        services.record_view(household=household, viewed_by=request.user,
+        services.record_view(household=household, by=request.user,
                              detail=f"完整身份证号：成员 #{member.pk}")
     if request.method == "POST" and form.is_valid():
         try:
             if member is None:
-                services.member_add(household=household, added_by=request.user,
+                services.member_add(household=household, by=request.user,
                                     data=form.cleaned_data)
             else:
-                services.member_update(member=member, updated_by=request.user,
+                services.member_update(member=member, by=request.user,
                                        data=form.cleaned_data)
         except ServiceError as error:
             _show_error(form, error)
@@ -195,7 +195,7 @@ def member_delete(request, pk, member_pk):
         return HttpResponseNotAllowed(["POST"])
     member = selectors.household_child_get(household=household, model=Member, pk=member_pk)
     try:
-        services.member_remove(member=member, removed_by=request.user)
+        services.member_remove(member=member, by=request.user)
     except ServiceError as error:
         messages.error(request, error.message)
     else:
@@ -213,7 +213,7 @@ def member_make_head(request, pk):
         return redirect("households:detail", pk=household.pk)
     try:
         new_head = services.member_make_head(
-            member=form.cleaned_data["member"], changed_by=request.user,
+            member=form.cleaned_data["member"], by=request.user,
             former_head_relation=form.cleaned_data["former_head_relation"])
     except ServiceError as error:
         messages.error(request, error.message)
@@ -230,7 +230,7 @@ def record_add(request, pk, kind):
     form = form_class(request.POST or None, household=household)
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_add(household=household, added_by=request.user, model=model,
+            services.record_add(household=household, by=request.user, model=model,
                                 data=form.cleaned_data)
         except ServiceError as error:
             _show_error(form, error)
@@ -249,6 +249,6 @@ def record_delete(request, pk, kind, record_pk):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     record = selectors.household_child_get(household=household, model=model, pk=record_pk)
-    services.record_remove(record=record, removed_by=request.user)
+    services.record_remove(record=record, by=request.user)
     messages.success(request, f"{model._meta.verbose_name}已删除。")
     return redirect("households:detail", pk=household.pk)

@@ -61,22 +61,22 @@ def notice_close(*, notice: Notice, on: datetime.date, withdrawn: bool = False) 
 
 
 def objection_record(*, notice: Notice, channel: str, content: str, contact: str = "",
-                     entered_by: User | None) -> Objection:
+                     by: User | None) -> Objection:
     """Register an objection or report (staff entry; the public form comes with its page)."""
-    if entered_by is not None and not user_can(entered_by, "handle_cases", notice.region):
+    if by is not None and not user_can(by, "handle_cases", notice.region):
         raise PermissionDenied("只有镇(街道)经办人可以登记异议。")
     if notice.status != Notice.Status.OPEN:
         raise ServiceError("该公示已结束，不能再登记异议；请作为举报线索另行处理。")
     if not content.strip():
         raise ServiceError("请填写异议内容。", field="content")
     return Objection.objects.create(notice=notice, channel=channel, content=content.strip(),
-                                    contact=contact.strip(), entered_by=entered_by)
+                                    contact=contact.strip(), entered_by=by)
 
 
 @transaction.atomic
-def objection_handle(*, objection: Objection, handled_by: User, finding: str) -> Objection:
+def objection_handle(*, objection: Objection, by: User, finding: str) -> Objection:
     """Record the re-investigation's finding on an objection (DB §19)."""
-    if not user_can(handled_by, "handle_cases", objection.notice.region):
+    if not user_can(by, "handle_cases", objection.notice.region):
         raise PermissionDenied("只有镇(街道)经办人可以处理异议。")
     objection = Objection.objects.select_for_update().get(pk=objection.pk)
     if objection.handled_at:
@@ -84,16 +84,16 @@ def objection_handle(*, objection: Objection, handled_by: User, finding: str) ->
     if not finding.strip():
         raise ServiceError("请写明核查结果。", field="finding")
     objection.finding = finding.strip()
-    objection.handled_by = handled_by
+    objection.handled_by = by
     objection.handled_at = timezone.now()
     objection.save(update_fields=["finding", "handled_by", "handled_at"])
     return objection
 
 
-def hearing_record(*, application_id: int, recorded_by: User, data: dict) -> Hearing:
+def hearing_record(*, application_id: int, by: User, data: dict) -> Hearing:
     if not data.get("participants", "").strip() or not data.get("minutes", "").strip():
         raise ServiceError("请填写参加人员和会议记录。")
-    return Hearing.objects.create(application_id=application_id, recorded_by=recorded_by, **data)
+    return Hearing.objects.create(application_id=application_id, recorded_by=by, **data)
 
 
 def long_term_open(*, application_id: int, region: Region, assistance_type: str, name: str,
@@ -137,7 +137,7 @@ def objection_submit_public(*, notice_id: int, content: str, contact: str) -> Ob
                 settings.PUBLIC_OBJECTIONS_PER_NOTICE:
             raise TooMany("该公示今天收到的网上异议已达上限，请明天再提交，或拨打监督电话反映。")
         return objection_record(notice=notice, channel=Objection.Channel.PUBLIC_FORM,
-                                content=content, contact=contact, entered_by=None)
+                                content=content, contact=contact, by=None)
 
 
 def throttle_public_post(address: str) -> None:

@@ -37,7 +37,7 @@ def test_a_spot_check_finding_reaches_the_township_and_is_closed(live_server, re
             "reviewer": make_user(Role.TOWNSHIP_CASEWORKER, regions["a"], "reviewer_a"),
             "district": staff["reviewer"]}
     case = CaseBuilder(team, make_household(regions["a1"], head_name="孙桂兰")).confirmed()
-    batch = case_services.applications_file(applications=[case], filed_by=staff["caseworker_a"])
+    batch = case_services.applications_file(applications=[case], by=staff["caseworker_a"])
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     FilingBatch.objects.filter(pk=batch.pk).update(  # a draw covers whole past days
         created_at=timezone.make_aware(datetime.datetime.combine(yesterday, datetime.time(12))))

@@ -47,7 +47,7 @@ def foreign_household(regions, staff, make_household):
     """A household of street B with one row of every kind."""
     household = make_household(regions["b1"], head_name="林外户")
     by = staff["caseworker_b"]
-    data = {"household": household, "added_by": by}
+    data = {"household": household, "by": by}
     income = services.record_add(**data, model=Income, data={
         "category": IncomeCategory.objects.get(code="wage"), "amount": 1000, "months": 12})
     asset = services.record_add(**data, model=Asset, data={"kind": "vehicle", "value": 5000})

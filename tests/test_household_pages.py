@@ -22,7 +22,7 @@ def member_post(member, **changes):
 
 
 def add_spouse(household, by):
-    return services.member_add(household=household, added_by=by, data={
+    return services.member_add(household=household, by=by, data={
         "name": "刘美玲", "id_number": new_id_number(male=False), "relation": "spouse"})
 
 
@@ -84,7 +84,7 @@ def test_deleting_a_member_with_an_income_is_refused_with_what_is_left(
         client, regions, staff, make_household):
     household = make_household(regions["a1"])
     spouse = add_spouse(household, staff["caseworker_a"])
-    services.record_add(household=household, added_by=staff["caseworker_a"], model=Income, data={
+    services.record_add(household=household, by=staff["caseworker_a"], model=Income, data={
         "member": spouse, "category": IncomeCategory.objects.get(code="wage"), "amount": 800,
         "months": 12})
     client.force_login(staff["caseworker_a"])

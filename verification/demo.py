@@ -41,7 +41,7 @@ def load() -> int:
     for owner in owners:  # the families declared the home they live in
         if not Asset.objects.filter(household_id=owner.household_id, kind="real_estate").exists():
             household_services.record_add(
-                household=owner.household, added_by=owner.household.created_by, model=Asset,
+                household=owner.household, by=owner.household.created_by, model=Asset,
                 data={"member": owner, "kind": "real_estate", "value": 0,
                       "description": "自有住房一套（自住）"})
     rows = {
@@ -66,7 +66,7 @@ def load() -> int:
         outcome = source_import(district=district, source=code,
                                 content=_csv([SOURCES[code].headers, *data]),
                                 filename=f"{SOURCES[code].label}-2026年10月.csv",
-                                data_date=datetime.date(2026, 10, 31), imported_by=reviewer)
+                                data_date=datetime.date(2026, 10, 31), by=reviewer)
         if outcome.batch is None:
             raise RuntimeError(f"demo import {code}: {outcome.result.errors[:3]}")
         imported += 1

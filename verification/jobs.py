@@ -23,10 +23,10 @@ logger = logging.getLogger(__name__)
 JOB_CHUNK_SIZE = 500
 
 
-def verification_job_start(*, township: Region, started_by: User,
+def verification_job_start(*, township: Region, by: User,
                            chunk_size: int = JOB_CHUNK_SIZE) -> VerificationJob:
     """Verify every household of a township, in chunks the workers take one by one."""
-    if township.level != Level.TOWNSHIP or not user_can(started_by, "verify_economic_status",
+    if township.level != Level.TOWNSHIP or not user_can(by, "verify_economic_status",
                                                          township):
         raise PermissionDenied("只有区民政局核对人员可以发起批量核对。")
     with transaction.atomic():
@@ -42,7 +42,7 @@ def verification_job_start(*, township: Region, started_by: User,
         if not ids:
             raise ServiceError(f"{township.name}没有登记的家庭。")
         job = VerificationJob.objects.create(township=township, total=len(ids),
-                                             created_by=started_by)
+                                             created_by=by)
         chunks = JobChunk.objects.bulk_create(
             [JobChunk(job=job, index=n, household_ids=ids[start:start + chunk_size])
              for n, start in enumerate(range(0, len(ids), chunk_size))])
@@ -59,9 +59,9 @@ def _queue_chunks(chunk_ids: list[int]) -> None:
             logger.exception("could not queue verification chunk %s", chunk_id)
 
 
-def verification_job_resume(*, job: VerificationJob, resumed_by: User) -> int:
+def verification_job_resume(*, job: VerificationJob, by: User) -> int:
     """Queue again every chunk not done (failed, or never taken); returns how many."""
-    if not user_can(resumed_by, "verify_economic_status", job.township):
+    if not user_can(by, "verify_economic_status", job.township):
         raise PermissionDenied("只有区民政局核对人员可以继续批量核对。")
     with transaction.atomic():
         job = VerificationJob.objects.select_for_update().get(pk=job.pk)

@@ -31,12 +31,12 @@ from verification.sources import SOURCES
 logger = logging.getLogger(__name__)
 
 
-def verification_request_create(*, application_id: int, requested_by: User,
+def verification_request_create(*, application_id: int, by: User,
                                 authorization_id: int | None = None) -> VerificationRequest:
     """Create the check for the household's members, resting on the signed 授权书; the
     caller queues `process_verification` once it commits."""
     return VerificationRequest.objects.create(application_id=application_id,
-                                              requested_by=requested_by,
+                                              requested_by=by,
                                               authorization_id=authorization_id)
 
 
@@ -56,11 +56,11 @@ def verification_pick_up(*, request_id: int) -> VerificationRequest | None:
 
 
 @transaction.atomic
-def verification_record_result(*, check: VerificationRequest, region: Region, entered_by: User,
+def verification_record_result(*, check: VerificationRequest, region: Region, by: User,
                                summary: str, has_warning: bool, warnings: str
                                ) -> VerificationRequest:
     """A district reviewer enters the verification report by hand (核对报告)."""
-    if not user_can(entered_by, "verify_economic_status", region):
+    if not user_can(by, "verify_economic_status", region):
         raise PermissionDenied("只有区民政局核对人员可以录入核对结果。")
     check = VerificationRequest.objects.select_for_update().get(pk=check.pk)
     if check.status == VerificationRequest.Status.COMPLETED:
@@ -72,7 +72,7 @@ def verification_record_result(*, check: VerificationRequest, region: Region, en
     check.status = VerificationRequest.Status.COMPLETED
     check.completed_at = timezone.now()
     check.result_source = VerificationRequest.Source.MANUAL
-    check.result_by = entered_by
+    check.result_by = by
     check.summary = summary.strip()
     check.has_warning = has_warning
     check.warnings = warnings.strip() if has_warning else ""
@@ -80,9 +80,9 @@ def verification_record_result(*, check: VerificationRequest, region: Region, en
     return check
 
 
-def home_investigation_record(*, application_id: int, region: Region, recorded_by: User,
+def home_investigation_record(*, application_id: int, region: Region, by: User,
                               data: dict) -> HomeInvestigation:
-    if not user_can(recorded_by, "handle_cases", region):
+    if not user_can(by, "handle_cases", region):
         raise PermissionDenied("只有镇(街道)经办人可以录入入户调查。")
     names = set(split_names(data.get("investigators", "")))
     if len(names) < 2 and not data.get("third_party"):
@@ -98,7 +98,7 @@ def home_investigation_record(*, application_id: int, region: Region, recorded_b
     except UploadRefused as refused:
         raise ServiceError(str(refused), field="signed_form") from None
     return HomeInvestigation.objects.create(application_id=application_id,
-                                            recorded_by=recorded_by, **data)
+                                            recorded_by=by, **data)
 
 
 # --- automatic verification -----------------------------------------------------------
@@ -167,9 +167,9 @@ class ImportOutcome:
 
 
 def source_import(*, district: Region, source: str, content: bytes, filename: str,
-                  data_date, imported_by: User) -> ImportOutcome:
+                  data_date, by: User) -> ImportOutcome:
     """Import one agency file as the next version of its source, whole or not at all."""
-    if district.level != Level.DISTRICT or not user_can(imported_by, "verify_economic_status",
+    if district.level != Level.DISTRICT or not user_can(by, "verify_economic_status",
                                                          district):
         raise PermissionDenied("只有区民政局核对人员可以导入比对数据。")
     spec = SOURCES.get(source)
@@ -188,7 +188,7 @@ def source_import(*, district: Region, source: str, content: bytes, filename: st
         batch = ImportBatch.objects.create(
             district=district, source=source, version=last + 1, data_date=data_date,
             filename=filename[:200], file_format=result.file_format,
-            row_count=len(result.rows), imported_by=imported_by)
+            row_count=len(result.rows), imported_by=by)
         SourceRecord.objects.bulk_create(
             [SourceRecord(batch=batch, id_number=row["id_number"], name=row["name"],
                           label=row.get("label") or "", status=row.get("status") or "",

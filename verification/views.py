@@ -32,7 +32,7 @@ def sources(request):
             outcome = services.source_import(
                 district=district, source=data["source"], content=data["file"].read(),
                 filename=data["file"].name, data_date=data["data_date"],
-                imported_by=request.user)
+                by=request.user)
         except ServiceError as error:
             show_on(form, error)
         else:
@@ -65,7 +65,7 @@ def jobs(request):
     if request.method == "POST" and form.is_valid():
         try:
             job = batch_jobs.verification_job_start(township=form.cleaned_data["township"],
-                                                  started_by=request.user)
+                                                  by=request.user)
         except ServiceError as error:
             form.add_error(None, error.message)
         else:
@@ -88,7 +88,7 @@ def job(request, pk):
 def job_resume(request, pk):
     found = selectors.job_get(user=request.user, pk=pk)
     try:
-        count = batch_jobs.verification_job_resume(job=found, resumed_by=request.user)
+        count = batch_jobs.verification_job_resume(job=found, by=request.user)
     except ServiceError as error:
         messages.error(request, error.message)
     else:

@@ -29,7 +29,7 @@ def newcomer(username: str = "newcomer") -> User:
 def test_a_grant_records_who_gave_which_role_where(regions, staff):
     person = newcomer()
     grant = grant_role(user=person, region=regions["a1"], role=Role.COMMUNITY_ASSISTANT,
-                       granted_by=staff["admin"])
+                       by=staff["admin"])
     entry = AuditEntry.objects.get(target=f"RegionGrant:{grant.pk}")
     assert (entry.action, entry.actor, entry.region) == (
         "grant_role", staff["admin"], regions["a1"])
@@ -40,14 +40,14 @@ def test_a_grant_records_who_gave_which_role_where(regions, staff):
 def test_granting_another_role_records_the_old_and_the_new_role(regions, staff):
     grant = RegionGrant.objects.get(user=staff["caseworker_a"])
     grant_role(user=staff["caseworker_a"], region=regions["a"], role=Role.TOWNSHIP_APPROVER,
-               granted_by=staff["admin"])
+               by=staff["admin"])
     entry = AuditEntry.objects.filter(target=f"RegionGrant:{grant.pk}").latest("id")
     assert entry.actor == staff["admin"]
     assert (entry.old["role"], entry.new["role"]) == ("township_caseworker", "township_approver")
     # Granting the role already held changes nothing and records nothing.
     count = AuditEntry.objects.count()
     grant_role(user=staff["caseworker_a"], region=regions["a"], role=Role.TOWNSHIP_APPROVER,
-               granted_by=staff["admin"])
+               by=staff["admin"])
     assert AuditEntry.objects.count() == count
 
 
@@ -55,7 +55,7 @@ def test_a_revocation_keeps_the_grant_as_history_and_takes_the_permissions(
         client, regions, staff):
     caseworker = staff["caseworker_b"]
     grant = RegionGrant.objects.get(user=caseworker)
-    revoke_grant(grant=grant, revoked_by=staff["admin"], reason="调离岗位")
+    revoke_grant(grant=grant, by=staff["admin"], reason="调离岗位")
 
     grant.refresh_from_db()
     assert grant.revoked_at is not None and grant.revoked_by == staff["admin"]
@@ -70,11 +70,11 @@ def test_a_revocation_keeps_the_grant_as_history_and_takes_the_permissions(
     assert "您还没有任何区划授权" in page and "林校路街道" not in page  # 我的岗位
 
     with pytest.raises(ServiceError, match="已于.*撤销"):
-        revoke_grant(grant=grant, revoked_by=staff["admin"])
+        revoke_grant(grant=grant, by=staff["admin"])
 
     # The same person on the same region again: a new grant beside the revoked one.
     again = grant_role(user=caseworker, region=regions["b"], role=Role.TOWNSHIP_APPROVER,
-                       granted_by=staff["admin"])
+                       by=staff["admin"])
     assert again.pk != grant.pk
     assert RegionGrant.objects.filter(user=caseworker).count() == 2
     assert list(RegionGrant.objects.active().filter(user=caseworker)) == [again]
@@ -181,9 +181,9 @@ def test_a_district_administrator_reads_only_their_districts_audit(
         client, regions, staff, make_user):
     township, huairou_admin = another_district_with_its_admin(make_user)
     ours = grant_role(user=newcomer("daxing_new"), region=regions["a"],
-                      role=Role.TOWNSHIP_CASEWORKER, granted_by=staff["admin"])
+                      role=Role.TOWNSHIP_CASEWORKER, by=staff["admin"])
     theirs = grant_role(user=newcomer("huairou_new"), region=township,
-                        role=Role.TOWNSHIP_CASEWORKER, granted_by=huairou_admin)
+                        role=Role.TOWNSHIP_CASEWORKER, by=huairou_admin)
     with transaction.atomic():  # a national rule, as a superuser changes it
         audit_record(action="rule_change", by=None, region=None,
                      target="Rule:1 procedure_days", old={"value": 20}, new={"value": 18},
@@ -210,7 +210,7 @@ def test_a_district_administrator_reads_only_their_districts_audit(
 
 def test_the_audit_cannot_be_written_or_changed_in_the_admin(client, regions, staff):
     grant = grant_role(user=newcomer(), region=regions["a1"], role=Role.COMMUNITY_ASSISTANT,
-                       granted_by=staff["admin"])
+                       by=staff["admin"])
     entry = AuditEntry.objects.get(target=f"RegionGrant:{grant.pk}")
     client.force_login(staff["admin"])
     assert client.get(f"{AUDIT_LIST}add/").status_code == 403

@@ -52,27 +52,27 @@ def test_household_lists_follow_the_grants(regions, staff, make_household):
 def test_a_role_is_granted_only_at_its_level(regions, make_user, staff):
     with pytest.raises(ServiceError, match="镇/街道一级"):
         grant_role(user=staff["assistant_a1"], region=regions["a1"],
-                   role=Role.TOWNSHIP_CASEWORKER, granted_by=None)
+                   role=Role.TOWNSHIP_CASEWORKER, by=None)
 
 
 def test_only_a_staff_manager_grants_roles(regions, staff):
     with pytest.raises(ServiceError, match="没有管理"):
         grant_role(user=staff["assistant_a2"], region=regions["a1"],
-                   role=Role.COMMUNITY_ASSISTANT, granted_by=staff["caseworker_a"])
+                   role=Role.COMMUNITY_ASSISTANT, by=staff["caseworker_a"])
     grant_role(user=staff["assistant_a2"], region=regions["a1"],
-               role=Role.COMMUNITY_ASSISTANT, granted_by=staff["admin"])
+               role=Role.COMMUNITY_ASSISTANT, by=staff["admin"])
 
 
 def test_revoking_a_grant_removes_the_reach(regions, staff):
     grant = RegionGrant.objects.get(user=staff["caseworker_b"])
-    revoke_grant(grant=grant, revoked_by=staff["admin"])
+    revoke_grant(grant=grant, by=staff["admin"])
     staff["caseworker_b"].__dict__.pop("_region_scope_cache", None)
     assert not regions_where(staff["caseworker_b"], "view_households").exists()
 
 
 def test_changing_a_role_drops_the_old_permissions(regions, staff):
     grant_role(user=staff["caseworker_a"], region=regions["a"], role=Role.TOWNSHIP_APPROVER,
-               granted_by=staff["admin"])
+               by=staff["admin"])
     user = type(staff["caseworker_a"]).objects.get(pk=staff["caseworker_a"].pk)
     assert user_can(user, "approve_cases", regions["a1"])
     assert not user_can(user, "handle_cases", regions["a1"])
@@ -91,6 +91,6 @@ def test_a_superuser_administers_everywhere_but_reads_no_family_file_without_a_g
     assert list(household_list(fetched_by=root)) == []
     client.force_login(root)
     assert client.get("/households/").status_code == 403
-    grant_role(user=root, region=regions["a"], role=Role.TOWNSHIP_APPROVER, granted_by=root)
+    grant_role(user=root, region=regions["a"], role=Role.TOWNSHIP_APPROVER, by=root)
     root = User.objects.get(pk=root.pk)
     assert [h.head.name for h in household_list(fetched_by=root)] == ["甲"]

@@ -80,37 +80,37 @@ def _load_street(township: Region, households: list[Household]) -> None:
         hardship, reason = next(reasons)
         return services.application_accept_new(
             household=household, assistance_type=kind, hardship=hardship, reason=reason,
-            accepted_by=acceptor,
+            by=acceptor,
             documents=[(CaseDocument.Kind.AUTHORIZATION, _scan("社会救助申请及核对授权书"))])
 
     def investigated(app, warning=False):
         services.application_record_home_investigation(
-            application=app, recorded_by=acceptor,
+            application=app, by=acceptor,
             data={"visited_on": timezone.localdate(), "investigators": "王强、李娜",
                   "findings": "入户查看居住和生活情况，与申报一致。",
                   "signed_form": _scan("入户调查表")})
         services.application_record_verification(
-            application=app, entered_by=district,
+            application=app, by=district,
             summary="未发现机动车、房产和工商登记，存款低于限额。" if not warning else "发现异常",
             has_warning=warning, warnings="名下登记小型汽车一辆" if warning else "")
         return services.application_finish_investigation(application=app,
-                                                         finished_by=acceptor)
+                                                         by=acceptor)
 
     def proposed(app, amount=None):  # None: the calculated amount
-        return services.application_propose(application=app, proposed_by=reviewer,
+        return services.application_propose(application=app, by=reviewer,
                                             approve=True, amount=amount, reasons="符合低保条件")
 
     h = households
     # 1–2: referred by the community assistant; one of them returned for materials.
     services.application_refer(household=h[0], assistance_type="tekun", hardship="old_age",
                                reason="老人独居，无赡养人",
-                               referred_by=assistants[h[0].region_id],
+                               by=assistants[h[0].region_id],
                                documents=[(CaseDocument.Kind.AUTHORIZATION,
                                            _scan("社会救助申请及核对授权书"))])
     returned = services.application_refer(household=h[1], assistance_type="dibao",
                                           hardship="unemployment", reason="下岗失业，无稳定收入",
-                                          referred_by=assistants[h[1].region_id])
-    services.application_return(application=returned, returned_by=acceptor,
+                                          by=assistants[h[1].region_id])
+    services.application_return(application=returned, by=acceptor,
                                 missing=list(Material.objects.filter(assistance_type="dibao")[:1]),
                                 note="请补交签字的授权书")
     # 3: accepted long ago and now overdue; 4: accepted with the home visit done.
@@ -120,7 +120,7 @@ def _load_street(township: Region, households: list[Household]) -> None:
         investigation_due=timezone.localdate() - datetime.timedelta(days=40),
         decision_due=timezone.localdate() - datetime.timedelta(days=10))
     services.application_record_home_investigation(
-        application=accepted(h[3]), recorded_by=acceptor,
+        application=accepted(h[3]), by=acceptor,
         data={"visited_on": timezone.localdate(), "investigators": "王强、李娜",
               "findings": "户主卧床，配偶照料。", "signed_form": _scan("入户调查表")})
     # 5: waiting for review; 6: in publicity, its 7 days run; 7: a warning → hearing.
@@ -128,22 +128,22 @@ def _load_street(township: Region, households: list[Household]) -> None:
     _days_passed(proposed(investigated(accepted(h[5]))), 8)
     in_hearing = proposed(investigated(accepted(h[6]), warning=True))
     _days_passed(in_hearing, 8)
-    services.application_call_hearing(application=in_hearing, called_by=reviewer,
+    services.application_call_hearing(application=in_hearing, by=reviewer,
                                       reason="核对报告有预警")
     # 8: waiting for the approver; 9: confirmed, ready to file; 10: rejected.
     approving = proposed(investigated(accepted(h[7])))
     _days_passed(approving, 8)
-    services.application_close_publicity(application=approving, closed_by=reviewer,
+    services.application_close_publicity(application=approving, by=reviewer,
                                          skip_reason="公示期满无异议，核对无预警")
     confirmed = proposed(investigated(accepted(h[8])))
     _days_passed(confirmed, 9)
-    services.application_close_publicity(application=confirmed, closed_by=reviewer,
+    services.application_close_publicity(application=confirmed, by=reviewer,
                                          skip_reason="公示期满无异议，核对无预警")
-    services.application_approve(application=confirmed, approved_by=approver)
+    services.application_approve(application=confirmed, by=approver)
     rejected = services.application_propose(application=investigated(accepted(h[9])),
-                                            proposed_by=reviewer, approve=False,
+                                            by=reviewer, approve=False,
                                             reasons="家庭人均收入高于当地低保标准")
-    services.application_reject(application=rejected, rejected_by=approver,
+    services.application_reject(application=rejected, by=approver,
                                 reasons="家庭人均收入高于当地低保标准")
 
 

@@ -35,26 +35,26 @@ def load() -> int:
     clerk = User.objects.get(username="xingfeng_caseworker")
     assistant = User.objects.filter(grants__region=community, grants__revoked_at__isnull=True).first()
     late = intake.registration_create(
-        region=community, registered_by=clerk, channel=Registration.Channel.WINDOW,
+        region=community, by=clerk, channel=Registration.Channel.WINDOW,
         applicant_name="冯玉兰", category="medical", phone="13900000001",
         hardship="丈夫住院手术，自付部分较多，询问医疗救助。")
     Registration.objects.filter(pk=late.pk).update(due=timezone.localdate() - datetime.timedelta(days=2))
     moved = intake.registration_create(
-        region=community, registered_by=clerk, channel=Registration.Channel.WINDOW,
+        region=community, by=clerk, channel=Registration.Channel.WINDOW,
         applicant_name="何建军", category="housing", hardship="租住房屋到期，无力续租，询问公租房。")
-    slip = intake.registration_transfer(registration=moved, transferred_by=clerk,
+    slip = intake.registration_transfer(registration=moved, by=clerk,
                                         agency=agencies[4], request="申请公共租赁住房或租赁补贴")
     Handover.objects.filter(pk=slip.pk).update(due=timezone.localdate() - datetime.timedelta(days=1))
     lonely = intake.registration_create(
-        region=community, registered_by=clerk, channel=Registration.Channel.WINDOW,
+        region=community, by=clerk, channel=Registration.Channel.WINDOW,
         applicant_name="马秀珍", category="service", hardship="独居老人，子女在外地，情绪低落。")
-    referral = intake.registration_refer(registration=lonely, referred_by=clerk, agency=agencies[6],
+    referral = intake.registration_refer(registration=lonely, by=clerk, agency=agencies[6],
                                          request="定期探访和心理疏导")
-    intake.handover_feedback(handover=referral, recorded_by=clerk, received_on=timezone.localdate(),
+    intake.handover_feedback(handover=referral, by=clerk, received_on=timezone.localdate(),
                              feedback="社工已上门两次，安排每周电话关怀。")
     if assistant is not None:
         intake.registration_create(
-            region=community, registered_by=assistant, channel=Registration.Channel.COMMUNITY,
+            region=community, by=assistant, channel=Registration.Channel.COMMUNITY,
             applicant_name="刘长海", category="dibao",
             hardship="楼道走访发现：老两口均患慢性病，仅有一人有少量养老金。")
     return 4

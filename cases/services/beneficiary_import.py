@@ -25,11 +25,11 @@ class LegacyImport:
     result: object  # verification.imports.ReadResult
 
 
-def beneficiaries_import(*, township: Region, content: bytes, imported_by: User) -> LegacyImport:
+def beneficiaries_import(*, township: Region, content: bytes, by: User) -> LegacyImport:
     """Bring in the previous system's beneficiaries of one township: each household with
     its members and a filed case carrying its type, amount and start month. All or nothing:
     with any faulty row nothing is written, and every row's problem is listed."""
-    if township.level != "township" or not user_can(imported_by, "handle_cases", township):
+    if township.level != "township" or not user_can(by, "handle_cases", township):
         raise PermissionDenied("只有该镇(街道)的经办人可以导入在保对象。")
     result, households = read_legacy(content, township=township)
     if not result.ok:
@@ -40,14 +40,14 @@ def beneficiaries_import(*, township: Region, content: bytes, imported_by: User)
                 head = legacy.head
                 try:
                     household = household_services.household_create(
-                        created_by=imported_by,
+                        by=by,
                         household={"region": legacy.region, "address": head["address"],
                                    "phone": head.get("phone") or "",
                                    "residence": "rural" if head["residence"] == "农村" else "urban"},
                         head={"name": head["name"], "id_number": head["id_number"]})
                     for member in legacy.members:
                         household_services.member_add(
-                            household=household, added_by=imported_by,
+                            household=household, by=by,
                             data={"name": member["name"], "id_number": member["id_number"],
                                   "relation": member["relation"]})
                 except (ServiceError, ValidationError) as error:
@@ -55,7 +55,7 @@ def beneficiaries_import(*, township: Region, content: bytes, imported_by: User)
                         error.messages)
                     result.error(f"第{head['_row']}行所在家庭：{message}")
                     continue
-                _import_case(household, imported_by=imported_by,
+                _import_case(household, by=by,
                              assistance_type=TYPES[head["assistance_type"]],
                              amount=head["amount"], start_month=legacy.start_month,
                              legacy_number=head.get("legacy_number") or "")
@@ -70,15 +70,15 @@ class _Refused(Exception):
     """Rolls the whole import back when a household could not be written."""
 
 
-def _import_case(household: Household, *, imported_by: User, assistance_type: str, amount,
+def _import_case(household: Household, *, by: User, assistance_type: str, amount,
                  start_month: datetime.date, legacy_number: str) -> Application:
     township = _township_of(household.region)
     prefix = f"{township.code}-{timezone.localdate().year}"
     app = Application(
         number=f"{prefix}-{_next_number(prefix):05d}", household=household,
         region=household.region, assistance_type=assistance_type,
-        reason="原系统在保对象导入", created_by=imported_by)
-    with _step(app, by=imported_by, action="import_existing",
+        reason="原系统在保对象导入", created_by=by)
+    with _step(app, by=by, action="import_existing",
                reason="从原系统导入的在保对象") as step:
         app.monthly_amount, app.start_month = amount, start_month
         step.data = {"legacy_number": legacy_number[:50], "start_month": start_month.isoformat()}

@@ -31,12 +31,12 @@ def _month_after(day: datetime.date) -> datetime.date:
     return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
 
 
-def application_approve(*, application: Application, approved_by: User, amount=None,
+def application_approve(*, application: Application, by: User, amount=None,
                         reasons: str = "",
                         expected_state: str | None = State.APPROVING) -> Application:
     """审批确认: benefit from the month after the decision (DB §21)."""
     today = timezone.localdate()
-    with _step(application, by=approved_by, action="approve",
+    with _step(application, by=by, action="approve",
                expected_state=expected_state, reason=reasons.strip()) as step:
         app = step.application
         calc = case_calculation(app, on=today)
@@ -50,7 +50,7 @@ def application_approve(*, application: Application, approved_by: User, amount=N
                     and not reasons.strip()):
                 raise ServiceError(f"审批金额（{chosen}元）与公示的拟保障金额（{app.proposed_amount}元）"
                                    "不同，请写明调整理由。", field="reasons")
-        app.decided_by, app.decided_on = approved_by, today
+        app.decided_by, app.decided_on = by, today
         app.decision_workdays = _workdays_taken(app, today)
         app.monthly_amount, app.start_month = chosen, _month_after(today)
         app.decision_reasons = reasons.strip()
@@ -66,16 +66,16 @@ def application_approve(*, application: Application, approved_by: User, amount=N
     return step.application
 
 
-def application_reject(*, application: Application, rejected_by: User, reasons: str,
+def application_reject(*, application: Application, by: User, reasons: str,
                        expected_state: str | None = State.APPROVING) -> Application:
     """不予确认: reasons; the written notice is due within 3 working days (DB §21, §38)."""
     reasons = _require_text(reasons, "不予确认时必须写明理由，理由将写入书面通知。", "reasons")
     today = timezone.localdate()
-    with _step(application, by=rejected_by, action="reject",
+    with _step(application, by=by, action="reject",
                expected_state=expected_state, reason=reasons) as step:
         app = step.application
         due = add_working_days(today, rule_value("rejection_notice_days", app.region, today))
-        app.decided_by, app.decided_on = rejected_by, today
+        app.decided_by, app.decided_on = by, today
         app.decision_workdays = _workdays_taken(app, today)
         app.decision_reasons, app.refusal_notice_due = reasons, due.date
         step.data = {"notice_due": due.date.isoformat(), "due_provisional": due.provisional}
@@ -83,20 +83,20 @@ def application_reject(*, application: Application, rejected_by: User, reasons: 
     return step.application
 
 
-def application_send_back(*, application: Application, sent_back_by: User, reason: str,
+def application_send_back(*, application: Application, by: User, reason: str,
                           expected_state: str | None = State.APPROVING) -> Application:
     reason = _require_text(reason, "请写明退回重新审核的理由。")
-    with _step(application, by=sent_back_by, action="send_back",
+    with _step(application, by=by, action="send_back",
                expected_state=expected_state, reason=reason) as step:
         pass
     return step.application
 
 
-def application_withdraw(*, application: Application, withdrawn_by: User, reason: str,
+def application_withdraw(*, application: Application, by: User, reason: str,
                          expected_state: str | None = None) -> Application:
     """撤回 at the applicant's request, before a decision."""
     reason = _require_text(reason, "请记录申请人撤回申请的意思表示（如书面撤回申请、时间）。")
-    with _step(application, by=withdrawn_by, action="withdraw",
+    with _step(application, by=by, action="withdraw",
                expected_state=expected_state, reason=reason) as step:
         notice = publicity_selectors.open_notice(application_id=step.application.pk)
         if notice is not None:

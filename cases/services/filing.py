@@ -29,7 +29,7 @@ from cases.services.machinery import (
 
 
 @transaction.atomic
-def applications_file(*, applications: list[Application], filed_by: User) -> FilingBatch:
+def applications_file(*, applications: list[Application], by: User) -> FilingBatch:
     """备案: gather confirmed cases of one township into a batch with the approvers' list."""
     if not applications:
         raise ServiceError("请选择要备案的已确认申请。")
@@ -41,13 +41,13 @@ def applications_file(*, applications: list[Application], filed_by: User) -> Fil
     if len(townships) != 1:
         raise ServiceError("一个备案批次只能包含同一镇(街道)的申请。")
     township = Region.objects.get(pk=townships.pop())
-    _require(filed_by, "handle_cases", township)
+    _require(by, "handle_cases", township)
     prefix = f"BA-{township.code}-{timezone.localdate().year}"
     batch = FilingBatch.objects.create(number=f"{prefix}-{_next_number(prefix):04d}",
-                                       township=township, created_by=filed_by)
+                                       township=township, created_by=by)
     approvers = {}
     for application in sorted(applications, key=lambda a: a.pk):
-        with _step(application, by=filed_by, action="file",
+        with _step(application, by=by, action="file",
                    expected_state=State.CONFIRMED) as step:
             app = step.application
             app.filing_batch = batch
@@ -60,16 +60,16 @@ def applications_file(*, applications: list[Application], filed_by: User) -> Fil
     return batch
 
 
-def application_open_rectification(*, application: Application, opened_by: User, finding: str,
+def application_open_rectification(*, application: Application, by: User, finding: str,
                                    days: int | None = None, source: str = "") -> Rectification:
     """整改: a district finding sends a filed case back to its township with a deadline in
     working days (the region's rule `rectification_days` unless the reviewer sets one)."""
     finding = _require_text(finding, "请写明发现的问题。", "finding")
     today = timezone.localdate()
-    with _step(application, by=opened_by, action="open_rectification",
+    with _step(application, by=by, action="open_rectification",
                expected_state=State.FILED, reason=finding) as step:
         item = _new_rectification(step.application, finding=finding, days=days, source=source,
-                                  opened_by=opened_by, today=today, round_=1)
+                                  by=by, today=today, round_=1)
         step.data = {"due": item.due.isoformat(), "due_provisional": item.due_provisional,
                      "source": source}
     return item
@@ -87,12 +87,12 @@ def _rectification_days(app: Application, days, today: datetime.date) -> int:
     return days
 
 
-def _new_rectification(app: Application, *, finding: str, days, source: str, opened_by: User,
+def _new_rectification(app: Application, *, finding: str, days, source: str, by: User,
                        today: datetime.date, round_: int) -> Rectification:
     due = add_working_days(today, _rectification_days(app, days, today))
     return Rectification.objects.create(application=app, finding=finding, source=source,
                                         round=round_, due=due.date,
-                                        due_provisional=due.provisional, opened_by=opened_by)
+                                        due_provisional=due.provisional, opened_by=by)
 
 
 def _open_rectification(app: Application) -> Rectification:
@@ -102,52 +102,52 @@ def _open_rectification(app: Application) -> Rectification:
     return item
 
 
-def application_answer_rectification(*, application: Application, answered_by: User,
+def application_answer_rectification(*, application: Application, by: User,
                                      answer: str, upload=None) -> Rectification:
     """The township's answer: what it changed. It can be corrected until the district
     decides on it."""
     answer = _require_text(answer, "请写明整改情况（改了什么、依据什么）。", "answer")
-    with _step(application, by=answered_by, action="answer_rectification",
+    with _step(application, by=by, action="answer_rectification",
                reason=answer) as step:
         app = step.application
         item = _open_rectification(app)
-        item.answer, item.answered_by, item.answered_at = answer, answered_by, timezone.now()
+        item.answer, item.answered_by, item.answered_at = answer, by, timezone.now()
         item.save(update_fields=["answer", "answered_by", "answered_at"])
         if upload is not None:
-            _attach(app, by=answered_by, kind=CaseDocument.Kind.RECTIFICATION, upload=upload)
+            _attach(app, by=by, kind=CaseDocument.Kind.RECTIFICATION, upload=upload)
         step.data = {"round": item.round}
     return item
 
 
-def application_close_rectification(*, application: Application, closed_by: User,
+def application_close_rectification(*, application: Application, by: User,
                                     note: str = "") -> Application:
     """销号: the district accepts the answer; the case is filed again."""
-    with _step(application, by=closed_by, action="close_rectification",
+    with _step(application, by=by, action="close_rectification",
                expected_state=State.RECTIFYING, reason=note.strip()) as step:
         item = _open_rectification(step.application)
-        item.closed_at, item.closed_by = timezone.now(), closed_by
+        item.closed_at, item.closed_by = timezone.now(), by
         item.outcome, item.verdict = Rectification.Outcome.CLOSED, note.strip()
         item.save(update_fields=["closed_at", "closed_by", "outcome", "verdict"])
         step.data = {"round": item.round}
     return step.application
 
 
-def application_return_rectification(*, application: Application, returned_by: User,
+def application_return_rectification(*, application: Application, by: User,
                                      reason: str, days=None) -> Rectification:
     """退回重新整改: the district does not accept the answer. This round ends as returned
     and a new round opens with the district's reason as its finding and a new deadline."""
-    with _step(application, by=returned_by, action="return_rectification") as step:
+    with _step(application, by=by, action="return_rectification") as step:
         app = step.application
         step.reason = _require_text(reason, "请写明整改不到位之处，镇(街道)将据此重新整改。",
                                     "reason")
         item = _open_rectification(app)
         if item.answered_at is None:
             raise ServiceError("镇(街道)尚未答复本轮整改，请等待答复或到期后督办。")
-        item.closed_at, item.closed_by = timezone.now(), returned_by
+        item.closed_at, item.closed_by = timezone.now(), by
         item.outcome, item.verdict = Rectification.Outcome.RETURNED, step.reason
         item.save(update_fields=["closed_at", "closed_by", "outcome", "verdict"])
         again = _new_rectification(app, finding=step.reason, days=days, source=item.source,
-                                   opened_by=returned_by, today=timezone.localdate(),
+                                   by=by, today=timezone.localdate(),
                                    round_=item.round + 1)
         step.data = {"round": again.round, "due": again.due.isoformat()}
     return again
@@ -156,12 +156,12 @@ def application_return_rectification(*, application: Application, returned_by: U
 SUPERVISION_STEPS = ("mandatory_review", "spot_check")
 
 
-def application_record_supervision(*, application: Application, recorded_by: User, action: str,
+def application_record_supervision(*, application: Application, by: User, action: str,
                                    reason: str, data: dict | None = None) -> Application:
     """The district's check of a filed case (备案审查, 抽查) on the case's record. It does
     not change the case; a finding that does goes through application_open_rectification."""
     if action not in SUPERVISION_STEPS:
         raise ValueError(action)
-    with _step(application, by=recorded_by, action=action, reason=reason) as step:
+    with _step(application, by=by, action=action, reason=reason) as step:
         step.data = data or {}
     return step.application

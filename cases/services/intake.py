@@ -122,7 +122,7 @@ def _step(registration: Registration, *, by: User, action: str) -> Iterator[Step
 
 
 @transaction.atomic
-def registration_create(*, region: Region, registered_by: User, channel: str,
+def registration_create(*, region: Region, by: User, channel: str,
                         applicant_name: str, hardship: str, category: str,
                         applicant_id: str = "", phone: str = "", address: str = ""
                         ) -> Registration:
@@ -132,10 +132,10 @@ def registration_create(*, region: Region, registered_by: User, channel: str,
     if region.level != Level.COMMUNITY:
         raise ServiceError("请选择申请人所在的社区(村)。", field="region")
     if channel == Registration.Channel.WINDOW:
-        if not user_can(registered_by, "handle_cases", region):
+        if not user_can(by, "handle_cases", region):
             raise PermissionDenied("只有该镇(街道)的经办人可以在窗口登记。")
     elif channel == Registration.Channel.COMMUNITY:
-        if not user_can(registered_by, "refer_cases", region):
+        if not user_can(by, "refer_cases", region):
             raise PermissionDenied("只能为本社区(村)的家庭报告困难情况。")
     else:
         raise ValueError(channel)
@@ -153,23 +153,23 @@ def registration_create(*, region: Region, registered_by: User, channel: str,
     prefix = f"DJ-{township.code}-{today.year}"
     item = Registration.objects.create(
         number=f"{prefix}-{next_number(prefix):05d}", channel=channel,
-        township=township, region=region, registered_by=registered_by, contact=registered_by,
+        township=township, region=region, registered_by=by, contact=by,
         applicant_name=_text(applicant_name, "请填写申请人姓名。", "applicant_name"),
         applicant_id=applicant_id or "", phone=phone.strip(), address=address.strip(),
         hardship=_text(hardship, "请写明遭遇的困难情况。", "hardship"), category=category,
         due=due.date, due_provisional=due.provisional)
     RegistrationEvent.objects.create(
         registration=item, action=RegistrationEvent.REGISTER, from_status="",
-        to_status=item.status, actor=registered_by,
+        to_status=item.status, actor=by,
         data={"channel": channel, "category": category})
     return item
 
 
-def registration_handle(*, registration: Registration, handled_by: User, household: Household,
+def registration_handle(*, registration: Registration, by: User, household: Household,
                         assistance_type: str, hardship: str, reason: str,
                         documents: list[tuple[str, object]]) -> Registration:
     """受理 (受理单): the township confirms this type itself, so the case starts here."""
-    with _step(registration, by=handled_by, action="handle") as step:
+    with _step(registration, by=by, action="handle") as step:
         item = step.registration
         if assistance_type not in TOWNSHIP_TYPES:
             raise ServiceError("该类别不由镇(街道)审核确认，请转办到承办部门。",
@@ -178,13 +178,13 @@ def registration_handle(*, registration: Registration, handled_by: User, househo
             raise ServiceError("该家庭不在本镇(街道)，请转办到其户籍地镇(街道)。", field="household")
         item.application = application_accept_new(
             household=household, assistance_type=assistance_type, hardship=hardship,
-            reason=reason, accepted_by=handled_by, documents=documents)
+            reason=reason, by=by, documents=documents)
         item.outcome = f"已受理，申请编号 {item.application.number}"
         step.data = {"application": item.application.number}
     return item
 
 
-def _handover(item: Registration, *, kind: str, agency: Agency, request: str, sent_by: User
+def _handover(item: Registration, *, kind: str, agency: Agency, request: str, by: User
               ) -> Handover:
     if agency.district.code != item.township.code[:6] or not agency.active:
         raise ServiceError("请从本区的承办单位名录中选择。", field="agency")
@@ -194,7 +194,7 @@ def _handover(item: Registration, *, kind: str, agency: Agency, request: str, se
     return Handover.objects.create(
         registration=item, kind=kind, number=f"{prefix}-{next_number(prefix):05d}",
         agency=agency, request=_text(request, "请写明转办事项或需要提供的服务。", "request"),
-        sent_by=sent_by, due=due.date, due_provisional=due.provisional)
+        sent_by=by, due=due.date, due_provisional=due.provisional)
 
 
 def _slip_data(handover: Handover) -> dict:
@@ -202,27 +202,27 @@ def _slip_data(handover: Handover) -> dict:
             "due": handover.due.isoformat()}
 
 
-def registration_transfer(*, registration: Registration, transferred_by: User, agency: Agency,
+def registration_transfer(*, registration: Registration, by: User, agency: Agency,
                           request: str) -> Handover:
     """转办 (转办单): to the department responsible, or to the district window."""
-    with _step(registration, by=transferred_by, action="transfer") as step:
+    with _step(registration, by=by, action="transfer") as step:
         if agency.kind == Agency.Kind.ORGANISATION:
             raise ServiceError("社会组织提供的是非物质帮扶，请用“转介”。", field="agency")
         handover = _handover(step.registration, kind=Handover.Kind.TRANSFER, agency=agency,
-                             request=request, sent_by=transferred_by)
+                             request=request, by=by)
         step.data = _slip_data(handover)
     return handover
 
 
-def registration_refer(*, registration: Registration, referred_by: User, agency: Agency,
+def registration_refer(*, registration: Registration, by: User, agency: Agency,
                        request: str) -> Handover:
     """转介 to a social organisation for non-material help (seed 001 §(八)). A family whose
     case the township handles may be referred as well (the step's transitions say when)."""
-    with _step(registration, by=referred_by, action="refer") as step:
+    with _step(registration, by=by, action="refer") as step:
         if agency.kind != Agency.Kind.ORGANISATION:
             raise ServiceError("转介的对象是社会组织、慈善或志愿服务机构。", field="agency")
         handover = _handover(step.registration, kind=Handover.Kind.REFERRAL, agency=agency,
-                             request=request, sent_by=referred_by)
+                             request=request, by=by)
         step.data = _slip_data(handover)
     return handover
 
@@ -250,7 +250,7 @@ def may_record_feedback(*, handover: Handover, user: User) -> bool:
 
 
 @transaction.atomic
-def handover_feedback(*, handover: Handover, recorded_by: User, feedback: str,
+def handover_feedback(*, handover: Handover, by: User, feedback: str,
                       received_on: datetime.date) -> Handover:
     """情况反馈: the receiving side's written answer. When the last open slip of a
     transferred or referred registration is answered, the registration is done."""
@@ -260,13 +260,13 @@ def handover_feedback(*, handover: Handover, recorded_by: User, feedback: str,
         raise ServiceError("该转办单已录入反馈。")
     # Which step this answer is depends on the slips still open: read on the locked row.
     action = feedback_step(_locked(handover.registration))
-    with _step(handover.registration, by=recorded_by, action=action) as step:
-        if not _answers_for_township(handover, recorded_by):
+    with _step(handover.registration, by=by, action=action) as step:
+        if not _answers_for_township(handover, by):
             raise PermissionDenied(FEEDBACK.denied)
         if received_on > timezone.localdate():
             raise ServiceError("反馈日期不能晚于今天。", field="received_on")
         handover.feedback = _text(feedback, "请录入承办单位的书面反馈内容。", "feedback")
-        handover.feedback_on, handover.feedback_by = received_on, recorded_by
+        handover.feedback_on, handover.feedback_by = received_on, by
         handover.save(update_fields=["feedback", "feedback_on", "feedback_by"])
         item = step.registration
         if action == "feedback":
@@ -278,20 +278,20 @@ def handover_feedback(*, handover: Handover, recorded_by: User, feedback: str,
     return handover
 
 
-def registration_to_meeting(*, registration: Registration, sent_by: User, reason: str
+def registration_to_meeting(*, registration: Registration, by: User, reason: str
                             ) -> Registration:
     """提交联席会议: a complex or disputed request, or one with wide public concern."""
-    with _step(registration, by=sent_by, action="to_meeting") as step:
+    with _step(registration, by=by, action="to_meeting") as step:
         reason = _text(reason, "请写明提交联席会议的理由。", "reason")
         step.registration.meeting_outcome = f"提交理由：{reason}"
         step.reason = reason
     return step.registration
 
 
-def registration_meeting_outcome(*, registration: Registration, recorded_by: User,
+def registration_meeting_outcome(*, registration: Registration, by: User,
                                  held_on: datetime.date, outcome: str) -> Registration:
     """The joint meeting's decision; the registration then takes the way out it decided."""
-    with _step(registration, by=recorded_by, action="record_meeting_outcome") as step:
+    with _step(registration, by=by, action="record_meeting_outcome") as step:
         if held_on > timezone.localdate():
             raise ServiceError("会议日期不能晚于今天。", field="held_on")
         outcome = _text(outcome, "请录入联席会议确定的解决方案。", "outcome")
@@ -302,10 +302,10 @@ def registration_meeting_outcome(*, registration: Registration, recorded_by: Use
     return item
 
 
-def registration_close(*, registration: Registration, closed_by: User, outcome: str
+def registration_close(*, registration: Registration, by: User, outcome: str
                        ) -> Registration:
     """办结 without a case or a handover, e.g. answered with the policy and the reason."""
-    with _step(registration, by=closed_by, action="close") as step:
+    with _step(registration, by=by, action="close") as step:
         item = step.registration
         item.outcome = _text(outcome, "请写明办结情况（如已解释政策、申请人不符合条件的理由）。",
                              "outcome")
@@ -318,11 +318,11 @@ def registration_close(*, registration: Registration, closed_by: User, outcome: 
 
 
 @transaction.atomic
-def urgent_aid_grant(*, household: Household, granted_by: User, amount, reason: str,
+def urgent_aid_grant(*, household: Household, by: User, amount, reason: str,
                      paid_on: datetime.date | None = None) -> UrgentAid:
     """Pay small urgent temporary aid first, below the region's limit; the temporary-aid
     case must follow by the paperwork deadline (it is linked when accepted)."""
-    if not user_can(granted_by, "handle_cases", household.region):
+    if not user_can(by, "handle_cases", household.region):
         raise PermissionDenied("只有该镇(街道)的经办人可以先行救助。")
     today = timezone.localdate()
     paid_on = paid_on or today
@@ -347,11 +347,11 @@ def urgent_aid_grant(*, household: Household, granted_by: User, amount, reason: 
     due = add_working_days(paid_on, rule_value("urgent_paperwork_days", household.region, paid_on))
     aid = UrgentAid.objects.create(
         household=household, region=household.region, amount=amount,
-        reason=_text(reason, "请写明急难情况。", "reason"), paid_on=paid_on, granted_by=granted_by,
+        reason=_text(reason, "请写明急难情况。", "reason"), paid_on=paid_on, granted_by=by,
         paperwork_due=due.date)
     # Money paid out: audited in the payment's transaction (the reason stays on the row,
     # which only case staff read; the audit names the household by its number only).
-    audit_record(action=AuditAction.URGENT_AID_PAID, by=granted_by, region=household.region,
+    audit_record(action=AuditAction.URGENT_AID_PAID, by=by, region=household.region,
                  target=f"UrgentAid:{aid.pk}",
                  new={"household": household.pk, "amount": str(amount),
                       "paid_on": paid_on.isoformat(), "limit": str(limit),

@@ -30,7 +30,7 @@ from publicity import services as publicity
 from publicity.models import Hearing, HearingSession
 
 
-def application_propose(*, application: Application, proposed_by: User, approve: bool,
+def application_propose(*, application: Application, by: User, approve: bool,
                         amount=None, reasons: str = "",
                         expected_state: str | None = State.REVIEWING) -> Application:
     """审核: propose approval with an amount (→ publicity) or rejection with reasons.
@@ -43,14 +43,14 @@ def application_propose(*, application: Application, proposed_by: User, approve:
         reasons = _require_text(reasons, "拟不同意时请写明理由。", "reasons")
     action = "propose_approval" if approve else "propose_rejection"
     today = timezone.localdate()
-    with _step(application, by=proposed_by, action=action,
+    with _step(application, by=by, action=action,
                expected_state=expected_state,
                reason=reasons) as step:
         app = step.application
         calc = case_calculation(app, on=today)
         if approve:
             amount = _amount_against(calc, amount, reasons, who="拟保障金额")
-        app.proposed_by, app.proposed_at = proposed_by, timezone.now()
+        app.proposed_by, app.proposed_at = by, timezone.now()
         app.proposal = Proposal.APPROVE if approve else Proposal.REJECT
         app.proposed_amount = amount if approve else None
         app.proposal_reasons = reasons
@@ -61,27 +61,27 @@ def application_propose(*, application: Application, proposed_by: User, approve:
     return step.application
 
 
-def application_close_publicity(*, application: Application, closed_by: User,
+def application_close_publicity(*, application: Application, by: User,
                                 skip_reason: str,
                                 expected_state: str | None = State.PUBLICIZING) -> Application:
     """公示期满且无须评议: the hearing is skipped with a recorded reason (seed 001 §(五))."""
     skip_reason = _require_text(skip_reason, "请写明不组织民主评议的理由。", "skip_reason")
-    with _step(application, by=closed_by, action="close_publicity",
+    with _step(application, by=by, action="close_publicity",
                expected_state=expected_state, reason=skip_reason) as step:
         step.application.hearing_skip_reason = skip_reason
     return step.application
 
 
-def application_call_hearing(*, application: Application, called_by: User, reason: str = "",
+def application_call_hearing(*, application: Application, by: User, reason: str = "",
                              expected_state: str | None = None) -> Application:
-    with _step(application, by=called_by, action="call_hearing",
+    with _step(application, by=by, action="call_hearing",
                expected_state=expected_state, reason=reason.strip()) as step:
         step.data = {"triggers": guards.hearing_triggers(step.application)}
     return step.application
 
 
 @transaction.atomic
-def application_record_hearing(*, application: Application, recorded_by: User, data: dict,
+def application_record_hearing(*, application: Application, by: User, data: dict,
                                expected_state: str | None = State.HEARING) -> Application:
     """民主评议: participants, opinions, votes, minutes; then to approval or re-investigation."""
     outcome = data.get("outcome")
@@ -96,10 +96,10 @@ def application_record_hearing(*, application: Application, recorded_by: User, d
         raise ServiceError("评议日期不能晚于今天。", field="held_on")
     action = ("hearing_to_approval" if outcome == Hearing.Outcome.APPROVE
               else "hearing_to_reinvestigation")
-    with _step(application, by=recorded_by, action=action,
+    with _step(application, by=by, action=action,
                expected_state=expected_state, reason=data.get("opinions", "")) as step:
         app = step.application
-        hearing = publicity.hearing_record(application_id=app.pk, recorded_by=recorded_by,
+        hearing = publicity.hearing_record(application_id=app.pk, by=by,
                                            data=data)
         step.data = {"hearing": hearing.pk, "votes": [hearing.votes_for, hearing.votes_against,
                                                       hearing.votes_abstain]}
@@ -111,24 +111,24 @@ def application_record_hearing(*, application: Application, recorded_by: User, d
     return step.application
 
 
-def application_record_objection(*, application: Application, entered_by: User, channel: str,
+def application_record_objection(*, application: Application, by: User, channel: str,
                                  content: str, contact: str = ""):
-    with _step(application, by=entered_by, action="objection") as step:
+    with _step(application, by=by, action="objection") as step:
         notice = publicity_selectors.open_notice(application_id=step.application.pk)
         if notice is None:
             raise ServiceError("该申请当前没有公示，不能登记公示异议。")
         objection = publicity.objection_record(notice=notice, channel=channel, content=content,
-                                               contact=contact, entered_by=entered_by)
+                                               contact=contact, by=by)
         step.data = {"objection": objection.pk}
     return objection
 
 
-def application_handle_objection(*, application: Application, objection, handled_by: User,
+def application_handle_objection(*, application: Application, objection, by: User,
                                  finding: str):
     if objection.notice.application_id != application.pk:
         raise ServiceError("该异议不属于这份申请。")
-    with _step(application, by=handled_by, action="objection_handled") as step:
-        publicity.objection_handle(objection=objection, handled_by=handled_by, finding=finding)
+    with _step(application, by=by, action="objection_handled") as step:
+        publicity.objection_handle(objection=objection, by=by, finding=finding)
         step.data = {"objection": objection.pk}
     return objection
 
@@ -138,7 +138,7 @@ HEARABLE = (State.PUBLICIZING, State.APPROVING, State.HEARING)
 
 @transaction.atomic
 def hearing_session_schedule(*, held_on: datetime.date, place: str, participants: str,
-                             applications: list[Application], scheduled_by: User,
+                             applications: list[Application], by: User,
                              township: Region | None = None):
     """评议会议: one meeting of one township for several of its cases (seed 001 reading
     note 3: hearings are held centrally by the township). Cases still in publicity or
@@ -150,14 +150,14 @@ def hearing_session_schedule(*, held_on: datetime.date, place: str, participants
         if len(townships) != 1:
             raise ServiceError("一次评议会议只能安排同一个镇(街道)的申请。", field="applications")
         township = townships.pop()
-    _require(scheduled_by, "handle_cases", township)
+    _require(by, "handle_cases", township)
     place = _require_text(place, "请填写会议地点。", "place")
     participants = _require_text(participants, "请填写参加人员（镇(街道)干部、村(居)干部、调查人员、"
                                                "群众代表等）。", "participants")
     if held_on < timezone.localdate() - datetime.timedelta(days=30):
         raise ServiceError("会议日期不能早于30天前；补录以往会议请逐件录入评议结果。", field="held_on")
     session = HearingSession.objects.create(township=township, held_on=held_on, place=place,
-                                            participants=participants, created_by=scheduled_by)
+                                            participants=participants, created_by=by)
     for app in sorted(applications, key=lambda a: a.pk):  # one lock order: no deadlock
         app = _locked(app.pk)
         if not app.region.code.startswith(township.code):
@@ -165,19 +165,19 @@ def hearing_session_schedule(*, held_on: datetime.date, place: str, participants
         if app.state not in HEARABLE:
             raise ServiceError(f"申请 {app.number} 现为「{app.get_state_display()}」，不能列入评议。")
         if app.state != State.HEARING:
-            application_call_hearing(application=app, called_by=scheduled_by,
+            application_call_hearing(application=app, by=by,
                                      reason=f"列入{held_on:%Y-%m-%d}评议会议（{place}）")
         session.applications.add(app)
     return session
 
 
-def hearing_session_record(*, session, application: Application, recorded_by: User,
+def hearing_session_record(*, session, application: Application, by: User,
                            data: dict) -> Application:
     """One case's result at the meeting: its opinions, votes and minutes; the date and
     the participants are the meeting's."""
     if not session.applications.filter(pk=application.pk).exists():
         raise ServiceError("该申请不在本次评议会议中。")
     return application_record_hearing(
-        application=application, recorded_by=recorded_by,
+        application=application, by=by,
         data={**data, "held_on": session.held_on, "participants": session.participants,
               "session": session})

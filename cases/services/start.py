@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 
 
 def _new_application(*, household: Household, assistance_type: str, reason: str,
-                     created_by: User, hardship: str) -> Application:
+                     by: User, hardship: str) -> Application:
     township = _township_of(household.region)
     year = timezone.localdate().year
     prefix = f"{township.code}-{year}"
@@ -43,57 +43,57 @@ def _new_application(*, household: Household, assistance_type: str, reason: str,
         raise ServiceError("请选择致困类别（公示时显示）。", field="hardship")
     app = Application(household=household, region=household.region,
                       assistance_type=assistance_type, hardship=hardship,
-                      reason=(reason or "").strip(), created_by=created_by)
+                      reason=(reason or "").strip(), created_by=by)
     app.number = f"{prefix}-{_next_number(prefix):05d}"
     return app
 
 
 @transaction.atomic
 def application_refer(*, household: Household, assistance_type: str, reason: str,
-                      referred_by: User, documents: list[tuple[str, object]] = (),
+                      by: User, documents: list[tuple[str, object]] = (),
                       hardship: str = Hardship.OTHER) -> Application:
     """代为申请/发现报告 by a community assistant (or a caseworker): new → referred."""
-    _require(referred_by, "refer_cases", household.region)
+    _require(by, "refer_cases", household.region)
     app = _new_application(household=household, assistance_type=assistance_type, reason=reason,
-                           created_by=referred_by, hardship=hardship)
-    with _step(app, by=referred_by, action="refer"):
+                           by=by, hardship=hardship)
+    with _step(app, by=by, action="refer"):
         app.save()  # the documents need the case's id
         for kind, upload in documents:
-            _attach(app, by=referred_by, kind=kind, upload=upload)
+            _attach(app, by=by, kind=kind, upload=upload)
     return app
 
 
 @transaction.atomic
 def application_accept_new(*, household: Household, assistance_type: str, reason: str,
-                           accepted_by: User, documents: list[tuple[str, object]] = (),
+                           by: User, documents: list[tuple[str, object]] = (),
                            hardship: str = Hardship.OTHER) -> Application:
     """受理 at the service window: new → investigating in one go."""
-    _require(accepted_by, "handle_cases", household.region)
+    _require(by, "handle_cases", household.region)
     app = _new_application(household=household, assistance_type=assistance_type, reason=reason,
-                           created_by=accepted_by, hardship=hardship)
+                           by=by, hardship=hardship)
     app.save()
     for kind, upload in documents:
-        _attach(app, by=accepted_by, kind=kind, upload=upload)
-    return _accept(app, accepted_by=accepted_by, expected_state=State.NEW)
+        _attach(app, by=by, kind=kind, upload=upload)
+    return _accept(app, by=by, expected_state=State.NEW)
 
 
-def application_accept(*, application: Application, accepted_by: User,
+def application_accept(*, application: Application, by: User,
                        expected_state: str | None = State.REFERRED) -> Application:
     """受理 a community's referral: referred → investigating."""
-    return _accept(application, accepted_by=accepted_by, expected_state=expected_state)
+    return _accept(application, by=by, expected_state=expected_state)
 
 
 @transaction.atomic
-def _accept(app: Application, *, accepted_by: User, expected_state: str | None) -> Application:
+def _accept(app: Application, *, by: User, expected_state: str | None) -> Application:
     today = timezone.localdate()
-    with _step(app, by=accepted_by, action="accept",
+    with _step(app, by=by, action="accept",
                expected_state=expected_state) as step:
         app = step.application
         region = app.region
         investigation = add_working_days(today, rule_value("investigation_start_days", region,
                                                            today))
         decision = add_working_days(today, rule_value("procedure_days", region, today))
-        app.accepted_by, app.accepted_on = accepted_by, today
+        app.accepted_by, app.accepted_on = by, today
         app.investigation_due, app.decision_due = investigation.date, decision.date
         app.due_provisional = investigation.provisional or decision.provisional
         _flag_mandatory_review(app)
@@ -102,7 +102,7 @@ def _accept(app: Application, *, accepted_by: User, expected_state: str | None) 
         authorization = (app.documents.filter(kind=CaseDocument.Kind.AUTHORIZATION)
                          .order_by("-uploaded_at", "-id").first())
         request = verification.verification_request_create(
-            application_id=app.pk, requested_by=accepted_by,
+            application_id=app.pk, by=by,
             authorization_id=authorization.pk if authorization else None)
         if rule_value("publicity_opens_at", region, today) == "acceptance":
             _open_notice(app, today, "已受理，正在调查核实")
@@ -125,33 +125,33 @@ def _queue_verification(request_id: int) -> None:
         logger.exception("could not queue verification request %s", request_id)
 
 
-def application_return(*, application: Application, returned_by: User,
+def application_return(*, application: Application, by: User,
                        missing: list[Material], note: str = "",
                        expected_state: str | None = State.REFERRED) -> Application:
     """退回补正 with a one-time notification of everything missing (seed 004 §二(三)1)."""
     if not missing and not (note or "").strip():
         raise ServiceError("请勾选所有缺少的材料（一次性告知），或写明需要补正的内容。",
                            field="missing")
-    with _step(application, by=returned_by, action="return_for_materials",
+    with _step(application, by=by, action="return_for_materials",
                expected_state=expected_state, reason=note.strip()) as step:
         step.data = {"missing": [m.name for m in missing]}
     return step.application
 
 
-def application_resubmit(*, application: Application, resubmitted_by: User, note: str = "",
+def application_resubmit(*, application: Application, by: User, note: str = "",
                          documents: list[tuple[str, object]] = ()) -> Application:
     if not documents and not (note or "").strip():
         raise ServiceError("请上传补正的材料，或写明已补正的内容。", field="file")
-    with _step(application, by=resubmitted_by, action="resubmit",
+    with _step(application, by=by, action="resubmit",
                expected_state=State.RETURNED, reason=note.strip()) as step:
         for kind, upload in documents:
-            _attach(step.application, by=resubmitted_by, kind=kind, upload=upload)
+            _attach(step.application, by=by, kind=kind, upload=upload)
     return step.application
 
 
-def application_attach(*, application: Application, attached_by: User, kind: str, upload
+def application_attach(*, application: Application, by: User, kind: str, upload
                        ) -> CaseDocument:
-    with _step(application, by=attached_by, action="attach") as step:
-        document = _attach(step.application, by=attached_by, kind=kind, upload=upload)
+    with _step(application, by=by, action="attach") as step:
+        document = _attach(step.application, by=by, kind=kind, upload=upload)
         step.data = {"kind": kind}
     return document

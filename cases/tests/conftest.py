@@ -53,23 +53,23 @@ class CaseBuilder:
     def accepted(self, assistance_type="dibao", reason="因病致贫，长期透析"):
         return services.application_accept_new(
             household=self.household, assistance_type=assistance_type, reason=reason,
-            accepted_by=self.team["acceptor"],
+            by=self.team["acceptor"],
             documents=[(CaseDocument.Kind.AUTHORIZATION, photo())])
 
     def investigated(self, app, *, warning=False):
         services.application_record_home_investigation(
-            application=app, recorded_by=self.team["acceptor"],
+            application=app, by=self.team["acceptor"],
             data={"visited_on": timezone.localdate(), "investigators": "王强、李娜",
                   "findings": "两室一厅租住，户主长期透析，无固定收入。",
                   "signed_form": photo("form.png")})
         services.application_record_verification(
-            application=app, entered_by=self.team["district"], summary="未发现车辆、房产和工商登记。",
+            application=app, by=self.team["district"], summary="未发现车辆、房产和工商登记。",
             has_warning=warning, warnings="名下登记小型汽车一辆" if warning else "")
         return services.application_finish_investigation(application=app,
-                                                         finished_by=self.team["acceptor"])
+                                                         by=self.team["acceptor"])
 
     def proposed(self, app, amount="1200.00"):
-        return services.application_propose(application=app, proposed_by=self.team["reviewer"],
+        return services.application_propose(application=app, by=self.team["reviewer"],
                                             approve=True, amount=amount, reasons="符合条件")
 
     @staticmethod
@@ -83,12 +83,12 @@ class CaseBuilder:
         app = self.proposed(self.investigated(self.accepted(**kwargs)))
         self.publicity_elapsed(app)
         return services.application_close_publicity(
-            application=app, closed_by=self.team["reviewer"],
+            application=app, by=self.team["reviewer"],
             skip_reason="公示期间无异议，核对无预警，无须评议")
 
     def confirmed(self, **kwargs):
         return services.application_approve(application=self.approving(**kwargs),
-                                            approved_by=self.team["approver"])
+                                            by=self.team["approver"])
 
 
 @pytest.fixture

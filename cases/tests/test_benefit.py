@@ -296,7 +296,7 @@ def standard(regions):
 @pytest.fixture
 def earning_household(household, staff):
     # 1 person, wage 7,200 a year → 600 a month; gap (1,000 − 600) × 1 = 400.
-    household_services.record_add(household=household, added_by=staff["caseworker_a"], model=Income,
+    household_services.record_add(household=household, by=staff["caseworker_a"], model=Income,
                                   data={"member": household.members.get(), "months": 12,
                                         "category": IncomeCategory.objects.get(code="wage"),
                                         "amount": D("7200")})
@@ -307,17 +307,17 @@ def test_the_proposal_and_the_decision_default_to_the_calculation(build, earning
                                                                    team):
     app = build.investigated(build.accepted())
     with pytest.raises(ServiceError, match=r"拟保障金额（500.00元）与测算结果（400.00元）不同"):
-        services.application_propose(application=app, proposed_by=team["reviewer"], approve=True,
+        services.application_propose(application=app, by=team["reviewer"], approve=True,
                                      amount="500")
-    app = services.application_propose(application=app, proposed_by=team["reviewer"], approve=True)
+    app = services.application_propose(application=app, by=team["reviewer"], approve=True)
     assert app.proposed_amount == D("400.00")
     assert app.calculation["total"] == "400.00"
     build.publicity_elapsed(app)
-    app = services.application_close_publicity(application=app, closed_by=team["reviewer"],
+    app = services.application_close_publicity(application=app, by=team["reviewer"],
                                                skip_reason="无异议")
     with pytest.raises(ServiceError, match="请写明调整理由"):
-        services.application_approve(application=app, approved_by=team["approver"], amount="450")
-    app = services.application_approve(application=app, approved_by=team["approver"])
+        services.application_approve(application=app, by=team["approver"], amount="450")
+    app = services.application_approve(application=app, by=team["approver"])
     assert app.monthly_amount == D("400.00")
     decided = app.calculation
 
@@ -331,7 +331,7 @@ def test_the_proposal_and_the_decision_default_to_the_calculation(build, earning
 
 def test_an_override_with_a_reason_is_recorded(build, earning_household, standard, team):
     app = services.application_propose(application=build.investigated(build.accepted()),
-                                       proposed_by=team["reviewer"], approve=True, amount="450",
+                                       by=team["reviewer"], approve=True, amount="450",
                                        reasons="另有护理支出未能提供票据，经评议酌情上调")
     assert app.proposed_amount == D("450.00")
     event = app.events.get(action="propose_approval")
@@ -340,13 +340,13 @@ def test_an_override_with_a_reason_is_recorded(build, earning_household, standar
 
 def test_approval_against_an_ineligible_calculation_needs_a_reason(build, household, staff,
                                                                    standard, team):
-    household_services.record_add(household=household, added_by=staff["caseworker_a"], model=Income,
+    household_services.record_add(household=household, by=staff["caseworker_a"], model=Income,
                                   data={"member": household.members.get(), "months": 12,
                                         "category": IncomeCategory.objects.get(code="wage"),
                                         "amount": D("24000")})
     app = build.investigated(build.accepted())
     with pytest.raises(ServiceError, match="测算结果为不符合条件"):
-        services.application_propose(application=app, proposed_by=team["reviewer"], approve=True,
+        services.application_propose(application=app, by=team["reviewer"], approve=True,
                                      amount="100")
 
 
@@ -362,14 +362,14 @@ def test_the_case_page_shows_the_itemised_calculation(client, build, earning_hou
 def test_the_approver_cannot_silently_drop_the_publicised_amount(build, earning_household, standard,
                                                                 team):
     app = services.application_propose(application=build.investigated(build.accepted()),
-                                       proposed_by=team["reviewer"], approve=True, amount="450",
+                                       by=team["reviewer"], approve=True, amount="450",
                                        reasons="护理支出另计")
     build.publicity_elapsed(app)
-    app = services.application_close_publicity(application=app, closed_by=team["reviewer"],
+    app = services.application_close_publicity(application=app, by=team["reviewer"],
                                                skip_reason="无异议")
     with pytest.raises(ServiceError, match=r"与公示的拟保障金额（450.00元）不同"):
-        services.application_approve(application=app, approved_by=team["approver"])
-    app = services.application_approve(application=app, approved_by=team["approver"], amount="450",
+        services.application_approve(application=app, by=team["approver"])
+    app = services.application_approve(application=app, by=team["approver"], amount="450",
                                        reasons="同意审核意见：护理支出另计")
     assert app.monthly_amount == D("450.00")
 

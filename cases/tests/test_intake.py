@@ -54,7 +54,7 @@ def agencies(regions):
 
 def register(regions, user, *, category="dibao", region="a1", applicant_id="",
              channel=Registration.Channel.WINDOW, name="冯玉兰"):
-    return intake.registration_create(region=regions[region], registered_by=user, channel=channel,
+    return intake.registration_create(region=regions[region], by=user, channel=channel,
                                       applicant_name=name, applicant_id=applicant_id,
                                       hardship="丈夫住院，收入中断", category=category)
 
@@ -76,7 +76,7 @@ def test_handle_creates_the_township_case(regions, staff, household):
     assert list(selectors.households_by_id(fetched_by=staff["caseworker_a"],
                                            id_number=item.applicant_id)) == [household]
     item = intake.registration_handle(
-        registration=item, handled_by=staff["caseworker_a"], household=household,
+        registration=item, by=staff["caseworker_a"], household=household,
         assistance_type="dibao", hardship="illness", reason="丈夫住院，收入中断",
         documents=[(CaseDocument.Kind.AUTHORIZATION, photo())])
     assert item.status == Registration.Status.HANDLED
@@ -84,7 +84,7 @@ def test_handle_creates_the_township_case(regions, staff, household):
     assert item.application.accepted_by == staff["caseworker_a"]
     with pytest.raises(ServiceError, match="不能再受理"):
         intake.registration_handle(
-            registration=item, handled_by=staff["caseworker_a"], household=household,
+            registration=item, by=staff["caseworker_a"], household=household,
             assistance_type="dibao", hardship="illness", reason="x",
             documents=[(CaseDocument.Kind.AUTHORIZATION, photo())])
 
@@ -93,7 +93,7 @@ def test_a_type_the_township_does_not_confirm_cannot_be_handled(regions, staff, 
     item = register(regions, staff["caseworker_a"], category="housing")
     with pytest.raises(ServiceError, match="请转办"):
         intake.registration_handle(
-            registration=item, handled_by=staff["caseworker_a"], household=household,
+            registration=item, by=staff["caseworker_a"], household=household,
             assistance_type="housing", hardship="other", reason="x",
             documents=[(CaseDocument.Kind.AUTHORIZATION, photo())])
     assert Application.objects.count() == 0
@@ -102,20 +102,20 @@ def test_a_type_the_township_does_not_confirm_cannot_be_handled(regions, staff, 
 def test_transfer_feedback_closes_the_loop(regions, staff, agencies):
     item = register(regions, staff["caseworker_a"], category="housing")
     with pytest.raises(ServiceError, match="请用“转介”"):
-        intake.registration_transfer(registration=item, transferred_by=staff["caseworker_a"],
+        intake.registration_transfer(registration=item, by=staff["caseworker_a"],
                                      agency=agencies["social"], request="公租房")
-    slip = intake.registration_transfer(registration=item, transferred_by=staff["caseworker_a"],
+    slip = intake.registration_transfer(registration=item, by=staff["caseworker_a"],
                                         agency=agencies["housing"], request="申请公共租赁住房")
     assert slip.number.startswith("ZB-110115001-") and slip.due > TODAY
     item.refresh_from_db()
     assert item.status == Registration.Status.TRANSFERRED
     with pytest.raises(ServiceError, match="不能晚于今天"):
-        intake.handover_feedback(handover=slip, recorded_by=staff["caseworker_a"],
+        intake.handover_feedback(handover=slip, by=staff["caseworker_a"],
                                  feedback="x", received_on=TODAY + datetime.timedelta(days=1))
     with pytest.raises(PermissionDenied):
-        intake.handover_feedback(handover=slip, recorded_by=staff["caseworker_b"],
+        intake.handover_feedback(handover=slip, by=staff["caseworker_b"],
                                  feedback="x", received_on=TODAY)
-    intake.handover_feedback(handover=slip, recorded_by=staff["caseworker_a"],
+    intake.handover_feedback(handover=slip, by=staff["caseworker_a"],
                              feedback="已受理公租房申请，排队轮候", received_on=TODAY)
     item.refresh_from_db()
     assert item.status == Registration.Status.CLOSED and item.closed_at
@@ -124,9 +124,9 @@ def test_transfer_feedback_closes_the_loop(regions, staff, agencies):
 
 def test_a_transfer_to_the_district_window_is_answered_by_the_district(regions, staff, agencies):
     item = register(regions, staff["caseworker_a"], category="other")
-    slip = intake.registration_transfer(registration=item, transferred_by=staff["caseworker_a"],
+    slip = intake.registration_transfer(registration=item, by=staff["caseworker_a"],
                                         agency=agencies["window"], request="难以确定承办部门")
-    intake.handover_feedback(handover=slip, recorded_by=staff["reviewer"],
+    intake.handover_feedback(handover=slip, by=staff["reviewer"],
                              feedback="已转区医保局办理", received_on=TODAY)
     assert Registration.objects.get(pk=item.pk).status == Registration.Status.CLOSED
 
@@ -134,21 +134,21 @@ def test_a_transfer_to_the_district_window_is_answered_by_the_district(regions, 
 def test_refer_to_a_social_organisation_also_after_handling(regions, staff, agencies, household):
     item = register(regions, staff["caseworker_a"], category="service")
     with pytest.raises(ServiceError, match="转介的对象是社会组织"):
-        intake.registration_refer(registration=item, referred_by=staff["caseworker_a"],
+        intake.registration_refer(registration=item, by=staff["caseworker_a"],
                                   agency=agencies["housing"], request="x")
-    referral = intake.registration_refer(registration=item, referred_by=staff["caseworker_a"],
+    referral = intake.registration_refer(registration=item, by=staff["caseworker_a"],
                                          agency=agencies["social"], request="定期探访和心理疏导")
     assert referral.kind == "referral" and referral.number.startswith("ZJ-")
     assert Registration.objects.get(pk=item.pk).status == Registration.Status.REFERRED
-    intake.handover_feedback(handover=referral, recorded_by=staff["caseworker_a"],
+    intake.handover_feedback(handover=referral, by=staff["caseworker_a"],
                              feedback="社工每周探访", received_on=TODAY)
     assert Registration.objects.get(pk=item.pk).status == Registration.Status.CLOSED
     # A handled family can be referred as well; it stays handled.
     handled = intake.registration_handle(
-        registration=register(regions, staff["caseworker_a"]), handled_by=staff["caseworker_a"],
+        registration=register(regions, staff["caseworker_a"]), by=staff["caseworker_a"],
         household=household, assistance_type="dibao", hardship="illness", reason="x",
         documents=[(CaseDocument.Kind.AUTHORIZATION, photo())])
-    intake.registration_refer(registration=handled, referred_by=staff["caseworker_a"],
+    intake.registration_refer(registration=handled, by=staff["caseworker_a"],
                               agency=agencies["social"], request="照料护理")
     assert Registration.objects.get(pk=handled.pk).status == Registration.Status.HANDLED
 
@@ -156,18 +156,18 @@ def test_refer_to_a_social_organisation_also_after_handling(regions, staff, agen
 def test_a_hard_case_goes_to_the_joint_meeting_and_its_outcome_is_recorded(regions, staff,
                                                                           agencies):
     item = register(regions, staff["caseworker_a"], category="other")
-    item = intake.registration_to_meeting(registration=item, sent_by=staff["caseworker_a"],
+    item = intake.registration_to_meeting(registration=item, by=staff["caseworker_a"],
                                           reason="医保与民政对救助责任有分歧")
     assert item.status == Registration.Status.MEETING
     with pytest.raises(ServiceError, match="不能提交联席会议"):
-        intake.registration_to_meeting(registration=item, sent_by=staff["caseworker_a"],
+        intake.registration_to_meeting(registration=item, by=staff["caseworker_a"],
                                        reason="x")
     item = intake.registration_meeting_outcome(
-        registration=item, recorded_by=staff["caseworker_a"], held_on=TODAY,
+        registration=item, by=staff["caseworker_a"], held_on=TODAY,
         outcome="由区医保局先行报销，民政给予临时救助")
     assert item.status == Registration.Status.OPEN and item.meeting_on == TODAY
     assert "由区医保局先行报销" in item.meeting_outcome
-    intake.registration_transfer(registration=item, transferred_by=staff["caseworker_a"],
+    intake.registration_transfer(registration=item, by=staff["caseworker_a"],
                                  agency=agencies["housing"], request="按会议结果办理")
 
 
@@ -202,12 +202,12 @@ def test_each_step_writes_one_event_with_its_statuses_and_actor(regions, staff, 
     clerk = staff["caseworker_a"]
     item = register(regions, clerk, category="other")
     assert events_of(item) == [("register", "", "open", "caseworker_a")]
-    intake.registration_to_meeting(registration=item, sent_by=clerk, reason="部门间有分歧")
-    intake.registration_meeting_outcome(registration=item, recorded_by=clerk, held_on=TODAY,
+    intake.registration_to_meeting(registration=item, by=clerk, reason="部门间有分歧")
+    intake.registration_meeting_outcome(registration=item, by=clerk, held_on=TODAY,
                                         outcome="转区住建委办理")
-    slip = intake.registration_transfer(registration=item, transferred_by=clerk,
+    slip = intake.registration_transfer(registration=item, by=clerk,
                                         agency=agencies["housing"], request="公租房")
-    intake.handover_feedback(handover=slip, recorded_by=clerk, feedback="已受理",
+    intake.handover_feedback(handover=slip, by=clerk, feedback="已受理",
                              received_on=TODAY)
     assert events_of(item) == [
         ("register", "", "open", "caseworker_a"),
@@ -222,12 +222,12 @@ def test_each_step_writes_one_event_with_its_statuses_and_actor(regions, staff, 
 
     handled = intake.registration_handle(
         registration=register(regions, clerk, applicant_id=household.members.get(
-            relation="head").id_number), handled_by=clerk, household=household,
+            relation="head").id_number), by=clerk, household=household,
         assistance_type="dibao", hardship="illness", reason="x",
         documents=[(CaseDocument.Kind.AUTHORIZATION, photo())])
-    referral = intake.registration_refer(registration=handled, referred_by=clerk,
+    referral = intake.registration_refer(registration=handled, by=clerk,
                                          agency=agencies["social"], request="照料护理")
-    intake.handover_feedback(handover=referral, recorded_by=clerk, feedback="每周探访",
+    intake.handover_feedback(handover=referral, by=clerk, feedback="每周探访",
                              received_on=TODAY)
     assert events_of(handled)[1:] == [
         ("handle", "open", "handled", "caseworker_a"),
@@ -239,7 +239,7 @@ def test_each_step_writes_one_event_with_its_statuses_and_actor(regions, staff, 
     assert household.members.get(relation="head").id_number not in str(
         list(RegistrationEvent.objects.values_list("data", "reason")))
 
-    closed = intake.registration_close(registration=register(regions, clerk), closed_by=clerk,
+    closed = intake.registration_close(registration=register(regions, clerk), by=clerk,
                                        outcome="已解释政策")
     assert events_of(closed)[-1] == ("close", "open", "closed", "caseworker_a")
 
@@ -248,20 +248,20 @@ def test_a_referral_answered_while_another_is_open_keeps_the_registration_waitin
         regions, staff, agencies):
     clerk = staff["caseworker_a"]
     item = register(regions, clerk, category="service")
-    first = intake.registration_refer(registration=item, referred_by=clerk,
+    first = intake.registration_refer(registration=item, by=clerk,
                                       agency=agencies["social"], request="心理疏导")
-    second = intake.registration_refer(registration=item, referred_by=clerk,
+    second = intake.registration_refer(registration=item, by=clerk,
                                        agency=agencies["social"], request="照料护理")
-    intake.handover_feedback(handover=first, recorded_by=clerk, feedback="已疏导",
+    intake.handover_feedback(handover=first, by=clerk, feedback="已疏导",
                              received_on=TODAY)
     assert Registration.objects.get(pk=item.pk).status == Registration.Status.REFERRED
-    intake.handover_feedback(handover=second, recorded_by=clerk, feedback="已安排",
+    intake.handover_feedback(handover=second, by=clerk, feedback="已安排",
                              received_on=TODAY)
     assert Registration.objects.get(pk=item.pk).status == Registration.Status.CLOSED
     assert [e[0] for e in events_of(item)] == ["register", "refer", "refer", "record_feedback",
                                                "feedback"]
     with pytest.raises(ServiceError, match="该转办单已录入反馈"):
-        intake.handover_feedback(handover=first, recorded_by=clerk, feedback="再次",
+        intake.handover_feedback(handover=first, by=clerk, feedback="再次",
                                  received_on=TODAY)
     assert len(events_of(item)) == 5
 
@@ -269,28 +269,28 @@ def test_a_referral_answered_while_another_is_open_keeps_the_registration_waitin
 def test_a_step_from_a_wrong_state_is_refused_in_its_words_and_writes_nothing(regions, staff,
                                                                              agencies):
     clerk = staff["caseworker_a"]
-    item = intake.registration_close(registration=register(regions, clerk), closed_by=clerk,
+    item = intake.registration_close(registration=register(regions, clerk), by=clerk,
                                      outcome="已解释政策")
     before = events_of(item)
     with pytest.raises(ServiceError, match="^该登记现为「已办结」，不能办结。$"):
-        intake.registration_close(registration=item, closed_by=clerk, outcome="再次办结")
+        intake.registration_close(registration=item, by=clerk, outcome="再次办结")
     with pytest.raises(ServiceError, match="^该登记现为「已办结」，不能转办。$"):
-        intake.registration_transfer(registration=item, transferred_by=clerk,
+        intake.registration_transfer(registration=item, by=clerk,
                                      agency=agencies["housing"], request="公租房")
     with pytest.raises(ServiceError, match="^该登记现为「已办结」，不能转介。$"):
-        intake.registration_refer(registration=item, referred_by=clerk,
+        intake.registration_refer(registration=item, by=clerk,
                                   agency=agencies["social"], request="探访")
     open_item = register(regions, clerk)
     with pytest.raises(ServiceError, match="^该登记现为「待处置」，不能录入联席会议结果。$"):
-        intake.registration_meeting_outcome(registration=open_item, recorded_by=clerk,
+        intake.registration_meeting_outcome(registration=open_item, by=clerk,
                                             held_on=TODAY, outcome="x")
     # A rule about what the user chose refuses after the status allowed the step: nothing
     # is written either.
     with pytest.raises(ServiceError, match="请用“转介”"):
-        intake.registration_transfer(registration=open_item, transferred_by=clerk,
+        intake.registration_transfer(registration=open_item, by=clerk,
                                      agency=agencies["social"], request="x")
     with pytest.raises(PermissionDenied, match="只有该镇\\(街道\\)的经办人"):
-        intake.registration_close(registration=open_item, closed_by=staff["caseworker_b"],
+        intake.registration_close(registration=open_item, by=staff["caseworker_b"],
                                   outcome="x")
     assert events_of(item) == before and not Handover.objects.exists()
     assert events_of(open_item) == [("register", "", "open", "caseworker_a")]
@@ -321,7 +321,7 @@ def test_the_page_offers_exactly_the_steps_the_user_may_take_now(regions, staff,
     client.force_login(clerk)
     assert offered(client, item) == derived(item, clerk) == [
         "handle", "transfer", "refer", "to_meeting", "close"]
-    item = intake.registration_to_meeting(registration=item, sent_by=clerk, reason="分歧")
+    item = intake.registration_to_meeting(registration=item, by=clerk, reason="分歧")
     assert offered(client, item) == derived(item, clerk) == [
         "handle", "transfer", "refer", "record_meeting_outcome", "close"]
     page = client.get(reverse("intake:detail", args=[item.pk])).content.decode()
@@ -333,9 +333,9 @@ def test_the_page_offers_exactly_the_steps_the_user_may_take_now(regions, staff,
     assert "该登记现为「提交联席会议」，不能提交联席会议。" in response.content.decode()
     assert [e[0] for e in events_of(item)] == ["register", "to_meeting"]
 
-    intake.registration_meeting_outcome(registration=item, recorded_by=clerk, held_on=TODAY,
+    intake.registration_meeting_outcome(registration=item, by=clerk, held_on=TODAY,
                                         outcome="转区窗口")
-    slip = intake.registration_transfer(registration=item, transferred_by=clerk,
+    slip = intake.registration_transfer(registration=item, by=clerk,
                                         agency=agencies["window"], request="难以确定承办部门")
     item.refresh_from_db()
     assert offered(client, item) == derived(item, clerk) == []
@@ -356,13 +356,13 @@ def test_the_district_answers_only_the_slips_sent_to_its_window(regions, staff, 
                                                                 client):
     clerk = staff["caseworker_a"]
     item = register(regions, clerk, category="housing")
-    slip = intake.registration_transfer(registration=item, transferred_by=clerk,
+    slip = intake.registration_transfer(registration=item, by=clerk,
                                         agency=agencies["housing"], request="公租房")
     client.force_login(staff["reviewer"])
     page = client.get(reverse("intake:detail", args=[item.pk])).content.decode()
     assert reverse("intake:handover_feedback", args=[slip.pk]) not in page
     with pytest.raises(PermissionDenied):
-        intake.handover_feedback(handover=slip, recorded_by=staff["reviewer"], feedback="x",
+        intake.handover_feedback(handover=slip, by=staff["reviewer"], feedback="x",
                                  received_on=TODAY)
     assert [e[0] for e in events_of(item)] == ["register", "transfer"]
 
@@ -389,7 +389,7 @@ def test_overdue_registrations_and_slips_stand_out_on_both_sides(regions, staff,
     late = register(regions, staff["caseworker_a"], name="何建军")
     Registration.objects.filter(pk=late.pk).update(due=TODAY - datetime.timedelta(days=1))
     moved = register(regions, staff["caseworker_a"], category="housing", name="马秀珍")
-    slip = intake.registration_transfer(registration=moved, transferred_by=staff["caseworker_a"],
+    slip = intake.registration_transfer(registration=moved, by=staff["caseworker_a"],
                                         agency=agencies["housing"], request="公租房")
     slip.__class__.objects.filter(pk=slip.pk).update(due=TODAY - datetime.timedelta(days=1))
     for user in (staff["caseworker_a"], staff["reviewer"]):
@@ -418,7 +418,7 @@ def test_an_assistant_cannot_see_another_communitys_referral(regions, staff, tea
                  channel=Registration.Channel.COMMUNITY)
     referred = services.application_refer(
         household=make_household(regions["a1"], head_name="刘长海"), assistance_type="dibao",
-        reason="老两口均患慢性病", referred_by=staff["assistant_a1"],
+        reason="老两口均患慢性病", by=staff["assistant_a1"],
         documents=[(CaseDocument.Kind.AUTHORIZATION, photo())])
     client.force_login(staff["assistant_a1"])
     page = client.get(reverse("intake:community")).content.decode()
@@ -429,7 +429,7 @@ def test_an_assistant_cannot_see_another_communitys_referral(regions, staff, tea
     assert client.get(reverse("intake:detail", args=[report.pk])).status_code == 404
     assert client.get(reverse("cases:detail", args=[referred.pk])).status_code == 404
     # The township returns it with everything missing, or accepts it (cases.services).
-    services.application_accept(application=referred, accepted_by=staff["caseworker_a"])
+    services.application_accept(application=referred, by=staff["caseworker_a"])
     assert Application.objects.get(pk=referred.pk).state == State.INVESTIGATING
 
 
@@ -460,7 +460,7 @@ def test_an_oversized_picture_is_refused_before_it_is_decoded(household, staff):
     huge = SimpleUploadedFile("scan.png", buffer.getvalue(), content_type="image/png")
     with pytest.raises(ServiceError, match="像素过大"):
         services.application_refer(household=household, assistance_type="dibao", reason="x",
-                                   referred_by=staff["assistant_a1"],
+                                   by=staff["assistant_a1"],
                                    documents=[(CaseDocument.Kind.AUTHORIZATION, huge)])
     assert not Application.objects.exists()
 
@@ -487,7 +487,7 @@ def test_a_photos_location_is_stripped_before_it_is_stored(regions, staff, house
     assert Image.open(io.BytesIO(original)).getexif().get_ifd(0x8825)  # the camera's GPS
     app = services.application_refer(
         household=household, assistance_type="dibao", reason="x",
-        referred_by=staff["assistant_a1"],
+        by=staff["assistant_a1"],
         documents=[(CaseDocument.Kind.AUTHORIZATION,
                     SimpleUploadedFile("IMG_0001.jpg", original, content_type="image/jpeg"))])
     stored = app.documents.get().file
@@ -545,20 +545,20 @@ def test_the_progress_query_is_rate_limited(build, household, client, settings):
 def test_urgent_aid_below_the_regions_limit_is_paid_first_and_its_paperwork_tracked(
         regions, staff, build, household):
     with pytest.raises(ServiceError, match="尚未设定先行救助限额"):
-        intake.urgent_aid_grant(household=household, granted_by=staff["caseworker_a"],
+        intake.urgent_aid_grant(household=household, by=staff["caseworker_a"],
                                 amount="500", reason="火灾")
     Rule.objects.create(key="urgent_aid_limit", region=regions["district"], value="1000",
                         valid_from=datetime.date(2026, 1, 1), source="区文件")
     with pytest.raises(ServiceError, match="超过本区先行救助限额（1000元）"):
-        intake.urgent_aid_grant(household=household, granted_by=staff["caseworker_a"],
+        intake.urgent_aid_grant(household=household, by=staff["caseworker_a"],
                                 amount="1000.01", reason="火灾")
     with pytest.raises(PermissionDenied):
-        intake.urgent_aid_grant(household=household, granted_by=staff["caseworker_b"],
+        intake.urgent_aid_grant(household=household, by=staff["caseworker_b"],
                                 amount="500", reason="火灾")
-    aid = intake.urgent_aid_grant(household=household, granted_by=staff["caseworker_a"],
+    aid = intake.urgent_aid_grant(household=household, by=staff["caseworker_a"],
                                   amount="800", reason="家中失火，衣物被褥烧毁")
     with pytest.raises(ServiceError, match="已有待补办的先行救助 800.00 元"):
-        intake.urgent_aid_grant(household=household, granted_by=staff["caseworker_a"],
+        intake.urgent_aid_grant(household=household, by=staff["caseworker_a"],
                                 amount="300", reason="再次发放")  # no splitting the limit
     assert aid.paperwork_due > TODAY and not aid.is_overdue()
     assert aid.is_overdue(aid.paperwork_due + datetime.timedelta(days=1))
@@ -575,10 +575,10 @@ def test_urgent_aid_paid_is_audited_with_its_amount_and_refusals_leave_no_trace(
     Rule.objects.create(key="urgent_aid_limit", region=regions["district"], value="1000",
                         valid_from=datetime.date(2026, 1, 1), source="区文件")
     with pytest.raises(ServiceError):
-        intake.urgent_aid_grant(household=household, granted_by=staff["caseworker_a"],
+        intake.urgent_aid_grant(household=household, by=staff["caseworker_a"],
                                 amount="5000", reason="火灾")
     assert not AuditEntry.objects.filter(action="urgent_aid_paid").exists()
-    aid = intake.urgent_aid_grant(household=household, granted_by=staff["caseworker_a"],
+    aid = intake.urgent_aid_grant(household=household, by=staff["caseworker_a"],
                                   amount="600", reason="家中失火")
     entry = AuditEntry.objects.get(action="urgent_aid_paid")
     assert entry.actor == staff["caseworker_a"] and entry.region == household.region
@@ -618,7 +618,7 @@ def test_existing_beneficiaries_are_imported_all_or_nothing(regions, staff):
     bad[3][4] = "110115002001"     # another street's community
     bad[3][10] = "2023年11月"       # not YYYY-MM
     outcome = services.beneficiaries_import(township=regions["a"], content=xlsx(bad),
-                                            imported_by=staff["caseworker_a"])
+                                            by=staff["caseworker_a"])
     assert outcome.households == 0
     text = " ".join(outcome.result.errors)
     assert "第3行" in text and "与户主关系应为" in text
@@ -627,7 +627,7 @@ def test_existing_beneficiaries_are_imported_all_or_nothing(regions, staff):
     assert not Household.objects.exists() and not Application.objects.exists()
 
     outcome = services.beneficiaries_import(township=regions["a"], content=xlsx(good),
-                                            imported_by=staff["caseworker_a"])
+                                            by=staff["caseworker_a"])
     assert outcome.households == 2 and outcome.result.ok
     first = Member.objects.get(id_number=head1).household
     assert first.members.count() == 2 and first.region == regions["a1"]
@@ -639,12 +639,12 @@ def test_existing_beneficiaries_are_imported_all_or_nothing(regions, staff):
     assert rural.residence == "rural" and rural.applications.get().assistance_type == "tekun"
     # Again: the people are in the system already; nothing more is written.
     again = services.beneficiaries_import(township=regions["a"], content=xlsx(good),
-                                          imported_by=staff["caseworker_a"])
+                                          by=staff["caseworker_a"])
     assert again.households == 0 and "一人只能属于一个家庭" in " ".join(again.result.errors)
     assert Household.objects.count() == 2
     with pytest.raises(PermissionDenied):
         services.beneficiaries_import(township=regions["a"], content=xlsx(good),
-                                      imported_by=staff["caseworker_b"])
+                                      by=staff["caseworker_b"])
 
 
 def test_handover_and_registration_pages_work_for_the_window(regions, staff, agencies, client,

@@ -34,9 +34,9 @@ def test_audit_rows_refuse_update_and_delete_in_postgresql(build):
 def test_two_caseworkers_accepting_at_once_one_succeeds(team, household, make_user, regions):
     second = make_user(Role.TOWNSHIP_CASEWORKER, regions["a"], "second_window")
     referral = services.application_refer(household=household, assistance_type="dibao",
-                                          reason="失业", referred_by=team["assistant"])
+                                          reason="失业", by=team["assistant"])
 
-    services.application_attach(application=referral, attached_by=team["assistant"],
+    services.application_attach(application=referral, by=team["assistant"],
                                 kind=CaseDocument.Kind.AUTHORIZATION, upload=photo())
     barrier = threading.Barrier(2)
     outcomes = {}
@@ -45,7 +45,7 @@ def test_two_caseworkers_accepting_at_once_one_succeeds(team, household, make_us
         try:
             barrier.wait(timeout=10)
             services.application_accept(application=Application.objects.get(pk=referral.pk),
-                                        accepted_by=user, expected_state=State.REFERRED)
+                                        by=user, expected_state=State.REFERRED)
             outcomes[user.username] = "ok"
         except ServiceError as error:
             outcomes[user.username] = error.message

@@ -95,7 +95,7 @@ def test_a_public_objection_reaches_the_caseworker_and_blocks_the_decision(clien
     # Rule 6 and DB §19: it must be handled, and it makes the hearing compulsory.
     build.publicity_elapsed(publicised)
     with pytest.raises(ServiceError, match="尚未核查处理"):
-        services.application_close_publicity(application=publicised, closed_by=team["reviewer"],
+        services.application_close_publicity(application=publicised, by=team["reviewer"],
                                              skip_reason="无")
 
 
@@ -147,7 +147,7 @@ def test_the_form_of_a_replaced_notice_follows_the_new_one(client, publicised, t
 
     Application.objects.filter(pk=app.pk).update(state=State.REVIEWING)
     app.refresh_from_db()
-    services.application_propose(application=app, proposed_by=build_reviewer, approve=True,
+    services.application_propose(application=app, by=build_reviewer, approve=True,
                                  amount="1100", reasons="重新审核后调整")
     new = app.notices.get(status="open")
     assert new.pk != old.pk
@@ -158,10 +158,10 @@ def test_the_form_of_a_replaced_notice_follows_the_new_one(client, publicised, t
 def test_a_closed_notice_takes_no_objection(client, publicised, team, build):
     notice = publicised.notices.get()
     build.publicity_elapsed(publicised)
-    services.application_close_publicity(application=publicised, closed_by=team["reviewer"],
+    services.application_close_publicity(application=publicised, by=team["reviewer"],
                                          skip_reason="无异议")
     services.application_approve(application=publicised.__class__.objects.get(pk=publicised.pk),
-                                 approved_by=team["approver"])
+                                 by=team["approver"])
     assert client.get(reverse("public:objection", args=[notice.pk])).status_code == 404
     with pytest.raises(ServiceError, match="公示已结束"):
         publicity_services.objection_submit_public(notice_id=notice.pk, content="x", contact="")
@@ -238,20 +238,20 @@ def test_a_meeting_hears_several_cases_and_each_gets_its_outcome(team, regions, 
     first = CaseBuilder(team, household)
     second = CaseBuilder(team, make_household(regions["a2"], head_name="孙秀英"))
     in_publicity = first.proposed(first.investigated(first.accepted()))
-    services.application_record_objection(application=in_publicity, entered_by=team["acceptor"],
+    services.application_record_objection(application=in_publicity, by=team["acceptor"],
                                           channel="phone", content="有人反映其子女有稳定收入")
     awaiting = second.approving()
     today = timezone.localdate()
     session = services.hearing_session_schedule(
         township=regions["a"], held_on=today, place="兴丰街道三楼会议室",
         participants="街道干部2人、社区干部2人、调查人员2人、居民代表5人",
-        applications=[in_publicity, awaiting], scheduled_by=team["reviewer"])
+        applications=[in_publicity, awaiting], by=team["reviewer"])
     for app in (in_publicity, awaiting):
         app.refresh_from_db()
         assert app.state == State.HEARING
     votes = {"votes_for": 8, "votes_against": 1, "votes_abstain": 2}
     services.hearing_session_record(session=session, application=awaiting,
-                                    recorded_by=team["reviewer"],
+                                    by=team["reviewer"],
                                     data={"opinions": "情况属实", "minutes": "一致认为符合条件",
                                           "outcome": Hearing.Outcome.APPROVE, **votes})
     awaiting.refresh_from_db()
@@ -272,7 +272,7 @@ def test_a_meeting_is_scheduled_for_all_its_cases_or_none(team, regions, househo
         services.hearing_session_schedule(
             township=regions["a"], held_on=timezone.localdate(), place="会议室",
             participants="干部", applications=[in_publicity, outsider],
-            scheduled_by=team["reviewer"])
+            by=team["reviewer"])
     in_publicity.refresh_from_db()
     assert in_publicity.state == State.PUBLICIZING
 
@@ -331,20 +331,20 @@ def test_an_objection_after_the_meeting_day_is_not_heard_by_it(team, regions, ho
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     session = services.hearing_session_schedule(
         township=regions["a"], held_on=yesterday, place="会议室", participants="干部5人",
-        applications=[app], scheduled_by=team["reviewer"])
-    services.application_record_objection(application=app, entered_by=team["acceptor"],
+        applications=[app], by=team["reviewer"])
+    services.application_record_objection(application=app, by=team["acceptor"],
                                           channel="phone", content="会后收到的举报")
     objection = Objection.objects.get()
     services.application_handle_objection(application=app, objection=objection,
-                                          handled_by=team["acceptor"], finding="已核查，情况不实")
+                                          by=team["acceptor"], finding="已核查，情况不实")
     services.hearing_session_record(session=HearingSession.objects.get(pk=session.pk),
-                                    application=app, recorded_by=team["reviewer"],
+                                    application=app, by=team["reviewer"],
                                     data={"opinions": "同意", "minutes": "无", "outcome": "approve",
                                           "votes_for": 5, "votes_against": 0, "votes_abstain": 0})
     app.refresh_from_db()
     assert guards.unheard_objections(app).exists()
     with pytest.raises(ServiceError, match="须由经办人组织民主评议"):
-        services.application_approve(application=app, approved_by=team["approver"])
+        services.application_approve(application=app, by=team["approver"])
 
 
 def test_a_meeting_records_only_its_own_cases_and_keeps_the_vote_rule(team, regions, household,
@@ -352,26 +352,26 @@ def test_a_meeting_records_only_its_own_cases_and_keeps_the_vote_rule(team, regi
     first = CaseBuilder(team, household)
     second = CaseBuilder(team, make_household(regions["a2"], head_name="孙秀英"))
     on_agenda, other = first.approving(), second.approving()
-    services.application_call_hearing(application=other, called_by=team["reviewer"])
+    services.application_call_hearing(application=other, by=team["reviewer"])
     session = services.hearing_session_schedule(
         township=regions["a"], held_on=timezone.localdate(), place="会议室", participants="干部",
-        applications=[on_agenda], scheduled_by=team["reviewer"])
+        applications=[on_agenda], by=team["reviewer"])
     session = HearingSession.objects.get(pk=session.pk)
     data = {"opinions": "同意", "minutes": "无", "outcome": "approve", "votes_for": 2,
             "votes_against": 3, "votes_abstain": 0}
     with pytest.raises(ServiceError, match="不在本次评议会议中"):
         services.hearing_session_record(session=session, application=other,
-                                        recorded_by=team["reviewer"], data=data)
+                                        by=team["reviewer"], data=data)
     with pytest.raises(ServiceError, match="同意票未过半数"):
         services.hearing_session_record(session=session, application=on_agenda,
-                                        recorded_by=team["reviewer"], data=data)
+                                        by=team["reviewer"], data=data)
 
 
 def test_a_meeting_page_of_another_street_is_not_found(client, team, regions, household, staff):
     build = CaseBuilder(team, household)
     session = services.hearing_session_schedule(
         township=regions["a"], held_on=timezone.localdate(), place="会议室", participants="干部",
-        applications=[build.approving()], scheduled_by=team["reviewer"])
+        applications=[build.approving()], by=team["reviewer"])
     client.force_login(staff["caseworker_b"])
     assert client.get(reverse("cases:hearing_session", args=[session.pk])).status_code == 404
 
@@ -390,11 +390,11 @@ def test_a_hearing_meeting_is_of_one_township_and_the_service_says_so(team, hous
     with pytest.raises(ServiceError, match="只能安排同一个镇"):
         services.hearing_session_schedule(
             held_on=timezone.localdate(), place="会议室", participants="街道干部2人",
-            applications=[ours, theirs], scheduled_by=district_caseworker)
+            applications=[ours, theirs], by=district_caseworker)
     for app in (ours, theirs):
         app.refresh_from_db()
         assert app.state == State.APPROVING
     session = services.hearing_session_schedule(
         held_on=timezone.localdate(), place="会议室", participants="街道干部2人",
-        applications=[ours], scheduled_by=team["reviewer"])
+        applications=[ours], by=team["reviewer"])
     assert session.township == regions["a"]

@@ -109,7 +109,7 @@ def test_a_step_that_records_without_moving_the_case_is_refused_outside_its_stat
     before = CaseEvent.objects.filter(application=app).count()
     with pytest.raises(ServiceError, match="只有在调查核实阶段才能录入入户调查"):
         services.application_record_home_investigation(
-            application=app, recorded_by=team["acceptor"],
+            application=app, by=team["acceptor"],
             data={"visited_on": app.accepted_on, "investigators": "王强、李娜", "findings": "x",
                   "signed_form": photo()})
     assert CaseEvent.objects.filter(application=app).count() == before
@@ -140,7 +140,7 @@ def test_the_loser_of_two_simultaneous_decisions_is_told_someone_else_was_quicke
                 services._locked(app.pk)
                 holding.set()
                 time.sleep(1.5)  # the loser's request is now waiting for the row
-                services.application_approve(application=app, approved_by=team["approver"])
+                services.application_approve(application=app, by=team["approver"])
         finally:
             done.set()
             connection.close()

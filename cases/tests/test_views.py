@@ -25,7 +25,7 @@ def test_every_case_url_is_404_outside_the_users_regions(client, build, staff):
     app = build.accepted()
     document = app.documents.first()
     services.application_record_home_investigation(
-        application=app, recorded_by=staff["caseworker_a"],
+        application=app, by=staff["caseworker_a"],
         data={"visited_on": app.accepted_on, "investigators": "王强、李娜", "findings": "x",
               "signed_form": photo()})
     investigation = app.home_investigations.get()

@@ -74,11 +74,10 @@ def new_application(request, household_pk):
                      (CaseDocument.Kind.EVIDENCE, data["evidence"]) if data.get("evidence") else None]
         documents = [d for d in documents if d]
         start = services.application_accept_new if at_window else services.application_refer
-        who = {"accepted_by": request.user} if at_window else {"referred_by": request.user}
         try:
             application = start(household=household, assistance_type=data["assistance_type"],
                                  hardship=data["hardship"], reason=data["reason"],
-                                 documents=documents, **who)
+                                 documents=documents, by=request.user)
         except ServiceError as error:
             show_on(form, error)
         else:
@@ -118,7 +117,7 @@ def _detail_context(request, application, open_form=None):
 def detail(request, pk):
     application = selectors.case_get(fetched_by=request.user, pk=pk)
     # The page shows the household's members, health and disability: a view of the file.
-    record_view(household=application.household, viewed_by=request.user)
+    record_view(household=application.household, by=request.user)
     return render(request, "cases/detail.html", _detail_context(request, application))
 
 
@@ -172,7 +171,7 @@ def document(request, pk, document_pk):
         stored = application.documents.get(pk=document_pk)
     except CaseDocument.DoesNotExist as exc:
         raise Http404 from exc
-    record_view(household=application.household, viewed_by=request.user)
+    record_view(household=application.household, by=request.user)
     return _file_response(stored.file, f"{application.number}-{stored.get_kind_display()}")
 
 
@@ -181,5 +180,5 @@ def investigation_form(request, pk, investigation_pk):
     record = application.home_investigations.filter(pk=investigation_pk).first()
     if record is None:
         raise Http404
-    record_view(household=application.household, viewed_by=request.user)
+    record_view(household=application.household, by=request.user)
     return _file_response(record.signed_form, f"{application.number}-入户调查表")

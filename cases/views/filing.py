@@ -19,7 +19,7 @@ def filing(request):
         chosen = selectors.filing_candidates_by_id(fetched_by=request.user,
                                                    ids=form.cleaned_data["cases"])
         try:
-            batch = services.applications_file(applications=chosen, filed_by=request.user)
+            batch = services.applications_file(applications=chosen, by=request.user)
         except ServiceError as error:
             form.add_error(None, error.message)
         else:

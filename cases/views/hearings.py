@@ -22,7 +22,7 @@ def hearings(request):
         try:
             session = services.hearing_session_schedule(
                 held_on=data["held_on"], place=data["place"], participants=data["participants"],
-                applications=chosen, scheduled_by=request.user)
+                applications=chosen, by=request.user)
         except ServiceError as error:
             show_on(form, error)
         else:
@@ -43,7 +43,7 @@ def hearing_session(request, pk, case_pk=None):
         if form.is_valid():
             try:
                 services.hearing_session_record(session=session, application=application,
-                                                recorded_by=request.user, data=form.cleaned_data)
+                                                by=request.user, data=form.cleaned_data)
             except ServiceError as error:
                 show_on(form, error)
             else:

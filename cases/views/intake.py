@@ -60,7 +60,7 @@ def new_registration(request):
         data = form.cleaned_data
         try:
             item = intake.registration_create(
-                region=data["region"], registered_by=request.user,
+                region=data["region"], by=request.user,
                 channel=Registration.Channel.WINDOW if window else Registration.Channel.COMMUNITY,
                 applicant_name=data["applicant_name"], applicant_id=data["applicant_id"],
                 phone=data["phone"], address=data["address"], hardship=data["hardship"],
@@ -96,26 +96,26 @@ def _handover_form(prefix, kinds):
 
 FORMS = {
     "handle": (_handle_form, lambda item, user, d: intake.registration_handle(
-        registration=item, handled_by=user, household=d["household"],
+        registration=item, by=user, household=d["household"],
         assistance_type=d["assistance_type"], hardship=d["hardship"], reason=d["reason"],
         documents=[(CaseDocument.Kind.AUTHORIZATION, d["authorization"])])),
     "transfer": (_handover_form("transfer", [Agency.Kind.DEPARTMENT, Agency.Kind.DISTRICT_WINDOW]),
                  lambda item, user, d: intake.registration_transfer(
-                     registration=item, transferred_by=user, agency=d["agency"],
+                     registration=item, by=user, agency=d["agency"],
                      request=d["request"])),
     "refer": (_handover_form("refer", [Agency.Kind.ORGANISATION]),
               lambda item, user, d: intake.registration_refer(
-                  registration=item, referred_by=user, agency=d["agency"], request=d["request"])),
+                  registration=item, by=user, agency=d["agency"], request=d["request"])),
     "to_meeting": (lambda request, item, *bound: ReasonForm(*bound, prefix="to_meeting"),
                    lambda item, user, d: intake.registration_to_meeting(
-                       registration=item, sent_by=user, reason=d["reason"])),
+                       registration=item, by=user, reason=d["reason"])),
     "record_meeting_outcome": (
         lambda request, item, *bound: MeetingOutcomeForm(*bound, prefix="record_meeting_outcome"),
         lambda item, user, d: intake.registration_meeting_outcome(
-            registration=item, recorded_by=user, held_on=d["held_on"], outcome=d["outcome"])),
+            registration=item, by=user, held_on=d["held_on"], outcome=d["outcome"])),
     "close": (lambda request, item, *bound: CloseForm(*bound, prefix="close"),
               lambda item, user, d: intake.registration_close(
-                  registration=item, closed_by=user, outcome=d["outcome"])),
+                  registration=item, by=user, outcome=d["outcome"])),
 }
 
 
@@ -189,7 +189,7 @@ def handover_feedback(request, pk):
     form = FeedbackForm(request.POST or None, prefix=f"f{handover.pk}")
     if request.method == "POST" and form.is_valid():
         try:
-            intake.handover_feedback(handover=handover, recorded_by=request.user,
+            intake.handover_feedback(handover=handover, by=request.user,
                                      feedback=form.cleaned_data["feedback"],
                                      received_on=form.cleaned_data["received_on"])
         except ServiceError as error:
@@ -216,7 +216,7 @@ def urgent_aid(request):
                 if household is None:
                     raise ServiceError("未找到该身份证号所在的家庭档案（或不在您的辖区），"
                                        "请先登记家庭档案。", field="id_number")
-                aid = intake.urgent_aid_grant(household=household, granted_by=request.user,
+                aid = intake.urgent_aid_grant(household=household, by=request.user,
                                               amount=data["amount"], reason=data["reason"],
                                               paid_on=data["paid_on"])
             except ServiceError as error:
@@ -292,7 +292,7 @@ def legacy_import(request):
         try:
             outcome = services.beneficiaries_import(township=form.cleaned_data["township"],
                                                     content=upload.read(),
-                                                    imported_by=request.user)
+                                                    by=request.user)
         except ServiceError as error:
             show_on(form, error)
         else:

@@ -62,28 +62,28 @@ def test_the_roster_lists_who_is_paid_that_month(beneficiaries, regions, staff):
 
 def test_a_roster_is_submitted_once_and_corrected_with_a_reason(beneficiaries, regions, staff):
     first = services.roster_submit(township=regions["a"], month=LAST_MONTH,
-                                   submitted_by=staff["caseworker_a"])
+                                   by=staff["caseworker_a"])
     assert first.totals["dibao"] == {"households": 1, "people": 1, "amount": "1000.50"}
     assert first.lines.count() == 2
     with pytest.raises(ServiceError, match="请写明更正原因"):
         services.roster_submit(township=regions["a"], month=LAST_MONTH,
-                               submitted_by=staff["caseworker_a"])
+                               by=staff["caseworker_a"])
     second = services.roster_submit(township=regions["a"], month=LAST_MONTH,
-                                    submitted_by=staff["caseworker_a"], note="补报一户")
+                                    by=staff["caseworker_a"], note="补报一户")
     assert second.version == 2 and second.current
     assert not MonthlyRoster.objects.get(pk=first.pk).current
     with pytest.raises(PermissionDenied):
         services.roster_submit(township=regions["a"], month=LAST_MONTH,
-                               submitted_by=staff["caseworker_b"], note="x")
+                               by=staff["caseworker_b"], note="x")
     with pytest.raises(ServiceError, match="以后月份"):
         services.roster_submit(township=regions["a"], month=THIS_MONTH + datetime.timedelta(days=40),
-                               submitted_by=staff["caseworker_a"])
+                               by=staff["caseworker_a"])
 
 
 def test_the_district_sees_each_townships_submission_and_who_is_late(beneficiaries, regions,
                                                                     staff, client):
     services.roster_submit(township=regions["a"], month=LAST_MONTH,
-                           submitted_by=staff["caseworker_a"])
+                           by=staff["caseworker_a"])
     client.force_login(staff["reviewer"])
     page = client.get(reverse("filing:rosters") + f"?month={LAST_MONTH:%Y-%m}").content.decode()
     assert "兴丰街道" in page and "林校路街道" in page and "2001.00" in page
@@ -99,7 +99,7 @@ FORMULAS = ["=HYPERLINK(\"http://x\",\"点我\")", "+86-1", "-2+3", "@SUM(A1:A2)
 def test_export_cells_that_start_with_a_formula_character_are_text(beneficiaries, regions, staff,
                                                                    client):
     roster = services.roster_submit(township=regions["a"], month=LAST_MONTH,
-                                    submitted_by=staff["caseworker_a"])
+                                    by=staff["caseworker_a"])
     lines = list(roster.lines.order_by("id"))
     RosterLine.objects.filter(pk=lines[0].pk).update(name=FORMULAS[0])
     RosterLine.objects.filter(pk=lines[1].pk).update(name=FORMULAS[1])
@@ -127,7 +127,7 @@ def test_export_cells_that_start_with_a_formula_character_are_text(beneficiaries
 def test_the_roster_pdf_reads_back_with_its_totals(beneficiaries, regions, staff, client,
                                                    tmp_path):
     roster = services.roster_submit(township=regions["a"], month=LAST_MONTH,
-                                    submitted_by=staff["caseworker_a"])
+                                    by=staff["caseworker_a"])
     client.force_login(staff["caseworker_a"])
     response = client.get(reverse("filing:roster_pdf", args=[roster.pk]))
     assert response["Content-Type"] == "application/pdf"
@@ -143,9 +143,9 @@ def test_the_roster_pdf_reads_back_with_its_totals(beneficiaries, regions, staff
 def test_rosters_and_batches_of_another_street_are_not_found(beneficiaries, regions, staff,
                                                              client, team):
     roster = services.roster_submit(township=regions["a"], month=LAST_MONTH,
-                                    submitted_by=staff["caseworker_a"])
+                                    by=staff["caseworker_a"])
     batch = case_services.applications_file(applications=[beneficiaries["dibao"]],
-                                            filed_by=team["acceptor"])
+                                            by=team["acceptor"])
     client.force_login(staff["caseworker_b"])
     for url in [reverse("filing:roster", args=[roster.pk]),
                 reverse("filing:roster_xlsx", args=[roster.pk]),
@@ -170,10 +170,10 @@ def test_statistics_count_the_procedure_and_the_benefits(team, regions, staff, m
                        .confirmed(assistance_type=kind))
     builder = CaseBuilder(team, make_household(regions["a2"], head_name="丁"))
     rejected = case_services.application_propose(
-        application=builder.investigated(builder.accepted()), proposed_by=team["reviewer"],
+        application=builder.investigated(builder.accepted()), by=team["reviewer"],
         approve=False, reasons="收入高于标准")
     rejected = case_services.application_reject(application=rejected,
-                                                rejected_by=team["approver"], reasons="收入高于标准")
+                                                by=team["approver"], reasons="收入高于标准")
     CaseBuilder(team, make_household(regions["a1"], head_name="戊")).accepted()  # still open
     # Moved back: accepted two months ago, decided last month, paid from this month.
     two_ago = month_before(LAST_MONTH)

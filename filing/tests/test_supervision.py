@@ -45,7 +45,7 @@ def register_with_relative(regions, staff, relative_id, relative_name="赵建国
                            relation="父母"):
     cadre = new_id_number()
     outcome = services.cadre_register_import(
-        district=regions["district"], filename="登记表.xlsx", imported_by=staff["reviewer"],
+        district=regions["district"], filename="登记表.xlsx", by=staff["reviewer"],
         content=xlsx([HEADER,
                       [cadre, "赵小军", "本人", cadre, "赵小军", COMMITTEE, POST],
                       [relative_id, relative_name, relation, cadre, "赵小军", COMMITTEE, POST]]))
@@ -74,7 +74,7 @@ def test_a_relative_registered_after_acceptance_is_flagged_at_filing(build, hous
     app = build.confirmed()
     assert not app.mandatory_review
     register_with_relative(regions, staff, head_id(household), relation="子女")
-    batch = case_services.applications_file(applications=[app], filed_by=team["acceptor"])
+    batch = case_services.applications_file(applications=[app], by=team["acceptor"])
     app = Application.objects.get(pk=app.pk)
     assert app.mandatory_review and app.review_basis[0]["relation"] == "子女"
     event = app.events.get(action="file")
@@ -90,7 +90,7 @@ def test_a_register_with_faulty_rows_is_refused_whole_and_names_rows_not_values(
     first = register_with_relative(regions, staff, new_id_number())
     cadre, leader, bad = new_id_number(), new_id_number(), "110101199003071234"
     outcome = services.cadre_register_import(
-        district=regions["district"], filename="x.xlsx", imported_by=staff["reviewer"],
+        district=regions["district"], filename="x.xlsx", by=staff["reviewer"],
         content=xlsx([HEADER,
                       [cadre, "钱立新", "本人", cadre, "钱立新", "党政机关工作人员", "区某局科员"],
                       [leader, "孙大山", "本人", leader, "孙大山", "村(居)民委员会成员", "第三村民小组长"],
@@ -116,7 +116,7 @@ def test_a_new_register_version_replaces_the_old_one(regions, staff, build, hous
 def test_only_the_district_reviewer_imports_the_register(regions, staff):
     with pytest.raises(PermissionDenied):
         services.cadre_register_import(district=regions["district"], content=b"x",
-                                       filename="x.csv", imported_by=staff["caseworker_a"])
+                                       filename="x.csv", by=staff["caseworker_a"])
 
 
 # --- mandatory review with a home visit ----------------------------------------------------
@@ -127,16 +127,16 @@ def test_mandatory_review_records_the_home_visit_and_can_send_the_case_back(
     app = build.confirmed()
     with pytest.raises(ServiceError, match="须报送备案后"):
         services.mandatory_review_record(
-            application=app, reviewed_by=staff["reviewer"], visited_on=timezone.localdate(),
+            application=app, by=staff["reviewer"], visited_on=timezone.localdate(),
             visitors="区民政局 张三、李四", findings="x", conclusion="confirmed")
-    case_services.applications_file(applications=[app], filed_by=team["acceptor"])
+    case_services.applications_file(applications=[app], by=team["acceptor"])
     with pytest.raises(ServiceError, match="请写明发现的问题"):
         services.mandatory_review_record(
-            application=app, reviewed_by=staff["reviewer"], visited_on=timezone.localdate(),
+            application=app, by=staff["reviewer"], visited_on=timezone.localdate(),
             visitors="张三、李四", findings="子女为居委会委员，家中有新购家电", conclusion="problem")
     assert not app.events.filter(action="mandatory_review").exists()  # nothing half-saved
     review = services.mandatory_review_record(
-        application=app, reviewed_by=staff["reviewer"], visited_on=timezone.localdate(),
+        application=app, by=staff["reviewer"], visited_on=timezone.localdate(),
         visitors="张三、李四", findings="子女为居委会委员，每月给付赡养费未申报",
         conclusion="problem", problem="赡养费收入未计入家庭收入，请重新核算")
     app = Application.objects.get(pk=app.pk)
@@ -146,16 +146,16 @@ def test_mandatory_review_records_the_home_visit_and_can_send_the_case_back(
     assert list(selectors.review_register(fetched_by=staff["reviewer"], status="done")) == [app]
     with pytest.raises(ServiceError, match="已录入"):
         services.mandatory_review_record(
-            application=app, reviewed_by=staff["reviewer"], visited_on=timezone.localdate(),
+            application=app, by=staff["reviewer"], visited_on=timezone.localdate(),
             visitors="张三", findings="x", conclusion="confirmed")
 
 
 def test_a_case_without_cadre_links_is_not_reviewed_one_by_one(build, staff, team):
     app = build.confirmed()
-    case_services.applications_file(applications=[app], filed_by=team["acceptor"])
+    case_services.applications_file(applications=[app], by=team["acceptor"])
     with pytest.raises(ServiceError, match="不属于备案审查对象"):
         services.mandatory_review_record(
-            application=app, reviewed_by=staff["reviewer"], visited_on=timezone.localdate(),
+            application=app, by=staff["reviewer"], visited_on=timezone.localdate(),
             visitors="张三、李四", findings="x", conclusion="confirmed")
 
 
@@ -192,7 +192,7 @@ _batches = iter(range(1, 10**6))
 def test_the_sample_follows_the_ratio_per_type(household, regions, staff):
     filed_population(household, regions, staff, {"tekun": 10, "dibao": 21, "temporary": 3})
     check = services.spot_check_draw(district=regions["district"], period_from=YESTERDAY,
-                                     period_to=YESTERDAY, drawn_by=staff["reviewer"])
+                                     period_to=YESTERDAY, by=staff["reviewer"])
     sizes = {kind: len(numbers) for kind, numbers in check.sample.items()}
     # 特困 30% of 10 = 3 (TK §16); 低保 10% of 21 = 2.1 → 3; 临时 10% of 3 = 0.3 → 1.
     assert sizes == {"tekun": 3, "dibao": 3, "temporary": 1}
@@ -209,14 +209,14 @@ def test_a_district_can_raise_a_ratio_but_not_lower_tekun_below_30_percent(house
                         valid_from=datetime.date(2025, 1, 1), source="区民政局文件")
     filed_population(household, regions, staff, {"dibao": 9})
     check = services.spot_check_draw(district=regions["district"], period_from=YESTERDAY,
-                                     period_to=YESTERDAY, drawn_by=staff["reviewer"])
+                                     period_to=YESTERDAY, by=staff["reviewer"])
     assert len(check.sample["dibao"]) == 5  # 50% of 9 = 4.5 → 5
 
 
 def test_the_same_seed_and_population_give_the_same_sample(household, regions, staff):
     filed_population(household, regions, staff, {"tekun": 12, "dibao": 30})
     check = services.spot_check_draw(district=regions["district"], period_from=YESTERDAY,
-                                     period_to=YESTERDAY, drawn_by=staff["reviewer"])
+                                     period_to=YESTERDAY, by=staff["reviewer"])
     stored = SpotCheck.objects.get(pk=check.pk)
     assert services.spot_check_recompute(stored) == stored.sample
     # Recomputed by hand, from the documented rule alone (not filing.sampling).
@@ -238,23 +238,23 @@ def test_a_period_is_drawn_once_and_the_population_is_the_periods_filings(househ
     filed_population(household, regions, staff, {"dibao": 7})
     with pytest.raises(ServiceError, match="应早于今天"):
         services.spot_check_draw(district=regions["district"], period_from=YESTERDAY,
-                                 period_to=today, drawn_by=staff["reviewer"])
+                                 period_to=today, by=staff["reviewer"])
     check = services.spot_check_draw(district=regions["district"], period_from=YESTERDAY,
-                                     period_to=YESTERDAY, drawn_by=staff["reviewer"])
+                                     period_to=YESTERDAY, by=staff["reviewer"])
     assert len(check.population["dibao"]) == 7
     with pytest.raises(ServiceError, match="不能重抽"):
         services.spot_check_draw(district=regions["district"], period_from=earlier,
-                                 period_to=YESTERDAY, drawn_by=staff["reviewer"])
+                                 period_to=YESTERDAY, by=staff["reviewer"])
     with pytest.raises(PermissionDenied):
         services.spot_check_draw(district=regions["district"], period_from=earlier,
-                                 period_to=earlier, drawn_by=staff["caseworker_a"])
+                                 period_to=earlier, by=staff["caseworker_a"])
 
 
 # --- rectification: a finding goes round and closes ---------------------------------------
 
 def filed_case(team, household):
     app = CaseBuilder(team, household).confirmed()
-    filed_yesterday(case_services.applications_file(applications=[app], filed_by=team["acceptor"]))
+    filed_yesterday(case_services.applications_file(applications=[app], by=team["acceptor"]))
     return Application.objects.get(pk=app.pk)
 
 
@@ -262,10 +262,10 @@ def test_a_spot_check_finding_goes_round_and_closes(team, household, regions, st
                                                    make_household):
     app = filed_case(team, household)
     check = services.spot_check_draw(district=regions["district"], period_from=YESTERDAY,
-                                     period_to=YESTERDAY, drawn_by=staff["reviewer"])
+                                     period_to=YESTERDAY, by=staff["reviewer"])
     item = check.items.get(application=app)  # one case: 10% of 1 → 1
     services.spot_check_record(
-        item=item, checked_by=staff["reviewer"], checked_on=timezone.localdate(),
+        item=item, by=staff["reviewer"], checked_on=timezone.localdate(),
         method="home_visit", record="入户核查，户主之子已就业", finding="problem",
         problem="户主之子已就业，收入未申报", days=5)
     app.refresh_from_db()
@@ -277,11 +277,11 @@ def test_a_spot_check_finding_goes_round_and_closes(team, household, regions, st
     assert selectors.rectifications(fetched_by=staff["caseworker_b"]) == []
     with pytest.raises(ServiceError, match="尚未答复"):
         case_services.application_return_rectification(
-            application=app, returned_by=staff["reviewer"], reason="x")
-    case_services.application_answer_rectification(application=app, answered_by=team["acceptor"],
+            application=app, by=staff["reviewer"], reason="x")
+    case_services.application_answer_rectification(application=app, by=team["acceptor"],
                                                    answer="已重新核算收入")
     second = case_services.application_return_rectification(
-        application=app, returned_by=staff["reviewer"], reason="未附就业单位的工资证明", days=3)
+        application=app, by=staff["reviewer"], reason="未附就业单位的工资证明", days=3)
     first.refresh_from_db()
     assert first.outcome == Rectification.Outcome.RETURNED and first.closed_at
     assert second.round == 2 and second.finding == "未附就业单位的工资证明"
@@ -290,10 +290,10 @@ def test_a_spot_check_finding_goes_round_and_closes(team, household, regions, st
     assert app.state == State.RECTIFYING
     with pytest.raises(ServiceError, match="尚未答复"):
         case_services.application_close_rectification(application=app,
-                                                      closed_by=staff["reviewer"])
-    case_services.application_answer_rectification(application=app, answered_by=team["acceptor"],
+                                                      by=staff["reviewer"])
+    case_services.application_answer_rectification(application=app, by=team["acceptor"],
                                                    answer="已补充工资证明，停发")
-    case_services.application_close_rectification(application=app, closed_by=staff["reviewer"],
+    case_services.application_close_rectification(application=app, by=staff["reviewer"],
                                                   note="整改到位")
     app.refresh_from_db()
     assert app.state == State.FILED
@@ -309,7 +309,7 @@ def test_an_unanswered_rectification_past_its_deadline_stands_out_on_both_sides(
         team, household, staff, client):
     app = filed_case(team, household)
     item = case_services.application_open_rectification(
-        application=app, opened_by=staff["reviewer"], finding="缺少入户调查表签字")
+        application=app, by=staff["reviewer"], finding="缺少入户调查表签字")
     assert item.due > timezone.localdate()  # the rule's 15 working days
     Rectification.objects.filter(pk=item.pk).update(due=timezone.localdate()
                                                     - datetime.timedelta(days=1))
@@ -322,7 +322,7 @@ def test_an_unanswered_rectification_past_its_deadline_stands_out_on_both_sides(
         assert "整改超期" in home
     assert selectors.rectification_counts(fetched_by=staff["caseworker_b"])["overdue"] == 0
     # Answered in time or late, it no longer counts as overdue for the township.
-    case_services.application_answer_rectification(application=app, answered_by=team["acceptor"],
+    case_services.application_answer_rectification(application=app, by=team["acceptor"],
                                                    answer="已补签")
     assert selectors.rectification_counts(fetched_by=staff["reviewer"])["overdue"] == 0
 
@@ -332,10 +332,10 @@ def test_a_mandatory_review_case_is_not_in_the_spot_check_and_done_reviews_stay(
     register_with_relative(regions, staff, head_id(household))
     app = filed_case(team, household)
     services.mandatory_review_record(
-        application=app, reviewed_by=staff["reviewer"], visited_on=timezone.localdate(),
+        application=app, by=staff["reviewer"], visited_on=timezone.localdate(),
         visitors="张三、李四", findings="与申报一致", conclusion="confirmed")
     assert MandatoryReview.objects.get(application=app).conclusion == "confirmed"
     assert Application.objects.get(pk=app.pk).state == State.FILED
     with pytest.raises(ServiceError, match="没有可抽查"):
         services.spot_check_draw(district=regions["district"], period_from=YESTERDAY,
-                                 period_to=YESTERDAY, drawn_by=staff["reviewer"])
+                                 period_to=YESTERDAY, by=staff["reviewer"])

@@ -23,7 +23,7 @@ from households.models import (
 
 def test_registering_a_household_records_its_head_with_sex_and_birth_date(regions, staff):
     household = services.household_create(
-        created_by=staff["caseworker_a"],
+        by=staff["caseworker_a"],
         household={"region": regions["a1"], "residence": "urban", "address": "三合南里5号楼"},
         head={"name": "李秀英", "id_number": "11010519491231002x"},
     )
@@ -50,7 +50,7 @@ def test_adding_a_registered_person_as_member_is_refused(regions, staff, make_ho
     second = make_household(regions["a2"])
     taken = first.members.get().id_number
     with pytest.raises(ServiceError) as info:
-        services.member_add(household=second, added_by=staff["caseworker_a"],
+        services.member_add(household=second, by=staff["caseworker_a"],
                             data={"name": "重复", "id_number": taken, "relation": "spouse"})
     assert "兴丰街道" in info.value.message
     assert second.members.count() == 1
@@ -59,7 +59,7 @@ def test_adding_a_registered_person_as_member_is_refused(regions, staff, make_ho
 def test_a_household_has_one_head(regions, staff, make_household):
     household = make_household(regions["a1"])
     with pytest.raises(ServiceError, match="已有户主"):
-        services.member_add(household=household, added_by=staff["caseworker_a"],
+        services.member_add(household=household, by=staff["caseworker_a"],
                             data={"name": "第二户主", "id_number": new_id_number(),
                                   "relation": "head"})
 
@@ -67,16 +67,16 @@ def test_a_household_has_one_head(regions, staff, make_household):
 def test_the_head_cannot_be_removed(regions, staff, make_household):
     household = make_household(regions["a1"])
     with pytest.raises(ServiceError, match="不能删除户主"):
-        services.member_remove(member=household.members.get(), removed_by=staff["caseworker_a"])
+        services.member_remove(member=household.members.get(), by=staff["caseworker_a"])
 
 
 def test_editing_a_member_keeps_their_own_id_number_and_updates_derived_facts(
         regions, staff, make_household):
     household = make_household(regions["a1"])
-    spouse = services.member_add(household=household, added_by=staff["caseworker_a"],
+    spouse = services.member_add(household=household, by=staff["caseworker_a"],
                                  data={"name": "刘美玲", "id_number": new_id_number(male=False),
                                        "relation": "spouse"})
-    services.member_update(member=spouse, updated_by=staff["caseworker_a"],
+    services.member_update(member=spouse, by=staff["caseworker_a"],
                            data={"name": "刘美玲", "id_number": "11010519491231002X",
                                  "relation": "spouse", "health": "chronic"})
     spouse.refresh_from_db()
@@ -86,14 +86,14 @@ def test_editing_a_member_keeps_their_own_id_number_and_updates_derived_facts(
 def test_an_approver_may_read_but_not_change_a_household(regions, staff, make_household):
     household = make_household(regions["a1"])
     with pytest.raises(PermissionDenied):
-        services.household_update(household=household, updated_by=staff["approver_a"],
+        services.household_update(household=household, by=staff["approver_a"],
                                   data={"address": "改动"})
 
 
 def test_an_assistant_registers_only_in_their_own_community(regions, staff):
     with pytest.raises(PermissionDenied):
         services.household_create(
-            created_by=staff["assistant_a1"],
+            by=staff["assistant_a1"],
             household={"region": regions["a2"], "residence": "urban", "address": "x"},
             head={"name": "赵六", "id_number": new_id_number()})
     assert not Household.objects.exists()
@@ -102,7 +102,7 @@ def test_an_assistant_registers_only_in_their_own_community(regions, staff):
 def test_households_are_registered_at_community_level(regions, staff):
     with pytest.raises(ServiceError, match="社区或村一级"):
         services.household_create(
-            created_by=staff["caseworker_a"],
+            by=staff["caseworker_a"],
             household={"region": regions["a"], "residence": "urban", "address": "x"},
             head={"name": "赵六", "id_number": new_id_number()})
 
@@ -110,7 +110,7 @@ def test_households_are_registered_at_community_level(regions, staff):
 def test_an_income_for_a_member_of_another_household_is_refused(regions, staff, make_household):
     mine, other = make_household(regions["a1"]), make_household(regions["a2"])
     with pytest.raises(ServiceError, match="不属于该家庭"):
-        services.record_add(household=mine, added_by=staff["caseworker_a"], model=Income,
+        services.record_add(household=mine, by=staff["caseworker_a"], model=Income,
                             data={"member": other.members.get(), "amount": 100, "months": 12,
                                   "category": IncomeCategory.objects.get(code="wage")})
     assert not Income.objects.exists()
@@ -118,8 +118,8 @@ def test_an_income_for_a_member_of_another_household_is_refused(regions, staff, 
 
 def test_views_and_changes_are_recorded_without_personal_values(regions, staff, make_household):
     household = make_household(regions["a1"])
-    services.record_view(household=household, viewed_by=staff["approver_a"])
-    services.household_update(household=household, updated_by=staff["caseworker_a"],
+    services.record_view(household=household, by=staff["approver_a"])
+    services.household_update(household=household, by=staff["caseworker_a"],
                               data={"address": "兴丰大街99号", "phone": "13900001111"})
     log = list(HouseholdAccess.objects.filter(household_id_ref=household.pk)
                .order_by("id").values_list("user__username", "action", "detail"))
@@ -137,7 +137,7 @@ def test_not_counted_income_categories_are_seeded_from_db_13(db):
 
 
 def add_member(household, by, *, relation="spouse", name="刘美玲", male=False):
-    return services.member_add(household=household, added_by=by,
+    return services.member_add(household=household, by=by,
                                data={"name": name, "id_number": new_id_number(male=male),
                                      "relation": relation})
 
@@ -148,7 +148,7 @@ def test_the_head_cannot_be_demoted_even_when_the_form_already_changed_the_objec
     head = household.members.get()
     head.relation = Member.Relation.OTHER  # what a bound MemberForm(instance=head) does
     with pytest.raises(ServiceError, match="更换户主") as info:
-        services.member_update(member=head, updated_by=staff["caseworker_a"],
+        services.member_update(member=head, by=staff["caseworker_a"],
                                data={"name": head.name, "id_number": head.id_number,
                                      "relation": "other"})
     assert "设为户主" in info.value.message
@@ -160,7 +160,7 @@ def test_making_another_member_head_gives_the_former_head_the_chosen_relation(
     household = make_household(regions["a1"], head_name="张建国")
     former = household.members.get()
     spouse = add_member(household, staff["caseworker_a"])
-    services.member_make_head(member=spouse, changed_by=staff["caseworker_a"],
+    services.member_make_head(member=spouse, by=staff["caseworker_a"],
                               former_head_relation="spouse")
     relations = dict(household.members.values_list("name", "relation"))
     assert relations == {"张建国": "spouse", "刘美玲": "head"}
@@ -175,10 +175,10 @@ def test_the_former_head_cannot_stay_head_and_an_approver_cannot_change_the_head
     household = make_household(regions["a1"])
     spouse = add_member(household, staff["caseworker_a"])
     with pytest.raises(ServiceError, match="原户主与新户主的关系"):
-        services.member_make_head(member=spouse, changed_by=staff["caseworker_a"],
+        services.member_make_head(member=spouse, by=staff["caseworker_a"],
                                   former_head_relation="head")
     with pytest.raises(PermissionDenied):
-        services.member_make_head(member=spouse, changed_by=staff["approver_a"],
+        services.member_make_head(member=spouse, by=staff["approver_a"],
                                   former_head_relation="spouse")
     assert household.members.get(relation="head").pk != spouse.pk
 
@@ -227,14 +227,14 @@ def test_a_member_with_declared_records_is_not_removed_and_the_records_are_count
     spouse = add_member(household, staff["caseworker_a"])
     by = staff["caseworker_a"]
     for amount in (1000, 2000):
-        services.record_add(household=household, added_by=by, model=Income, data={
+        services.record_add(household=household, by=by, model=Income, data={
             "member": spouse, "category": IncomeCategory.objects.get(code="wage"),
             "amount": amount, "months": 12})
-    services.record_add(household=household, added_by=by, model=Expenditure, data={
+    services.record_add(household=household, by=by, model=Expenditure, data={
         "member": spouse, "category": ExpenditureCategory.objects.get(code="medical"),
         "amount": 300, "incurred_on": "2026-03-01"})
     with pytest.raises(ServiceError) as info:
-        services.member_remove(member=spouse, removed_by=by)
+        services.member_remove(member=spouse, by=by)
     assert "名下还有收入2条、支出1条" in info.value.message
     assert Member.objects.filter(pk=spouse.pk).exists()
     assert (spouse.incomes.count(), spouse.expenditures.count()) == (2, 1)
@@ -244,10 +244,10 @@ def test_a_whole_household_is_still_deleted_with_its_members_records(
         regions, staff, make_household):
     household = make_household(regions["a1"])
     spouse = add_member(household, staff["caseworker_a"])
-    services.record_add(household=household, added_by=staff["caseworker_a"], model=Income, data={
+    services.record_add(household=household, by=staff["caseworker_a"], model=Income, data={
         "member": spouse, "category": IncomeCategory.objects.get(code="wage"), "amount": 1000,
         "months": 12})
-    services.household_delete(household=household, deleted_by=staff["caseworker_a"])
+    services.household_delete(household=household, by=staff["caseworker_a"])
     assert not Household.objects.filter(pk=household.pk).exists()
     assert not Income.objects.exists() and not Member.objects.exists()
 
@@ -257,7 +257,7 @@ def test_an_expenditure_dated_in_the_future_is_refused(regions, staff, make_hous
 
     household = make_household(regions["a1"])
     with pytest.raises(ServiceError, match="不能晚于今天"):
-        services.record_add(household=household, added_by=staff["caseworker_a"],
+        services.record_add(household=household, by=staff["caseworker_a"],
                             model=Expenditure, data={
                                 "category": ExpenditureCategory.objects.get(code="medical"),
                                 "amount": 300,

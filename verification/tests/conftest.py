@@ -24,5 +24,5 @@ def importer(district, staff):
     def run(source, rows, *, encoding="utf-8", data_date=datetime.date(2026, 10, 31)):
         return services.source_import(district=district, source=source,
                                       content=csv_bytes(rows, encoding), filename=f"{source}.csv",
-                                      data_date=data_date, imported_by=staff["reviewer"])
+                                      data_date=data_date, by=staff["reviewer"])
     return run

@@ -35,7 +35,7 @@ def test_utf8_with_bom_and_a_second_file_is_the_next_version(importer, district,
     content = ("\ufeff" + "\n".join(",".join(r) for r in rows)).encode("utf-8")
     second = services.source_import(district=district, source="vehicle", content=content,
                                     filename="v2.csv", data_date=None,
-                                    imported_by=staff["reviewer"])
+                                    by=staff["reviewer"])
     assert second.result.ok and second.batch.version == 2
     assert second.batch.file_format == "CSV（UTF-8）"
     # A lower-case x in the ID number is stored upper-case, as members' numbers are.
@@ -108,7 +108,7 @@ def test_xlsx_is_read_and_a_number_formatted_id_is_explained(importer, district,
     def run(content):
         return services.source_import(district=district, source="tax", content=content,
                                       filename="tax.xlsx", data_date=None,
-                                      imported_by=staff["reviewer"])
+                                      by=staff["reviewer"])
 
     broken = run(workbook(float(new_id_number()[:17])))
     assert "被 Excel 存成了数字" in broken.result.errors[0]
@@ -121,14 +121,14 @@ def test_xlsx_is_read_and_a_number_formatted_id_is_explained(importer, district,
 def test_old_xls_is_refused_with_what_to_do(district, staff):
     outcome = services.source_import(district=district, source="tax",
                                      content=b"\xd0\xcf\x11\xe0" + b"\0" * 100, filename="a.xls",
-                                     data_date=None, imported_by=staff["reviewer"])
+                                     data_date=None, by=staff["reviewer"])
     assert "另存为 .xlsx 或 .csv" in outcome.result.errors[0]
 
 
 def test_only_the_district_verification_staff_import(district, staff):
     with pytest.raises(PermissionDenied):
         services.source_import(district=district, source="tax", content=b"x", filename="a.csv",
-                               data_date=None, imported_by=staff["caseworker_a"])
+                               data_date=None, by=staff["caseworker_a"])
 
 
 def test_cells_longer_than_their_column_are_row_errors(importer):
@@ -150,6 +150,6 @@ def test_a_broken_csv_is_a_file_error_not_a_crash(district, staff):
     content = ("身份证号,姓名,户籍状态\n" + new_id_number() + ',"张' + "x" * 140_000 + "\n").encode()
     outcome = services.source_import(district=district, source="hukou", content=content,
                                      filename="a.csv", data_date=None,
-                                     imported_by=staff["reviewer"])
+                                     by=staff["reviewer"])
     assert "CSV 格式有误" in outcome.result.errors[0]
     assert nothing_stored()

@@ -43,7 +43,7 @@ def wait_for(job, timeout=40):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_township_is_verified_in_chunks_by_a_real_worker(township_households, regions, staff):
-    job = jobs.verification_job_start(township=regions["a"], started_by=staff["reviewer"],
+    job = jobs.verification_job_start(township=regions["a"], by=staff["reviewer"],
                                           chunk_size=10)
     assert job.total == 25 and job.chunks.count() == 3
     job = wait_for(job)
@@ -67,7 +67,7 @@ def test_a_failed_chunk_is_retried_not_lost(township_households, regions, staff,
 
     monkeypatch.setattr(engine, "verify", flaky)
     monkeypatch.setattr(tasks, "RETRY_DELAY", 0.1)
-    job = jobs.verification_job_start(township=regions["a"], started_by=staff["reviewer"],
+    job = jobs.verification_job_start(township=regions["a"], by=staff["reviewer"],
                                           chunk_size=10)
     job = wait_for(job)
     assert job.status == VerificationJob.Status.COMPLETED and job.done == 25
@@ -90,7 +90,7 @@ def test_a_chunk_failing_every_retry_waits_and_the_job_resumes(township_househol
 
     monkeypatch.setattr(engine, "verify", verify)
     monkeypatch.setattr(tasks, "RETRY_DELAY", 0.05)
-    job = jobs.verification_job_start(township=regions["a"], started_by=staff["reviewer"],
+    job = jobs.verification_job_start(township=regions["a"], by=staff["reviewer"],
                                           chunk_size=10)
     job = wait_for(job)
     assert job.status == VerificationJob.Status.FAILED
@@ -99,11 +99,11 @@ def test_a_chunk_failing_every_retry_waits_and_the_job_resumes(township_househol
     assert job.done == 15  # the other two chunks are kept
 
     broken["on"] = False
-    assert jobs.verification_job_resume(job=job, resumed_by=staff["reviewer"]) == 1
+    assert jobs.verification_job_resume(job=job, by=staff["reviewer"]) == 1
     job = wait_for(job)
     assert job.status == VerificationJob.Status.COMPLETED and job.done == 25
     with pytest.raises(ServiceError, match="已全部完成"):
-        jobs.verification_job_resume(job=job, resumed_by=staff["reviewer"])
+        jobs.verification_job_resume(job=job, by=staff["reviewer"])
 
 
 def test_a_job_needs_imported_data_the_right_role_and_no_other_running_job(regions, staff,
@@ -111,13 +111,13 @@ def test_a_job_needs_imported_data_the_right_role_and_no_other_running_job(regio
                                                                            importer):
     make_household(regions["a1"])
     with pytest.raises(ServiceError, match="尚未导入任何比对数据"):
-        jobs.verification_job_start(township=regions["a"], started_by=staff["reviewer"])
+        jobs.verification_job_start(township=regions["a"], by=staff["reviewer"])
     importer("hukou", [["身份证号", "姓名", "户籍状态"], [new_id_number(), "张三", "正常"]])
     with pytest.raises(PermissionDenied):
-        jobs.verification_job_start(township=regions["a"], started_by=staff["caseworker_a"])
-    jobs.verification_job_start(township=regions["a"], started_by=staff["reviewer"])
+        jobs.verification_job_start(township=regions["a"], by=staff["caseworker_a"])
+    jobs.verification_job_start(township=regions["a"], by=staff["reviewer"])
     with pytest.raises(ServiceError, match="已有正在进行的批量核对"):
-        jobs.verification_job_start(township=regions["a"], started_by=staff["reviewer"])
+        jobs.verification_job_start(township=regions["a"], by=staff["reviewer"])
 
 
 def test_queries_per_chunk_do_not_grow_with_its_size(regions, make_household, importer):

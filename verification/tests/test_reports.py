@@ -108,13 +108,13 @@ def test_sources_without_data_are_named_not_warned():
 def family(regions, make_household, staff):
     household = make_household(regions["a1"], head_name="赵建国")
     head = household.members.get()
-    spouse = household_services.member_add(household=household, added_by=staff["caseworker_a"],
+    spouse = household_services.member_add(household=household, by=staff["caseworker_a"],
                                            data={"name": "钱丽", "id_number": new_id_number(male=False),
                                                  "relation": Member.Relation.SPOUSE})
-    household_services.record_add(household=household, added_by=staff["caseworker_a"], model=Income,
+    household_services.record_add(household=household, by=staff["caseworker_a"], model=Income,
                                   data={"member": head, "category": IncomeCategory.objects.get(code="wage"),
                                         "amount": D("12000"), "months": 12})
-    household_services.record_add(household=household, added_by=staff["caseworker_a"], model=Asset,
+    household_services.record_add(household=household, by=staff["caseworker_a"], model=Asset,
                                   data={"member": head, "kind": Asset.Kind.DEPOSIT, "value": D("5000")})
     return household, head, spouse
 
@@ -151,7 +151,7 @@ def test_acceptance_runs_the_sources_on_a_real_worker_and_a_warning_forces_a_hea
     worker = run_worker_until(completed)
     next(worker)
     app = case_services.application_accept_new(
-        household=household, assistance_type="dibao", reason="因病致贫", accepted_by=staff["caseworker_a"],
+        household=household, assistance_type="dibao", reason="因病致贫", by=staff["caseworker_a"],
         documents=[(CaseDocument.Kind.AUTHORIZATION, photo())])
     next(worker, None)
 
@@ -172,11 +172,11 @@ def test_acceptance_runs_the_sources_on_a_real_worker_and_a_warning_forces_a_hea
     # Rule 4: the warning makes the hearing compulsory.
     reviewer = make_user(Role.TOWNSHIP_CASEWORKER, regions["a"], "reviewer_x")
     case_services.application_record_home_investigation(
-        application=app, recorded_by=staff["caseworker_a"],
+        application=app, by=staff["caseworker_a"],
         data={"visited_on": timezone.localdate(), "investigators": "王强、李娜",
               "findings": "入户查看。", "signed_form": photo("form.png")})
-    app = case_services.application_finish_investigation(application=app, finished_by=staff["caseworker_a"])
-    app = case_services.application_propose(application=app, proposed_by=reviewer, approve=True,
+    app = case_services.application_finish_investigation(application=app, by=staff["caseworker_a"])
+    app = case_services.application_propose(application=app, by=reviewer, approve=True,
                                             amount="900", reasons="核对预警待评议")
     assert any("核对报告有预警" in t for t in guards.hearing_triggers(app))
 
@@ -238,7 +238,7 @@ def test_a_request_a_worker_left_behind_is_queued_again(family, staff, monkeypat
     household, _head, _spouse = family
 
     app = case_services.application_accept_new(
-        household=household, assistance_type="dibao", reason="因病", accepted_by=staff["caseworker_a"],
+        household=household, assistance_type="dibao", reason="因病", by=staff["caseworker_a"],
         documents=[(CaseDocument.Kind.AUTHORIZATION, photo())])
     request = VerificationRequest.objects.get(application=app)
     VerificationRequest.objects.filter(pk=request.pk).update(

@@ -51,7 +51,7 @@ class Command(BaseCommand):
         worker = self._start_worker()
         try:
             began = time.perf_counter()
-            job = jobs.verification_job_start(township=township, started_by=user,
+            job = jobs.verification_job_start(township=township, by=user,
                                                   chunk_size=chunk_size)
             while True:
                 job.refresh_from_db()
@@ -104,7 +104,7 @@ class Command(BaseCommand):
             Rule.objects.create(key=key, region=district, value="1450",
                                 valid_from=datetime.date(2023, 9, 1))
         user = User.objects.create_user(username="benchmark_reviewer", full_name="基准测试核对员")
-        grant_role(user=user, region=district, role=Role.DISTRICT_REVIEWER, granted_by=None)
+        grant_role(user=user, region=district, role=Role.DISTRICT_REVIEWER, by=None)
 
         households = Household.objects.bulk_create(
             [Household(region=communities[n % 10], address="测试路1号", residence="urban")
