@@ -11,20 +11,12 @@ from django.utils import timezone
 
 from accounts.models import Region, User
 from accounts.roles import Level
-from accounts.scope import get_scoped_or_404, regions_where, scoped, user_can
+from accounts.scope import get_scoped_or_404, scoped, user_can
+from accounts.selectors import districts_for, townships_for
 from cases.models import Application, AssistanceType, FilingBatch, Rectification, State
 from cases.selectors import with_heads
 from filing.models import MandatoryReview, MonthlyRoster, MonthStat, RosterLine, SpotCheck
 from households.models import CadreRegister
-
-
-def districts_for(*, user: User, perm: str = "review_filings") -> QuerySet[Region]:
-    return regions_where(user, perm).filter(level=Level.DISTRICT).order_by("code")
-
-
-def townships_for(*, user: User, perm: str) -> QuerySet[Region]:
-    return regions_where(user, perm).filter(level=Level.TOWNSHIP).order_by("code")
-
 
 # --- the filing inbox ------------------------------------------------------------------
 
@@ -154,7 +146,7 @@ def rectification_counts(*, fetched_by: User, today: datetime.date | None = None
 def supervision_workload(*, fetched_by: User) -> dict:
     """Counts for the workbench tiles of the district reviewer and the township."""
     counts = {f"rectification_{k}": v for k, v in rectification_counts(fetched_by=fetched_by).items()}
-    if districts_for(user=fetched_by).exists():
+    if districts_for(fetched_by=fetched_by, perm="review_filings").exists():
         counts["reviews_pending"] = review_register(fetched_by=fetched_by,
                                                     status="pending").count()
         counts["spot_checks_open"] = (
@@ -250,11 +242,11 @@ def statistics(*, region: Region, months: list[datetime.date],
 def statistics_regions(*, fetched_by: User) -> list[Region]:
     """The district(s) and townships whose statistics the user may read."""
     regions = []
-    for district in districts_for(user=fetched_by):
+    for district in districts_for(fetched_by=fetched_by, perm="review_filings"):
         regions.append(district)
         regions.extend(Region.objects.filter(parent=district, level=Level.TOWNSHIP).order_by("code"))
     if not regions:
-        regions = list(townships_for(user=fetched_by, perm="handle_cases"))
+        regions = list(townships_for(fetched_by=fetched_by, perm="handle_cases"))
     return regions
 
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts import selectors as region_selectors
 from accounts.errors import ServiceError, show_on
 from accounts.scope import has_any, user_can
 from cases.models import AssistanceType
@@ -30,7 +31,7 @@ TYPE_LABELS = dict(AssistanceType.choices)
 
 
 def _district(request):
-    district = selectors.districts_for(user=request.user).first()
+    district = region_selectors.districts_for(fetched_by=request.user, perm="review_filings").first()
     if district is None:
         raise PermissionDenied("只有区民政局审核人可以使用备案监督功能。")
     return district
@@ -249,7 +250,7 @@ def rosters(request):
     township's submission for a month."""
     month = _month(request.GET.get("month"))
     today = timezone.localdate()
-    district = selectors.districts_for(user=request.user).first()
+    district = region_selectors.districts_for(fetched_by=request.user, perm="review_filings").first()
     if district is not None:
         overview = selectors.roster_overview(district=district, month=month)
         for row in overview:
@@ -262,7 +263,7 @@ def rosters(request):
             "submitted": sum(1 for row in overview if row["roster"]),
             "total_amount": sum(row["roster"].amount for row in overview if row["roster"]),
         })
-    townships = list(selectors.townships_for(user=request.user, perm="handle_cases"))
+    townships = list(region_selectors.townships_for(fetched_by=request.user, perm="handle_cases"))
     if not townships:
         raise PermissionDenied("只有镇(街道)经办人和区民政局审核人可以查看月度名册。")
     township = next((t for t in townships if t.code == request.GET.get("township")), townships[0])

@@ -62,14 +62,14 @@ def household_child_get(*, household: Household, model, pk: int):
         raise Http404 from exc
 
 
-def communities_for_change(*, user: User) -> QuerySet[Region]:
+def communities_for_change(*, fetched_by: User) -> QuerySet[Region]:
     """Communities where the user may register households."""
-    return regions_where(user, "change_households").filter(level=Level.COMMUNITY)
+    return regions_where(fetched_by, "change_households").filter(level=Level.COMMUNITY)
 
 
-def filter_regions(*, user: User) -> QuerySet[Region]:
+def filter_regions(*, fetched_by: User) -> QuerySet[Region]:
     """Townships and communities the user can filter the household list by."""
-    return regions_where(user, "view_households").exclude(level=Level.DISTRICT).select_related(
+    return regions_where(fetched_by, "view_households").exclude(level=Level.DISTRICT).select_related(
         "parent"
     )
 

@@ -61,7 +61,7 @@ def household_list(request):
         url = reverse("households:list")
         return redirect(f"{url}?{urlencode(params)}" if params else url)
     search = recalled_search(request)
-    regions = selectors.filter_regions(user=request.user)
+    regions = selectors.filter_regions(fetched_by=request.user)
     region = None
     if request.GET.get("region"):
         region = regions.filter(code=request.GET["region"]).first()
@@ -79,12 +79,12 @@ def household_list(request):
         "search_is_number": may_be_id_number(search),
         "count": (selectors.household_count(fetched_by=request.user, region=region, search=search)
                   if region is not None and region.level == Level.COMMUNITY else None),
-        "can_add": selectors.communities_for_change(user=request.user).exists(),
+        "can_add": selectors.communities_for_change(fetched_by=request.user).exists(),
     })
 
 
 def household_create(request):
-    communities = selectors.communities_for_change(user=request.user)
+    communities = selectors.communities_for_change(fetched_by=request.user)
     if not communities.exists():
         raise PermissionDenied("您的岗位不能登记家庭档案。登记由社区(村)协办员或镇(街道)经办人办理。")
     household_form = HouseholdForm(request.POST or None, communities=communities, prefix="hh")
@@ -127,7 +127,7 @@ def household_detail(request, pk):
 
 def household_edit(request, pk):
     household = _household_for_change(request, pk)
-    communities = selectors.communities_for_change(user=request.user)
+    communities = selectors.communities_for_change(fetched_by=request.user)
     form = HouseholdForm(request.POST or None, instance=household, communities=communities)
     if request.method == "GET":
         services.record_view(household=household, by=request.user, detail="修改页：户信息")

@@ -1,7 +1,6 @@
 from django.db.models import Max, Prefetch, Q
 
-from accounts.roles import Level
-from accounts.scope import get_scoped_or_404, regions_where, scoped
+from accounts.scope import get_scoped_or_404, scoped
 from households.models import Member
 from verification.models import HomeInvestigation, ImportBatch, VerificationJob, VerificationRequest
 from verification.sources import SOURCES
@@ -24,14 +23,6 @@ def has_home_investigation(*, application_id: int, since=None) -> bool:
 PERM = "verify_economic_status"
 
 
-def districts_for(*, user):
-    return regions_where(user, PERM).filter(level=Level.DISTRICT).order_by("code")
-
-
-def townships_for(*, user):
-    return regions_where(user, PERM).filter(level=Level.TOWNSHIP).order_by("code")
-
-
 def source_overview(*, district) -> list[dict]:
     """Per source: its spec and its newest batch (or None), in two queries."""
 
@@ -49,14 +40,14 @@ def import_history(*, district, size: int = 30):
     return ImportBatch.objects.filter(district=district).select_related("imported_by")[:size]
 
 
-def jobs_for(*, user, size: int = 30):
-    return scoped(VerificationJob.objects.select_related("township", "created_by"), user=user,
+def jobs_for(*, fetched_by, size: int = 30):
+    return scoped(VerificationJob.objects.select_related("township", "created_by"), user=fetched_by,
                   perm=PERM, region_field="township")[:size]
 
 
-def job_get(*, user, pk: int):
+def job_get(*, fetched_by, pk: int):
     return get_scoped_or_404(VerificationJob.objects.select_related("township", "created_by"),
-                             user=user, perm=PERM, region_field="township", pk=pk)
+                             user=fetched_by, perm=PERM, region_field="township", pk=pk)
 
 
 def job_warnings(*, job, size: int = 50):

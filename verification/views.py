@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts import selectors as region_selectors
 from accounts.errors import ServiceError, show_on
 from verification import jobs as batch_jobs
 from verification import selectors, services
@@ -16,7 +17,7 @@ from verification.sources import SOURCES
 
 
 def _district(request):
-    district = selectors.districts_for(user=request.user).first()
+    district = region_selectors.districts_for(fetched_by=request.user, perm=selectors.PERM).first()
     if district is None:
         raise PermissionDenied("只有区民政局核对人员可以使用核对数据。")
     return district
@@ -58,7 +59,7 @@ def template(request, source):
 
 
 def jobs(request):
-    townships = selectors.townships_for(user=request.user)
+    townships = region_selectors.townships_for(fetched_by=request.user, perm=selectors.PERM)
     if not townships.exists():
         raise PermissionDenied("只有区民政局核对人员可以发起批量核对。")
     form = JobForm(request.POST or None, townships=townships)
@@ -72,12 +73,12 @@ def jobs(request):
             messages.success(request, f"已发起{job.township.name}的批量核对，共{job.total}户。")
             return redirect("verification:job", pk=job.pk)
     return render(request, "verification/jobs.html",
-                  {"form": form, "jobs": selectors.jobs_for(user=request.user)},
+                  {"form": form, "jobs": selectors.jobs_for(fetched_by=request.user)},
                   status=400 if request.method == "POST" else 200)
 
 
 def job(request, pk):
-    found = selectors.job_get(user=request.user, pk=pk)
+    found = selectors.job_get(fetched_by=request.user, pk=pk)
     return render(request, "verification/job.html", {
         "job": found, "chunks": found.chunks.exclude(status="done"),
         "warned": selectors.job_warnings(job=found),
@@ -86,7 +87,7 @@ def job(request, pk):
 
 @require_POST
 def job_resume(request, pk):
-    found = selectors.job_get(user=request.user, pk=pk)
+    found = selectors.job_get(fetched_by=request.user, pk=pk)
     try:
         count = batch_jobs.verification_job_resume(job=found, by=request.user)
     except ServiceError as error:
