@@ -11,6 +11,7 @@ SOURCE = "国务院办公厅节假日安排（chinesecalendar 软件包）"
 
 
 def available_years() -> list[int]:
+    # deferred: a heavy library, loaded only when this runs
     from chinese_calendar.constants import holidays
 
     return sorted({day.year for day in holidays})
@@ -21,6 +22,7 @@ def load_years(years, *, day_model, year_model) -> int:
 
     Takes the models as arguments so that a migration can pass its historical models.
     """
+    # deferred: a heavy library, loaded only when this runs
     import chinese_calendar
 
     written = 0

@@ -5,7 +5,9 @@ import datetime
 import io
 import os
 import uuid
+import warnings
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.deconstruct import deconstructible
 
 KEPT_EXTENSIONS = {".jpg", ".jpeg", ".png", ".pdf"}
@@ -68,8 +70,7 @@ def check_upload(upload) -> str:
 
 def _decoded(upload):
     """The image, decoded whole once per upload (the result is kept on the upload)."""
-    import warnings
-
+    # deferred: a heavy library, loaded only when this runs
     from PIL import Image
 
     cached = getattr(upload, "_decoded_image", None)
@@ -96,7 +97,7 @@ def _decoded(upload):
 
 def cleaned(upload):
     """A photo re-encoded without metadata (upright as the camera meant it); a PDF as it is."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
+    # deferred: a heavy library, loaded only when this runs
     from PIL import ImageOps
 
     kind = check_upload(upload)

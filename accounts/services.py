@@ -11,13 +11,12 @@ from accounts.audit import audit_record
 from accounts.errors import ServiceError
 from accounts.models import AuditAction, Region, RegionGrant, Rule, User
 from accounts.roles import ROLE_LEVEL, ROLE_PERMISSIONS, Role
+from accounts.scope import user_can
 
 RULE_REASON_REQUIRED = "请填写修改理由（如依据的文件或会议纪要），它将记入操作审计。"
 
 
 def _require_manage_staff(user: User | None, region: Region) -> None:
-    from accounts.scope import user_can  # local: scope imports models only
-
     if user is not None and not user_can(user, "manage_staff", region):
         raise ServiceError("您没有管理该区划工作人员授权的权限。")
 
@@ -100,8 +99,6 @@ def check_rule_right(*, region: Region | None, by: User) -> None:
     Regional rows: manage_rules on the region (district administrators, roles.py).
     National rows (no region): only the system's superuser.
     """
-    from accounts.scope import user_can  # local: scope imports models only
-
     if region is None:
         if not (by.is_active and by.is_superuser):
             raise ServiceError("全国默认值只能由系统超级管理员修改：请选择适用区划。",

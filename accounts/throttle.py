@@ -1,6 +1,8 @@
 """Counting requests per client address in the cache (Redis in production), for the
 login pause and the public forms. No outside service."""
 
+import ipaddress
+
 from django.conf import settings
 from django.core.cache import cache
 
@@ -18,8 +20,6 @@ def client_address(request) -> str:
 def client_network(request) -> str:
     """The client's address for counting: an IPv6 client holds a whole /64, so it is
     counted as one."""
-    import ipaddress
-
     address = client_address(request)
     try:
         parsed = ipaddress.ip_address(address)

@@ -158,3 +158,32 @@ def test_views_read_through_selectors_only():
                 wrong.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert len(views) >= 12  # the views of every app, config's included
     assert not wrong, "\n".join(wrong)
+
+
+def imports_inside_functions(path: Path):
+    """(line, text, commented) of every import statement inside a function."""
+    tree = ast.parse(path.read_text())
+    lines = path.read_text().splitlines()
+    for function in ast.walk(tree):
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for node in ast.walk(function):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                line = lines[node.lineno - 1]
+                above = lines[node.lineno - 2].strip() if node.lineno > 1 else ""
+                yield node.lineno, line.strip(), "#" in line or above.startswith("#")
+
+
+def test_imports_inside_functions_only_defer_a_heavy_library_and_say_so():
+    """Everything else is imported at the top, where a reader sees what a module
+    depends on. (No circle needs breaking: test_no_two_modules_import_each_other.)"""
+    heavy = ("PIL", "openpyxl", "weasyprint", "segno", "chinese_calendar", "playwright")
+    wrong = []
+    for path in [*ROOT.glob("*/**/*.py"), ROOT / "conftest.py"]:
+        if ".venv" in path.parts or "migrations" in path.parts:
+            continue
+        for number, text, commented in imports_inside_functions(path):
+            library = text.split()[1].split(".")[0]
+            if library not in heavy or not commented:
+                wrong.append(f"{path.relative_to(ROOT)}:{number}: {text}")
+    assert not wrong, "\n".join(wrong)

@@ -1,4 +1,7 @@
-from accounts.models import RegionGrant
+from django.contrib.admin.models import LogEntry
+
+from accounts.models import Region, RegionGrant
+from accounts.roles import Level
 from accounts.scope import user_can
 
 
@@ -33,9 +36,6 @@ def test_revoking_in_the_admin_removes_the_permissions(client, regions, staff):
 
 
 def other_district():
-    from accounts.models import Region
-    from accounts.roles import Level
-
     district = Region.objects.create(code="110116", name="怀柔区", level=Level.DISTRICT)
     township = Region.objects.create(code="110116001", name="泉河街道", level=Level.TOWNSHIP,
                                      parent=district)
@@ -45,8 +45,6 @@ def other_district():
 
 
 def test_a_grant_outside_ones_district_is_a_form_error_and_saves_nothing(client, regions, staff):
-    from django.contrib.admin.models import LogEntry
-
     _, _, community = other_district()
     client.force_login(staff["admin"])
     response = client.post("/admin/accounts/regiongrant/add/", {
@@ -94,8 +92,6 @@ def test_a_district_administrator_cannot_recode_a_township(client, regions, staf
 
 
 def test_a_district_administrator_cannot_create_a_district(client, regions, staff):
-    from accounts.models import Region
-
     client.force_login(staff["admin"])
     page = client.post("/admin/accounts/region/add/", region_form(
         code="110117", name="平谷区", level="district")).content.decode()
@@ -104,8 +100,6 @@ def test_a_district_administrator_cannot_create_a_district(client, regions, staf
 
 
 def test_new_regions_go_only_under_regions_in_reach(client, regions, staff):
-    from accounts.models import Region
-
     _, foreign_township, _ = other_district()
     client.force_login(staff["admin"])
     page = client.get("/admin/accounts/region/add/").content.decode()

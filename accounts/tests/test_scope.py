@@ -1,7 +1,7 @@
 import pytest
 
 from accounts.errors import ServiceError
-from accounts.models import RegionGrant
+from accounts.models import RegionGrant, User
 from accounts.roles import Role
 from accounts.scope import regions_where, user_can
 from accounts.services import grant_role, revoke_grant
@@ -81,8 +81,6 @@ def test_changing_a_role_drops_the_old_permissions(regions, staff):
 
 def test_a_superuser_administers_everywhere_but_reads_no_family_file_without_a_grant(
         client, regions, staff, make_household):
-    from accounts.models import User
-
     make_household(regions["a1"], head_name="甲")
     root = User.objects.create_superuser("root", password="pw-for-tests-1")
     assert user_can(root, "manage_staff", regions["b1"])
