@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils.html import format_html_join
 
 from accounts import services
-from accounts.errors import ServiceError, show_on
 from accounts.models import (
     AuditEntry,
     CalendarDay,
@@ -29,6 +28,7 @@ from accounts.models import (
 from accounts.roles import Level, Role
 from accounts.rules import RULES
 from accounts.scope import has_any, regions_where, scoped
+from core.errors import ServiceError, show_on
 
 
 def _is_admin(request) -> bool:

@@ -10,8 +10,8 @@ import re
 
 from django.db import transaction
 
-from accounts.errors import ServiceError
 from accounts.models import AuditAction, AuditEntry, Region, User
+from core.errors import ServiceError
 
 # What may never be audited: the entry is read by administrators who may not read family
 # files (roles.py: the district administrator reads no family's file).

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
 
-from accounts.throttle import client_address
+from core.throttle import client_address
 
 
 class SignInForm(AuthenticationForm):

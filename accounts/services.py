@@ -8,10 +8,10 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.audit import audit_record
-from accounts.errors import ServiceError
 from accounts.models import AuditAction, Region, RegionGrant, Rule, User
 from accounts.roles import ROLE_LEVEL, ROLE_PERMISSIONS, Role
 from accounts.scope import user_can
+from core.errors import ServiceError
 
 RULE_REASON_REQUIRED = "请填写修改理由（如依据的文件或会议纪要），它将记入操作审计。"
 

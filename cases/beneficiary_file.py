@@ -30,9 +30,8 @@ from decimal import Decimal
 
 from accounts.models import Region
 from cases.models import AssistanceType
+from core.tabular import Column, ReadResult, SourceSpec, read_rows
 from households.models import Member
-from verification.imports import ReadResult, read_rows
-from verification.sources import Column, SourceSpec
 
 RELATIONS = {label: code for code, label in Member.Relation.choices}
 TYPES = {label: code for code, label in AssistanceType.choices}

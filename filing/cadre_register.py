@@ -1,13 +1,12 @@
 """The district's register of cadres and their direct relatives, as a file: the template
 and the row checks (DB §11; seed 001 §(六) and its reading note 4).
 
-Read with verification.imports (CSV in UTF-8 or GBK, or XLSX): errors name the row and
+Read with core.tabular (CSV in UTF-8 or GBK, or XLSX): errors name the row and
 the column, never the value.
 """
 
+from core.tabular import Column, ReadResult, SourceSpec, read_rows
 from households.models import CadreRecord
-from verification.imports import ReadResult, read_rows
-from verification.sources import Column, SourceSpec
 
 RELATIONS = {label: code for code, label in CadreRecord.Relation.choices}
 CATEGORIES = {label: code for code, label in CadreRecord.Category.choices}

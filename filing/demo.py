@@ -16,8 +16,8 @@ from accounts.workdays import working_days_between
 from cases import services as case_services
 from cases.demo.cases import _scan, _staff
 from cases.models import Application, CaseDocument, FilingBatch
+from core.idnumber import check_digit
 from filing import services
-from households.idnumber import check_digit
 from households.models import Household, Member
 from publicity.models import Notice
 

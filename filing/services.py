@@ -13,13 +13,14 @@ from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from accounts.errors import ServiceError
 from accounts.models import Region, User
 from accounts.roles import Level
 from accounts.rules import rule_values
 from accounts.scope import user_can
 from cases import services as case_services
 from cases.models import Application, AssistanceType, State
+from core.errors import ServiceError
+from core.tabular import ReadResult
 from filing import sampling
 from filing.cadre_register import read_register
 from filing.models import (
@@ -31,7 +32,6 @@ from filing.models import (
     SpotCheckItem,
 )
 from households.models import CadreRecord, CadreRegister, Member
-from verification.imports import ReadResult
 
 logger = logging.getLogger(__name__)
 

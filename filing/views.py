@@ -17,15 +17,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import selectors as region_selectors
-from accounts.errors import ServiceError, show_on
 from accounts.scope import has_any, user_can
 from cases.models import AssistanceType
+from core.errors import ServiceError, show_on
+from core.tabular import template_response
 from filing import charts, exports, selectors, services
 from filing.cadre_register import REGISTER_SPEC
 from filing.forms import CheckForm, DrawForm, RegisterImportForm, ReviewForm, RosterForm
 from filing.tasks import refresh_statistics
 from households.services import record_view
-from verification.imports import template_response
 
 TYPE_LABELS = dict(AssistanceType.choices)
 

@@ -11,8 +11,8 @@ from decimal import Decimal
 from accounts.demo import TOWNSHIPS
 from accounts.models import Region, User
 from accounts.roles import Level
+from core.idnumber import check_digit
 from households import services
-from households.idnumber import check_digit
 from households.models import (
     Asset,
     Expenditure,

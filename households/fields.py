@@ -1,7 +1,7 @@
 from django import forms
 from django.db import models
 
-from households.idnumber import normalize, validate_id_number
+from core.idnumber import normalize, validate_id_number
 
 
 class IDNumberFormField(forms.CharField):

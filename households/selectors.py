@@ -4,10 +4,10 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from accounts.models import Region, User
-from accounts.paging import KeysetPage, keyset_page
 from accounts.roles import Level
 from accounts.scope import get_scoped_or_404, regions_where, scoped
-from households.idnumber import normalize
+from core.idnumber import normalize
+from core.paging import KeysetPage, keyset_page
 from households.models import CadreRecord, Household, Member
 
 

@@ -6,11 +6,11 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
-from accounts.errors import ServiceError
 from accounts.models import Region, User
 from accounts.roles import Level
 from accounts.scope import user_can
-from households import idnumber
+from core import idnumber
+from core.errors import ServiceError
 from households.models import Asset, Expenditure, Household, HouseholdAccess, Income, Member
 
 # Where a head is changed, said the same way wherever a user runs into it.

@@ -8,11 +8,12 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from accounts.errors import ServiceError
-from accounts.paging import parse_id, parse_size
 from accounts.roles import Level
 from accounts.scope import has_any, user_can
-from accounts.search import recalled_search, remember_search
+from core.errors import ServiceError
+from core.idnumber import mask, may_be_id_number
+from core.paging import parse_id, parse_size
+from core.search import recalled_search, remember_search
 from households import selectors, services
 from households.forms import (
     AssetForm,
@@ -23,7 +24,6 @@ from households.forms import (
     MakeHeadForm,
     MemberForm,
 )
-from households.idnumber import mask, may_be_id_number
 from households.models import Asset, Expenditure, Income, Member
 
 # Declared records handled alike: kind in the URL → (model, form).

@@ -8,12 +8,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.errors import ServiceError
 from accounts.models import Region, User
 from accounts.rules import rule_value
 from accounts.scope import user_can
-from accounts.throttle import over_limit
 from accounts.workdays import add_calendar_days, add_working_days
+from core.errors import ServiceError
+from core.throttle import over_limit
 from publicity.models import Hearing, LongTermEntry, Notice, Objection
 
 

@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import cache_control, cache_page, never_cache
 
-from accounts.errors import ServiceError, show_on
 from accounts.roles import Level
 from accounts.scope import user_can
-from accounts.throttle import client_network
+from core.errors import ServiceError, show_on
+from core.throttle import client_network
 from publicity import selectors, services
 
 BOARD_SECONDS = 60

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYER = {"accounts": 0, "households": 1, "verification": 2, "publicity": 2, "cases": 3,
+LAYER = {"core": -1, "accounts": 0, "households": 1, "verification": 2, "publicity": 2, "cases": 3,
          "filing": 4, "config": 5}
 
 

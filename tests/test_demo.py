@@ -4,7 +4,7 @@ from django.core.management import call_command
 
 from accounts.models import Region, RegionGrant, User
 from accounts.roles import Level, Role
-from households.idnumber import validate_id_number
+from core.idnumber import validate_id_number
 from households.models import Household, Member
 from households.selectors import household_list
 from verification.models import ImportBatch, VerificationRequest

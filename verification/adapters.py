@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from core.tabular import SourceSpec
 from verification.compare import Record
 from verification.models import ImportBatch, SourceRecord
-from verification.sources import SOURCES, SourceSpec
+from verification.sources import SOURCES
 
 
 @dataclass

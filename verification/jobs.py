@@ -8,10 +8,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.errors import ServiceError
 from accounts.models import Region, User
 from accounts.roles import Level
 from accounts.scope import user_can
+from core.errors import ServiceError
 from households.models import Household
 from verification import engine, tasks
 from verification.models import (

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from accounts.files import RandomName
+from core.files import RandomName
 from verification.sources import SOURCE_CHOICES
 
 

@@ -8,15 +8,15 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
 
-from accounts.errors import ServiceError
-from accounts.files import UploadRefused, cleaned
 from accounts.models import Region, User
 from accounts.roles import Level
 from accounts.scope import user_can
+from core.errors import ServiceError
+from core.files import UploadRefused, cleaned
+from core.tabular import ReadResult, read_rows
 from households.models import Household
 from verification import engine
 from verification.compare import Declared
-from verification.imports import ReadResult, read_rows
 from verification.models import (
     HomeInvestigation,
     ImportBatch,

@@ -1,7 +1,7 @@
 """The data sources of the economic-status check (seed 001 §(四) 政策解读3; DESIGN §5).
 
 Each source is another agency's records about a person, keyed by ID number. Its
-`SourceSpec` says what a delivered file holds: the column headers an agency's file must
+`SourceSpec` (core.tabular) says what a delivered file holds: the column headers an agency's file must
 carry (the documented template, downloadable on the import page) and which generic
 field of `SourceRecord` each column fills:
 
@@ -13,31 +13,7 @@ field of `SourceRecord` each column fills:
 same key is a duplicate and the file is refused.
 """
 
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    field: str  # id_number, name, label, status, amount, amount2
-    kind: str = "text"  # id, text, decimal, choice
-    required: bool = True
-    choices: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class SourceSpec:
-    code: str
-    label: str
-    agency: str
-    columns: tuple[Column, ...]
-    key: tuple[str, ...]
-    note: str = ""
-
-    @property
-    def headers(self) -> list[str]:
-        return [column.header for column in self.columns]
-
+from core.tabular import Column, SourceSpec
 
 ID = Column("身份证号", "id_number", "id")
 NAME = Column("姓名", "name")

@@ -8,11 +8,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts import selectors as region_selectors
-from accounts.errors import ServiceError, show_on
+from core.errors import ServiceError, show_on
+from core.tabular import template_response
 from verification import jobs as batch_jobs
 from verification import selectors, services
 from verification.forms import ImportForm, JobForm
-from verification.imports import template_response
 from verification.sources import SOURCES
 
 

@@ -7,11 +7,11 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from accounts.audit import audit_record
-from accounts.errors import ServiceError
 from accounts.models import AuditEntry, Region, RegionGrant, Rule, User
 from accounts.roles import Level, Role
 from accounts.scope import user_can
 from accounts.services import RULE_REASON_REQUIRED, grant_role, revoke_grant
+from core.errors import ServiceError
 
 D = datetime.date
 AUDIT_LIST = "/admin/accounts/auditentry/"

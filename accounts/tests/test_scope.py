@@ -1,10 +1,10 @@
 import pytest
 
-from accounts.errors import ServiceError
 from accounts.models import RegionGrant, User
 from accounts.roles import Role
 from accounts.scope import regions_where, user_can
 from accounts.services import grant_role, revoke_grant
+from core.errors import ServiceError
 from households.selectors import household_list
 
 

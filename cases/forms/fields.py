@@ -2,7 +2,7 @@
 
 from django import forms
 
-from cases.uploads import validate_upload
+from core.files import validate_upload
 
 
 def date_input():

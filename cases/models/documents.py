@@ -4,8 +4,8 @@
 from django.conf import settings
 from django.db import models
 
-from accounts.files import RandomName
 from cases.models.choices import AssistanceType, DocumentKind
+from core.files import RandomName
 
 
 class Material(models.Model):

@@ -8,12 +8,12 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.paging import KeysetPage, keyset_page
 from accounts.rules import rule_values
 from accounts.scope import get_scoped_or_404, scoped, user_can
 from cases.benefit import Calculation, calculate, household_facts
 from cases.models import OPEN_STATES, Application, AssistanceType, CaseEvent, Material, State
-from households.idnumber import normalize
+from core.idnumber import normalize
+from core.paging import KeysetPage, keyset_page
 from households.models import Member
 from publicity.models import Notice, Objection
 from verification import selectors as verification_selectors

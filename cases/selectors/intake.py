@@ -10,7 +10,7 @@ from accounts.models import User
 from accounts.scope import get_scoped_or_404, scoped
 from cases.models import Agency, Application, CaseEvent, Handover, Registration, UrgentAid
 from cases.selectors.cases import _cases, with_heads
-from households.idnumber import normalize
+from core.idnumber import normalize
 from households.models import Household
 
 

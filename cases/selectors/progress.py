@@ -4,7 +4,7 @@ import hmac
 import unicodedata
 
 from cases.models import OPEN_STATES, PUBLIC_STAGE, Application
-from households.idnumber import normalize
+from core.idnumber import normalize
 from households.models import Member
 
 

@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.errors import ServiceError
 from accounts.models import Region, User
 from accounts.scope import user_can
 from cases.beneficiary_file import TYPES, read_legacy
@@ -15,6 +14,7 @@ from cases.models import (
     Application,
 )
 from cases.services.machinery import _next_number, _step, _township_of
+from core.errors import ServiceError
 from households import services as household_services
 from households.models import Household
 
@@ -22,7 +22,7 @@ from households.models import Household
 @dataclass
 class LegacyImport:
     households: int
-    result: object  # verification.imports.ReadResult
+    result: object  # core.tabular.ReadResult
 
 
 def beneficiaries_import(*, township: Region, content: bytes, by: User) -> LegacyImport:

@@ -4,7 +4,6 @@ import datetime
 
 from django.utils import timezone
 
-from accounts.errors import ServiceError
 from accounts.models import User
 from accounts.rules import rule_value
 from accounts.workdays import add_working_days
@@ -23,6 +22,7 @@ from cases.services.machinery import (
     _workdays_taken,
 )
 from cases.services.notices import _close_notice
+from core.errors import ServiceError
 from publicity import selectors as publicity_selectors
 from publicity import services as publicity
 

@@ -6,7 +6,6 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.errors import ServiceError
 from accounts.models import Region, User
 from accounts.rules import rule_value
 from accounts.workdays import add_working_days
@@ -26,6 +25,7 @@ from cases.services.machinery import (
     _step,
     _township_of,
 )
+from core.errors import ServiceError
 
 
 @transaction.atomic

@@ -22,7 +22,6 @@ from django.utils import timezone
 from django_fsm import Transition, can_proceed, has_transition_perm
 
 from accounts.audit import audit_record
-from accounts.errors import ServiceError
 from accounts.models import AuditAction, Region, User
 from accounts.roles import Level
 from accounts.rules import rule_value
@@ -32,7 +31,8 @@ from cases.models import Agency, AssistanceType, Handover, Registration, Request
 from cases.models.intake import FEEDBACK, RegistrationEvent
 from cases.services.machinery import next_number
 from cases.services.start import application_accept_new
-from households.idnumber import normalize, validate_id_number
+from core.errors import ServiceError
+from core.idnumber import normalize, validate_id_number
 from households.models import Household
 
 TOWNSHIP_TYPES = set(AssistanceType.values)

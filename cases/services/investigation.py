@@ -1,12 +1,12 @@
 """调查核实: the home investigation, the verification result, the end of investigation."""
 
-from accounts.errors import ServiceError
 from accounts.models import User
 from cases.models import (
     Application,
     State,
 )
 from cases.services.machinery import _step
+from core.errors import ServiceError
 from verification import selectors as verification_selectors
 from verification import services as verification
 

@@ -17,8 +17,6 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
-from accounts.errors import ServiceError
-from accounts.files import UploadRefused, cleaned
 from accounts.models import Region, User
 from accounts.scope import user_can
 from accounts.workdays import working_days_between
@@ -29,6 +27,8 @@ from cases.models import (
     CaseEvent,
     NumberSequence,
 )
+from core.errors import ServiceError
+from core.files import UploadRefused, cleaned
 from households.models import Household, Member
 from households.selectors import cadre_links
 from publicity import services as publicity

@@ -6,7 +6,6 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.errors import ServiceError
 from accounts.models import Region, User
 from accounts.rules import rule_value
 from cases import guards
@@ -25,6 +24,7 @@ from cases.services.machinery import (
     _township_of,
 )
 from cases.services.notices import _republish
+from core.errors import ServiceError
 from publicity import selectors as publicity_selectors
 from publicity import services as publicity
 from publicity.models import Hearing, HearingSession

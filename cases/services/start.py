@@ -6,7 +6,6 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.errors import ServiceError
 from accounts.models import User
 from accounts.rules import rule_value
 from accounts.workdays import add_working_days
@@ -27,6 +26,7 @@ from cases.services.machinery import (
     _township_of,
 )
 from cases.services.notices import _open_notice
+from core.errors import ServiceError
 from households.models import Household
 from verification import services as verification
 from verification import tasks as verification_tasks

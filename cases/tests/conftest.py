@@ -22,7 +22,7 @@ def _png() -> bytes:
     return buffer.getvalue()
 
 
-PNG = _png()  # a real image: uploads are decoded whole (accounts.files)
+PNG = _png()  # a real image: uploads are decoded whole (core.files)
 
 
 def photo(name="authorization.png"):

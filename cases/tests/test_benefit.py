@@ -12,11 +12,11 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from accounts.errors import ServiceError
 from accounts.models import Rule
 from accounts.rules import RULES
 from cases import selectors, services
 from cases.benefit import Earning, Expense, Facts, Holding, Person, _months_before, calculate
+from core.errors import ServiceError
 from households import services as household_services
 from households.models import Income, IncomeCategory
 

@@ -16,7 +16,6 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.errors import ServiceError
 from accounts.models import AuditEntry, Rule
 from cases import selectors, services
 from cases.models import (
@@ -32,6 +31,7 @@ from cases.models.intake import RegistrationEvent
 from cases.services import intake
 from cases.tests.conftest import photo
 from conftest import new_id_number
+from core.errors import ServiceError
 from households.models import Household, Member
 
 TODAY = timezone.localdate()

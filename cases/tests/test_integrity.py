@@ -8,12 +8,12 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.db import DatabaseError, connection, transaction
 
-from accounts.errors import ServiceError
 from accounts.roles import Role
 from cases import services
 from cases.models import Application, CaseDocument, CaseEvent, State
 from cases.tests.conftest import photo
 from config import celery_app
+from core.errors import ServiceError
 from verification.models import VerificationRequest
 
 

@@ -14,12 +14,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.errors import ServiceError
 from accounts.models import Rule
 from accounts.roles import Role
 from cases import guards, services
 from cases.models import Application, State
 from cases.tests.conftest import CaseBuilder
+from core.errors import ServiceError
 from publicity import services as publicity_services
 from publicity.models import Hearing, HearingSession, LongTermEntry, Objection, PolicyPage, SupervisionContact
 

@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django_fsm import has_transition_perm
 
-from accounts.errors import ServiceError
 from accounts.models import Rule
 from accounts.roles import Role
 from accounts.services import grant_role
@@ -16,6 +15,7 @@ from accounts.workdays import add_working_days
 from cases import services
 from cases.models import Application, CaseDocument, CaseEvent, Material, State
 from cases.tests.conftest import CaseBuilder, photo
+from core.errors import ServiceError
 from households import services as household_services
 from households.models import Member
 from publicity.models import Hearing, LongTermEntry, Notice

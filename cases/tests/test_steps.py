@@ -11,12 +11,12 @@ from django.test import Client
 from django.urls import reverse
 from django_fsm import FSMField
 
-from accounts.errors import ServiceError
 from accounts.roles import Role
 from cases import services, steps
 from cases.models import Application, CaseEvent, State
 from cases.offers import ACTIONS, BY_KEY
 from cases.tests.conftest import photo
+from core.errors import ServiceError
 
 
 def all_transitions():

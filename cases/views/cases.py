@@ -10,16 +10,16 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from accounts.errors import ServiceError, show_on
-from accounts.paging import parse_id, parse_size
 from accounts.scope import has_any, user_can
-from accounts.search import recalled_search, remember_search
 from cases import offers as case_offers
 from cases import selectors, services
 from cases.forms import NewApplicationForm
 from cases.models import AssistanceType, CaseDocument, State
-from cases.uploads import detected_type
-from households.idnumber import mask
+from core.errors import ServiceError, show_on
+from core.files import detected_type
+from core.idnumber import mask
+from core.paging import parse_id, parse_size
+from core.search import recalled_search, remember_search
 from households.selectors import household_get
 from households.services import record_view
 

@@ -4,10 +4,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
-from accounts.errors import ServiceError
 from accounts.scope import has_any
 from cases import selectors, services
 from cases.forms import FilingForm
+from core.errors import ServiceError
 
 
 def filing(request):

@@ -4,11 +4,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
-from accounts.errors import ServiceError, show_on
 from accounts.scope import has_any, user_can
 from cases import selectors, services
 from cases.forms import HearingSessionForm, SessionHearingForm
 from cases.models import State
+from core.errors import ServiceError, show_on
 
 
 def hearings(request):

@@ -12,10 +12,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from accounts.errors import ServiceError, show_on
 from accounts.roles import Level
 from accounts.scope import has_any, regions_where
-from accounts.throttle import client_network, over_limit
 from cases import selectors, services
 from cases.beneficiary_file import SPEC
 from cases.forms.intake import (
@@ -32,7 +30,9 @@ from cases.forms.intake import (
 )
 from cases.models import Agency, CaseDocument, Registration
 from cases.services import intake
-from verification.imports import template_response
+from core.errors import ServiceError, show_on
+from core.tabular import template_response
+from core.throttle import client_network, over_limit
 
 
 def registrations(request):

@@ -14,11 +14,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.errors import ServiceError
 from accounts.workdays import working_days_between
 from cases import services as case_services
 from cases.models import Application
 from cases.tests.conftest import CaseBuilder
+from core.errors import ServiceError
 from filing import selectors, services
 from filing.exports import workbook
 from filing.models import MonthlyRoster, MonthStat, RosterLine

@@ -13,13 +13,13 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.errors import ServiceError
 from accounts.models import Rule
 from accounts.rules import RULES
 from cases import services as case_services
 from cases.models import Application, FilingBatch, Rectification, State
 from cases.tests.conftest import CaseBuilder
 from conftest import new_id_number
+from core.errors import ServiceError
 from filing import sampling, selectors, services
 from filing.cadre_register import REGISTER_SPEC
 from filing.models import MandatoryReview, SpotCheck, SpotCheckItem

@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.utils import timezone
 
-from accounts.errors import ServiceError
 from conftest import new_id_number
+from core.errors import ServiceError
 from households import services
 from households.models import (
     Expenditure,

@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts.errors import ServiceError
 from config import celery_app
 from conftest import new_id_number
+from core.errors import ServiceError
 from verification import engine, jobs, tasks
 from verification.models import JobChunk, VerificationJob, VerificationRequest
 

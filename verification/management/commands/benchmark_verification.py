@@ -20,8 +20,8 @@ from django.db import connection
 from accounts.models import Region, Rule, User
 from accounts.roles import Level, Role
 from accounts.services import grant_role
+from core.idnumber import facts
 from households.demo import make_id_number
-from households.idnumber import facts
 from households.models import Asset, Household, Income, IncomeCategory, Member
 from verification import jobs
 from verification.models import ImportBatch, SourceRecord, VerificationJob

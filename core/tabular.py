@@ -15,8 +15,31 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 
-from households.idnumber import may_be_id_number, normalize, validate_id_number
-from verification.sources import Column, SourceSpec
+from core.idnumber import may_be_id_number, normalize, validate_id_number
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    field: str  # id_number, name, label, status, amount, amount2
+    kind: str = "text"  # id, text, decimal, choice
+    required: bool = True
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    code: str
+    label: str
+    agency: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    note: str = ""
+
+    @property
+    def headers(self) -> list[str]:
+        return [column.header for column in self.columns]
+
 
 MAX_ERRORS_SHOWN = 200
 MAX_ROWS = 300_000  # one agency file per district and month stays well below this

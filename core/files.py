@@ -7,6 +7,7 @@ import os
 import uuid
 import warnings
 
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.deconstruct import deconstructible
 
@@ -114,3 +115,11 @@ def cleaned(upload):
         image.save(buffer, format="PNG", optimize=True)
         name, content_type = "photo.png", "image/png"
     return SimpleUploadedFile(name, buffer.getvalue(), content_type=content_type)
+
+
+def validate_upload(upload) -> None:
+    """A form field's validator: the same checks, as a ValidationError."""
+    try:
+        check_upload(upload)
+    except UploadRefused as refused:
+        raise ValidationError(str(refused)) from None

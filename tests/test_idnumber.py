@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from households.idnumber import check_digit, facts, mask, normalize, validate_id_number
+from core.idnumber import check_digit, facts, mask, normalize, validate_id_number
 
 
 def error_code(value):
