@@ -6,31 +6,8 @@ TRUNCATE is left to the table owner (maintenance, and Django's test flush uses i
 
 import django.db.models.deletion
 from django.conf import settings
+from core.db import append_only
 from django.db import migrations, models
-
-APPEND_ONLY = """
-CREATE OR REPLACE FUNCTION accounts_auditentry_append_only() RETURNS trigger AS $$
-BEGIN
-    RAISE EXCEPTION '操作审计只能追加，不能修改或删除 (accounts_auditentry is append-only)';
-END;
-$$ LANGUAGE plpgsql;
-CREATE TRIGGER accounts_auditentry_no_update BEFORE UPDATE OR DELETE ON accounts_auditentry
-    FOR EACH ROW EXECUTE FUNCTION accounts_auditentry_append_only();
-"""
-DROP = """
-DROP TRIGGER IF EXISTS accounts_auditentry_no_update ON accounts_auditentry;
-DROP FUNCTION IF EXISTS accounts_auditentry_append_only();
-"""
-
-
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(APPEND_ONLY)
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
 
 
 class Migration(migrations.Migration):
@@ -85,5 +62,5 @@ class Migration(migrations.Migration):
             name='region',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.region', verbose_name='区划'),
         ),
-        migrations.RunPython(forwards, backwards),
+        append_only("accounts_auditentry", "操作审计只能追加，不能修改或删除"),
     ]

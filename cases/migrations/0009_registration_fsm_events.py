@@ -7,32 +7,8 @@ itself refuses UPDATE and DELETE on it. TRUNCATE is left to the table owner."""
 import django.db.models.deletion
 import django_fsm
 from django.conf import settings
+from core.db import append_only
 from django.db import migrations, models
-
-APPEND_ONLY = """
-CREATE OR REPLACE FUNCTION cases_registrationevent_append_only() RETURNS trigger AS $$
-BEGIN
-    RAISE EXCEPTION '登记流转记录只能追加，不能修改或删除 (cases_registrationevent is append-only)';
-END;
-$$ LANGUAGE plpgsql;
-CREATE TRIGGER cases_registrationevent_no_update BEFORE UPDATE OR DELETE
-    ON cases_registrationevent
-    FOR EACH ROW EXECUTE FUNCTION cases_registrationevent_append_only();
-"""
-DROP = """
-DROP TRIGGER IF EXISTS cases_registrationevent_no_update ON cases_registrationevent;
-DROP FUNCTION IF EXISTS cases_registrationevent_append_only();
-"""
-
-
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(APPEND_ONLY)
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
 
 
 class Migration(migrations.Migration):
@@ -67,5 +43,5 @@ class Migration(migrations.Migration):
                 'ordering': ['at', 'id'],
             },
         ),
-        migrations.RunPython(forwards, backwards),
+        append_only("cases_registrationevent", "登记流转记录只能追加，不能修改或删除"),
     ]
