@@ -4,6 +4,7 @@
 - application: the case and its steps (the state machine), its audit, numbering
 - documents: the materials checklist and uploaded documents
 - filing: filing batches and rectification rounds
+- events: what every step's audit row holds (the case's and the registration's)
 - intake: the window's registrations, transfer slips and referrals, urgent aid
 """
 

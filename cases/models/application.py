@@ -26,6 +26,7 @@ from cases.models.choices import (
     Proposal,
     State,
 )
+from cases.models.events import StepEvent
 from cases.steps import step
 
 
@@ -307,7 +308,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         """撤回 at the applicant's request, before a decision."""
 
 
-class CaseEvent(models.Model):
+class CaseEvent(StepEvent):
     """流转记录: who moved the case, when, from which state to which, and why.
 
     Append-only: on PostgreSQL a trigger refuses UPDATE and DELETE (migration 0002).
@@ -317,19 +318,12 @@ class CaseEvent(models.Model):
 
     application = models.ForeignKey(Application, verbose_name="救助申请",
                                     on_delete=models.PROTECT, related_name="events")
-    action = models.CharField("操作", max_length=40)
     from_state = models.CharField("原状态", max_length=20, choices=State.choices)
     to_state = models.CharField("新状态", max_length=20, choices=State.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人",
-                              on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField("时间", auto_now_add=True)
-    reason = models.TextField("理由/说明", blank=True)
-    data = models.JSONField("内容", default=dict, blank=True)
 
-    class Meta:
+    class Meta(StepEvent.Meta):
         verbose_name = "流转记录"
         verbose_name_plural = "流转记录"
-        ordering = ["at", "id"]
 
     def __str__(self):
         return f"{self.application_id} {self.action}"

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from accounts.scope import user_can
+from cases.models.events import StepEvent
 from households.fields import IDNumberField
 
 
@@ -238,7 +239,7 @@ class Registration(ConcurrentTransitionMixin, models.Model):
         whose case the township handles: recorded, the status stays."""
 
 
-class RegistrationEvent(models.Model):
+class RegistrationEvent(StepEvent):
     """登记流转记录: who moved a registration, when, from which status to which, and why.
 
     Append-only: on PostgreSQL a trigger refuses UPDATE and DELETE (migration 0009).
@@ -251,20 +252,13 @@ class RegistrationEvent(models.Model):
 
     registration = models.ForeignKey(Registration, verbose_name="登记", on_delete=models.PROTECT,
                                      related_name="events")
-    action = models.CharField("操作", max_length=40)
     from_status = models.CharField("原状态", max_length=12, choices=Registration.Status.choices,
                                    blank=True)
     to_status = models.CharField("新状态", max_length=12, choices=Registration.Status.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人",
-                              on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField("时间", auto_now_add=True)
-    reason = models.TextField("理由/说明", blank=True)
-    data = models.JSONField("内容", default=dict, blank=True)
 
-    class Meta:
+    class Meta(StepEvent.Meta):
         verbose_name = "登记流转记录"
         verbose_name_plural = "登记流转记录"
-        ordering = ["at", "id"]
 
     def __str__(self):
         return f"{self.registration_id} {self.action}"
