@@ -11,7 +11,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from accounts.roles import Role
 from cases.models import Application, State
-from cases.tests.conftest import PNG
+from cases.tests.builders import PNG
 from publicity.models import Notice
 
 pytestmark = pytest.mark.browser

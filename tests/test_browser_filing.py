@@ -13,7 +13,7 @@ from playwright.sync_api import expect, sync_playwright
 from accounts.roles import Role
 from cases import services as case_services
 from cases.models import Application, FilingBatch, State
-from cases.tests.conftest import CaseBuilder
+from cases.tests.builders import CaseBuilder
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"

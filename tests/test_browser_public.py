@@ -9,7 +9,7 @@ from django.core.cache import cache
 from playwright.sync_api import expect, sync_playwright
 
 from accounts.roles import Role
-from cases.tests.conftest import CaseBuilder
+from cases.tests.builders import CaseBuilder
 from publicity.models import Objection
 
 pytestmark = pytest.mark.browser

@@ -29,7 +29,7 @@ from cases.models import (
 )
 from cases.models.intake import RegistrationEvent
 from cases.services import intake
-from cases.tests.conftest import photo
+from cases.tests.builders import photo
 from conftest import new_id_number
 from core.errors import ServiceError
 from households.models import Household, Member

@@ -11,7 +11,7 @@ from django.db import DatabaseError, connection, transaction
 from accounts.roles import Role
 from cases import services
 from cases.models import Application, CaseDocument, CaseEvent, State
-from cases.tests.conftest import photo
+from cases.tests.builders import photo
 from config import celery_app
 from core.errors import ServiceError
 from verification.models import VerificationRequest

@@ -18,7 +18,7 @@ from accounts.models import Rule
 from accounts.roles import Role
 from cases import guards, services
 from cases.models import Application, State
-from cases.tests.conftest import CaseBuilder
+from cases.tests.builders import CaseBuilder
 from core.errors import ServiceError
 from publicity import services as publicity_services
 from publicity.models import Hearing, HearingSession, LongTermEntry, Objection, PolicyPage, SupervisionContact

@@ -14,7 +14,7 @@ from accounts.services import grant_role
 from accounts.workdays import add_working_days
 from cases import services
 from cases.models import Application, CaseDocument, CaseEvent, Material, State
-from cases.tests.conftest import CaseBuilder, photo
+from cases.tests.builders import CaseBuilder, events, photo
 from core.errors import ServiceError
 from households import services as household_services
 from households.models import Member
@@ -22,11 +22,6 @@ from publicity.models import Hearing, LongTermEntry, Notice
 from verification.models import VerificationRequest
 
 TODAY = timezone.localdate
-
-
-def events(app):
-    return list(CaseEvent.objects.filter(application=app).values_list("action", "from_state",
-                                                                      "to_state"))
 
 
 # --- the main path ------------------------------------------------------------------------

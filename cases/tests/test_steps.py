@@ -15,7 +15,7 @@ from accounts.roles import Role
 from cases import services, steps
 from cases.models import Application, CaseEvent, State
 from cases.offers import ACTIONS, BY_KEY
-from cases.tests.conftest import photo
+from cases.tests.builders import photo
 from core.errors import ServiceError
 
 

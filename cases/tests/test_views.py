@@ -12,7 +12,7 @@ from django.urls import URLPattern, reverse
 from cases import services
 from cases import urls as case_urls
 from cases.models import Application, CaseDocument, State
-from cases.tests.conftest import PNG, photo
+from cases.tests.builders import PNG, photo
 from households.models import HouseholdAccess
 
 

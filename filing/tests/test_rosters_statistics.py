@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.workdays import working_days_between
 from cases import services as case_services
 from cases.models import Application
-from cases.tests.conftest import CaseBuilder
+from cases.tests.builders import CaseBuilder
 from core.errors import ServiceError
 from filing import selectors, services
 from filing.exports import workbook

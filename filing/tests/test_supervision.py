@@ -17,7 +17,7 @@ from accounts.models import Rule
 from accounts.rules import RULES
 from cases import services as case_services
 from cases.models import Application, FilingBatch, Rectification, State
-from cases.tests.conftest import CaseBuilder
+from cases.tests.builders import CaseBuilder
 from conftest import new_id_number
 from core.errors import ServiceError
 from filing import sampling, selectors, services

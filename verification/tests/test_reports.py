@@ -14,7 +14,7 @@ from accounts.roles import Role
 from cases import guards
 from cases import services as case_services
 from cases.models import CaseDocument
-from cases.tests.conftest import photo
+from cases.tests.builders import photo
 from config import celery_app
 from conftest import new_id_number
 from households import services as household_services
