@@ -1,5 +1,6 @@
 """Fixtures shared by every app's tests: a small region tree and staff built through
-the same services the application uses."""
+the same services the application uses, households, and a team of three with a builder
+for their cases (cases.tests.builders). Uploads of every test go to a temporary directory."""
 
 import datetime
 import itertools
@@ -13,6 +14,7 @@ from accounts.rules import seed_national_rules
 from accounts.services import grant_role
 from cases.materials import seed_materials
 from cases.models import Material
+from cases.tests.builders import CaseBuilder
 from households import services as household_services
 from households.categories import seed_categories
 from households.demo import make_id_number
@@ -33,6 +35,11 @@ def pytest_collection_modifyitems(items):
             # (a usefixtures marker added after collection would be ignored)
             if "reference_data" not in item.fixturenames:
                 item.fixturenames.insert(0, "reference_data")  # before fixtures that use it
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture
@@ -106,3 +113,25 @@ def make_household(staff):
         )
 
     return make
+
+
+@pytest.fixture
+def household(regions, make_household):
+    return make_household(regions["a1"], head_name="赵建国")
+
+
+@pytest.fixture
+def team(staff, make_user, regions):
+    """Three different people of street A for 受理、审核、审批, plus the district."""
+    return {
+        "acceptor": staff["caseworker_a"],
+        "reviewer": make_user(Role.TOWNSHIP_CASEWORKER, regions["a"], "reviewer_a"),
+        "approver": staff["approver_a"],
+        "assistant": staff["assistant_a1"],
+        "district": staff["reviewer"],
+    }
+
+
+@pytest.fixture
+def build(team, household):
+    return CaseBuilder(team, household)

@@ -29,11 +29,6 @@ def browser():
         browser.close()
 
 
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def signed_in(browser, live_server, username, width=1024):
     page = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN").new_page()
     page.goto(f"{live_server.url}/login/")

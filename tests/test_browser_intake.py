@@ -15,11 +15,6 @@ pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def camera_photo(path: Path) -> Path:
     """A JPEG as a phone takes it: with the camera's EXIF, GPS included."""
     # deferred: a heavy library, loaded only when this runs

@@ -16,11 +16,6 @@ pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def test_a_resident_objects_on_a_phone_and_the_caseworker_sees_it(live_server, regions, staff,
                                                                   make_user, make_household):
     team = {"acceptor": staff["caseworker_a"], "approver": staff["approver_a"],

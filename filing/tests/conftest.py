@@ -1,1 +1,0 @@
-from cases.tests.conftest import build, household, media_in_tmp, team  # noqa: F401
