@@ -6,10 +6,11 @@ import threading
 import time
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
-from django_fsm import FSMField
+from django_fsm import FSMField, has_transition_perm
 
 from accounts.roles import Role
 from cases import services, steps
@@ -160,3 +161,27 @@ def test_the_loser_of_two_simultaneous_decisions_is_told_someone_else_was_quicke
     assert "该申请刚刚已被他人处理，现为「已确认」" in html
     assert Application.objects.get(pk=app.pk).decided_by == team["approver"]
     assert CaseEvent.objects.filter(application=app, action="approve").count() == 1
+
+
+# --- who may act, and when (cases.services.machinery) -------------------------------------
+
+
+def test_a_caseworker_of_another_street_cannot_act(build, staff):
+    with pytest.raises(PermissionDenied):
+        services.application_finish_investigation(application=build.accepted(),
+                                                  by=staff["caseworker_b"])
+
+
+def test_a_step_on_a_case_someone_just_moved_says_so(build, team):
+    app = build.accepted()
+    with pytest.raises(ServiceError, match="刚刚已被他人处理"):
+        services.application_finish_investigation(application=app, by=team["acceptor"],
+                                                  expected_state=State.REVIEWING)
+
+
+def test_the_transitions_declare_the_roles_that_may_take_them(build, team):
+    app = build.approving()
+    assert has_transition_perm(app.approve, team["approver"])
+    assert not has_transition_perm(app.approve, team["reviewer"])
+    assert {t.name for t in app.get_available_user_state_transitions(team["approver"])} == {
+        "approve", "reject", "send_back"}
