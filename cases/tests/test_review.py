@@ -1,18 +1,20 @@
-"""Review (cases.services.review): the proposal and its publicity, objections, and the
-hearing (民主评议) of a case."""
+"""Review (cases.services.review): the proposal and its publicity, objections, the
+hearing (民主评议) of a case, and hearing meetings that hear several cases at once."""
 
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Rule
+from accounts.roles import Role
 from accounts.workdays import add_working_days
-from cases import services
+from cases import guards, services
 from cases.models import CaseDocument, State
 from cases.tests.builders import CaseBuilder, photo
 from core.errors import ServiceError
-from publicity.models import Hearing, Notice
+from publicity.models import Hearing, HearingSession, Notice, Objection
 
 TODAY = timezone.localdate
 
@@ -173,3 +175,154 @@ def test_a_hearing_outcome_must_follow_its_votes(build, team):
             "held_on": TODAY(), "participants": "7人", "opinions": "多数反对", "votes_for": 1,
             "votes_against": 5, "votes_abstain": 1, "minutes": "……",
             "outcome": Hearing.Outcome.APPROVE})
+
+
+# --- hearing meetings: several cases heard at once ------------------------------------------
+
+
+def test_a_meeting_hears_several_cases_and_each_gets_its_outcome(team, regions, make_household,
+                                                                household):
+    first = CaseBuilder(team, household)
+    second = CaseBuilder(team, make_household(regions["a2"], head_name="孙秀英"))
+    in_publicity = first.proposed(first.investigated(first.accepted()))
+    services.application_record_objection(application=in_publicity, by=team["acceptor"],
+                                          channel="phone", content="有人反映其子女有稳定收入")
+    awaiting = second.approving()
+    today = timezone.localdate()
+    session = services.hearing_session_schedule(
+        township=regions["a"], held_on=today, place="兴丰街道三楼会议室",
+        participants="街道干部2人、社区干部2人、调查人员2人、居民代表5人",
+        applications=[in_publicity, awaiting], by=team["reviewer"])
+    for app in (in_publicity, awaiting):
+        app.refresh_from_db()
+        assert app.state == State.HEARING
+    votes = {"votes_for": 8, "votes_against": 1, "votes_abstain": 2}
+    services.hearing_session_record(session=session, application=awaiting,
+                                    by=team["reviewer"],
+                                    data={"opinions": "情况属实", "minutes": "一致认为符合条件",
+                                          "outcome": Hearing.Outcome.APPROVE, **votes})
+    awaiting.refresh_from_db()
+    assert awaiting.state == State.APPROVING
+    hearing = awaiting.hearings.get()
+    assert hearing.session == session and hearing.held_on == today
+    assert hearing.participants.startswith("街道干部2人")
+
+
+def test_a_meeting_is_scheduled_for_all_its_cases_or_none(team, regions, household, make_household,
+                                                         staff):
+    first = CaseBuilder(team, household)
+    in_publicity = first.proposed(first.investigated(first.accepted()))
+    other_street = CaseBuilder({**team, "acceptor": staff["caseworker_b"]},
+                               make_household(regions["b1"], head_name="周丽"))
+    outsider = other_street.accepted()
+    with pytest.raises(ServiceError, match="不属于兴丰街道"):
+        services.hearing_session_schedule(
+            township=regions["a"], held_on=timezone.localdate(), place="会议室",
+            participants="干部", applications=[in_publicity, outsider],
+            by=team["reviewer"])
+    in_publicity.refresh_from_db()
+    assert in_publicity.state == State.PUBLICIZING
+
+    assert not HearingSession.objects.exists()
+
+
+def test_the_meeting_pages(client, team, regions, household):
+    build = CaseBuilder(team, household)
+    app = build.proposed(build.investigated(build.accepted()))
+    client.force_login(team["reviewer"])
+    page = client.get(reverse("cases:hearings")).content.decode()
+    assert app.number in page
+    response = client.post(reverse("cases:hearings"), {
+        "held_on": timezone.localdate().isoformat(), "place": "会议室", "participants": "干部5人",
+        "applications": [str(app.pk)]})
+    assert response.status_code == 302
+    session_url = response["Location"]
+    page = client.get(session_url).content.decode()
+    assert "录入本件评议结果" in page
+    prefix = f"c{app.pk}"
+    response = client.post(reverse("cases:hearing_record", args=[int(session_url.split("/")[-2]),
+                                                                   app.pk]),
+                           {f"{prefix}-opinions": "同意", f"{prefix}-votes_for": 7,
+                            f"{prefix}-votes_against": 0, f"{prefix}-votes_abstain": 0,
+                            f"{prefix}-minutes": "无异议", f"{prefix}-outcome": "approve"})
+    assert response.status_code == 302
+    app.refresh_from_db()
+    assert app.state == State.APPROVING
+    assert "同意审核意见，提交审批" in client.get(session_url).content.decode()
+
+
+def test_an_objection_after_the_meeting_day_is_not_heard_by_it(team, regions, household):
+    """The result is typed in after the meeting: an objection that came in after the
+    meeting day still calls for a hearing."""
+    build = CaseBuilder(team, household)
+    app = build.approving()
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    session = services.hearing_session_schedule(
+        township=regions["a"], held_on=yesterday, place="会议室", participants="干部5人",
+        applications=[app], by=team["reviewer"])
+    services.application_record_objection(application=app, by=team["acceptor"],
+                                          channel="phone", content="会后收到的举报")
+    objection = Objection.objects.get()
+    services.application_handle_objection(application=app, objection=objection,
+                                          by=team["acceptor"], finding="已核查，情况不实")
+    services.hearing_session_record(session=HearingSession.objects.get(pk=session.pk),
+                                    application=app, by=team["reviewer"],
+                                    data={"opinions": "同意", "minutes": "无", "outcome": "approve",
+                                          "votes_for": 5, "votes_against": 0, "votes_abstain": 0})
+    app.refresh_from_db()
+    assert guards.unheard_objections(app).exists()
+    with pytest.raises(ServiceError, match="须由经办人组织民主评议"):
+        services.application_approve(application=app, by=team["approver"])
+
+
+def test_a_meeting_records_only_its_own_cases_and_keeps_the_vote_rule(team, regions, household,
+                                                                     make_household):
+    first = CaseBuilder(team, household)
+    second = CaseBuilder(team, make_household(regions["a2"], head_name="孙秀英"))
+    on_agenda, other = first.approving(), second.approving()
+    services.application_call_hearing(application=other, by=team["reviewer"])
+    session = services.hearing_session_schedule(
+        township=regions["a"], held_on=timezone.localdate(), place="会议室", participants="干部",
+        applications=[on_agenda], by=team["reviewer"])
+    session = HearingSession.objects.get(pk=session.pk)
+    data = {"opinions": "同意", "minutes": "无", "outcome": "approve", "votes_for": 2,
+            "votes_against": 3, "votes_abstain": 0}
+    with pytest.raises(ServiceError, match="不在本次评议会议中"):
+        services.hearing_session_record(session=session, application=other,
+                                        by=team["reviewer"], data=data)
+    with pytest.raises(ServiceError, match="同意票未过半数"):
+        services.hearing_session_record(session=session, application=on_agenda,
+                                        by=team["reviewer"], data=data)
+
+
+def test_a_meeting_page_of_another_street_is_not_found(client, team, regions, household, staff):
+    build = CaseBuilder(team, household)
+    session = services.hearing_session_schedule(
+        township=regions["a"], held_on=timezone.localdate(), place="会议室", participants="干部",
+        applications=[build.approving()], by=team["reviewer"])
+    client.force_login(staff["caseworker_b"])
+    assert client.get(reverse("cases:hearing_session", args=[session.pk])).status_code == 404
+
+
+def test_a_hearing_meeting_is_of_one_township_and_the_service_says_so(team, household,
+                                                                       make_household, regions,
+                                                                       make_user):
+    """The rule lives in the service, not in the page: whoever calls it gets the refusal."""
+    ours = CaseBuilder(team, household).approving()
+    other_team = {**team,
+                  "acceptor": make_user(Role.TOWNSHIP_CASEWORKER, regions["b"], "acceptor_b"),
+                  "reviewer": make_user(Role.TOWNSHIP_CASEWORKER, regions["b"], "reviewer_b"),
+                  "approver": make_user(Role.TOWNSHIP_APPROVER, regions["b"], "approver_b")}
+    theirs = CaseBuilder(other_team, make_household(regions["b1"], head_name="周桂兰")).approving()
+    district_caseworker = make_user(Role.TOWNSHIP_CASEWORKER, regions["a"], "both_a")
+    with pytest.raises(ServiceError, match="只能安排同一个镇"):
+        services.hearing_session_schedule(
+            held_on=timezone.localdate(), place="会议室", participants="街道干部2人",
+            applications=[ours, theirs], by=district_caseworker)
+    for app in (ours, theirs):
+        app.refresh_from_db()
+        assert app.state == State.APPROVING
+    session = services.hearing_session_schedule(
+        held_on=timezone.localdate(), place="会议室", participants="街道干部2人",
+        applications=[ours], by=team["reviewer"])
+    assert session.township == regions["a"]
