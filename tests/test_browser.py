@@ -1,38 +1,12 @@
 """Through the real pages in Debian's headless Chromium, on a 375-px phone screen."""
 
-import os
-from pathlib import Path
-
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from conftest import new_id_number
+from tests.browser import ARTIFACTS, PHONE, signed_in
 
 pytestmark = pytest.mark.browser
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-PHONE = {"width": 375, "height": 812}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
-
-
-def sign_in(browser, live_server, username):
-    page = browser.new_context(viewport=PHONE, locale="zh-CN").new_page()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pw-for-tests-1")
-    page.click("button[type=submit]")
-    expect(page.locator("h1")).to_have_text("工作台")
-    return page
 
 
 def fits_the_phone(page):
@@ -43,7 +17,7 @@ def test_a_caseworker_registers_a_household_on_a_phone(browser, live_server, reg
                                                        make_household):
     make_household(regions["a1"], head_name="本街道户")
     make_household(regions["b1"], head_name="外街道户")
-    page = sign_in(browser, live_server, "caseworker_a")
+    page = signed_in(browser, live_server, "caseworker_a", **PHONE)
     assert fits_the_phone(page)
 
     page.click("nav.mainnav >> text=家庭档案")
@@ -83,7 +57,7 @@ def test_a_community_assistant_sees_only_their_community(browser, live_server, r
                                                          make_household):
     make_household(regions["a1"], head_name="三合户")
     make_household(regions["a2"], head_name="兴华户")
-    page = sign_in(browser, live_server, "assistant_a1")
+    page = signed_in(browser, live_server, "assistant_a1", **PHONE)
     page.click("nav.mainnav >> text=家庭档案")
     expect(page.locator(".rows")).to_contain_text("三合户")
     expect(page.locator(".rows")).not_to_contain_text("兴华户")

@@ -2,41 +2,18 @@
 with the three different people of 受理、审核、审批 and the district's verification."""
 
 import datetime
-import os
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from accounts.roles import Role
 from cases.models import Application, State
 from cases.tests.builders import PNG
 from publicity.models import Notice
+from tests.browser import ARTIFACTS, signed_in
 
 pytestmark = pytest.mark.browser
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield browser
-        browser.close()
-
-
-def signed_in(browser, live_server, username, width=1024):
-    page = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN").new_page()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pw-for-tests-1")
-    page.click("button[type=submit]")
-    expect(page.locator("h1")).to_have_text("工作台")
-    return page
 
 
 def open_action(page, label):

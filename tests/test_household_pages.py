@@ -9,7 +9,7 @@ from django.urls import reverse
 from conftest import new_id_number
 from households import services
 from households.models import Household, HouseholdAccess, Income, IncomeCategory, Member
-from tests.test_browser import ARTIFACTS, PHONE, browser, sign_in  # noqa: F401  (browser: a fixture)
+from tests.browser import ARTIFACTS, PHONE, signed_in
 
 NUMBER = "11010519491231002X"
 
@@ -196,11 +196,11 @@ def test_an_approver_opening_the_registration_page_is_told_why(client, staff):
 # 11. The member table on a phone
 
 @pytest.mark.browser
-def test_member_actions_are_on_screen_on_a_375px_phone(browser, live_server, regions, staff,  # noqa: F811
+def test_member_actions_are_on_screen_on_a_375px_phone(browser, live_server, regions, staff,
                                                        make_household):
     household = make_household(regions["a1"], head_name="吴桂兰")
     add_spouse(household, staff["caseworker_a"])
-    page = sign_in(browser, live_server, "caseworker_a")
+    page = signed_in(browser, live_server, "caseworker_a", **PHONE)
     page.goto(f"{live_server.url}{reverse('households:detail', args=[household.pk])}")
     for link in page.locator("table a", has_text="修改").all():
         box = link.bounding_box()
