@@ -1,9 +1,11 @@
 """Through the real pages in Debian's headless Chromium, on a 375-px phone screen."""
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from conftest import new_id_number
+from households.tests.builders import add_member
 from tests.browser import ARTIFACTS, PHONE, signed_in
 
 pytestmark = pytest.mark.browser
@@ -62,3 +64,20 @@ def test_a_community_assistant_sees_only_their_community(browser, live_server, r
     expect(page.locator(".rows")).to_contain_text("三合户")
     expect(page.locator(".rows")).not_to_contain_text("兴华户")
     page.screenshot(path=str(ARTIFACTS / "assistant-list.png"), full_page=True)
+
+
+# The member table of a household on a phone (the other household pages: households/tests)
+
+def test_member_actions_are_on_screen_on_a_375px_phone(browser, live_server, regions, staff,
+                                                       make_household):
+    household = make_household(regions["a1"], head_name="吴桂兰")
+    add_member(household, staff["caseworker_a"])
+    page = signed_in(browser, live_server, "caseworker_a", **PHONE)
+    page.goto(f"{live_server.url}{reverse('households:detail', args=[household.pk])}")
+    for link in page.locator("table a", has_text="修改").all():
+        box = link.bounding_box()
+        assert box and box["x"] + box["width"] <= PHONE["width"]
+    delete = page.locator("table button", has_text="删除")
+    box = delete.bounding_box()
+    assert box and box["x"] + box["width"] <= PHONE["width"]
+    page.screenshot(path=str(ARTIFACTS / "household-members-phone.png"), full_page=True)

@@ -19,6 +19,7 @@ from households.models import (
     IncomeCategory,
     Member,
 )
+from households.tests.builders import add_member
 
 
 def test_registering_a_household_records_its_head_with_sex_and_birth_date(regions, staff):
@@ -134,12 +135,6 @@ def test_not_counted_income_categories_are_seeded_from_db_13(db):
     assert {"special_care", "family_planning", "scholarship", "good_samaritan",
             "assistance"} <= not_counted
     assert IncomeCategory.objects.get(code="wage").counted
-
-
-def add_member(household, by, *, relation="spouse", name="刘美玲", male=False):
-    return services.member_add(household=household, by=by,
-                               data={"name": name, "id_number": new_id_number(male=male),
-                                     "relation": relation})
 
 
 def test_the_head_cannot_be_demoted_even_when_the_form_already_changed_the_object(

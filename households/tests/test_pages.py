@@ -1,15 +1,15 @@
 """The household pages as a caseworker uses them: the head, the audit, searching by ID
-number without leaking it, paging a long list, and the member table on a phone."""
+number without leaking it, paging a long list. (The member table on a phone:
+tests/test_browser.py, where the browser is.)"""
 
 import re
 
-import pytest
 from django.urls import reverse
 
 from conftest import new_id_number
 from households import services
 from households.models import Household, HouseholdAccess, Income, IncomeCategory, Member
-from tests.browser import ARTIFACTS, PHONE, signed_in
+from households.tests.builders import add_member
 
 NUMBER = "11010519491231002X"
 
@@ -19,11 +19,6 @@ def member_post(member, **changes):
             "disability": "none", "health": "healthy", "health_note": "", "self_care": "able",
             "employment": "unemployed", "employment_group": "none", "public_role": "none"}
     return {**data, **changes}
-
-
-def add_spouse(household, by):
-    return services.member_add(household=household, by=by, data={
-        "name": "刘美玲", "id_number": new_id_number(male=False), "relation": "spouse"})
 
 
 # 1. The head
@@ -43,7 +38,7 @@ def test_the_head_cannot_be_set_to_another_relation_on_the_member_form(
 def test_set_as_head_on_the_household_page_swaps_head_and_former_head(
         client, regions, staff, make_household):
     household = make_household(regions["a1"], head_name="张建国")
-    spouse = add_spouse(household, staff["caseworker_a"])
+    spouse = add_member(household, staff["caseworker_a"])
     client.force_login(staff["caseworker_a"])
     page = client.get(reverse("households:detail", args=[household.pk])).content.decode()
     assert "设为户主" in page
@@ -58,7 +53,7 @@ def test_set_as_head_on_the_household_page_swaps_head_and_former_head(
 
 def test_an_approver_sees_no_set_as_head_button(client, regions, staff, make_household):
     household = make_household(regions["a1"])
-    add_spouse(household, staff["caseworker_a"])
+    add_member(household, staff["caseworker_a"])
     client.force_login(staff["approver_a"])
     page = client.get(reverse("households:detail", args=[household.pk])).content.decode()
     assert "设为户主" not in page
@@ -83,7 +78,7 @@ def test_editing_the_household_on_its_page_records_which_fields_changed(
 def test_deleting_a_member_with_an_income_is_refused_with_what_is_left(
         client, regions, staff, make_household):
     household = make_household(regions["a1"])
-    spouse = add_spouse(household, staff["caseworker_a"])
+    spouse = add_member(household, staff["caseworker_a"])
     services.record_add(household=household, by=staff["caseworker_a"], model=Income, data={
         "member": spouse, "category": IncomeCategory.objects.get(code="wage"), "amount": 800,
         "months": 12})
@@ -142,7 +137,7 @@ def test_an_old_search_link_is_forgotten_after_twenty_newer_searches(
     assert "吴桂兰户" in page and "查询：" not in page  # the key is gone: the whole list
 
 
-# 5. (see tests/test_forms.py) 7. Full ID numbers on edit pages are recorded views
+# 5. (see households/tests/test_forms.py) 7. Full ID numbers on edit pages are recorded views
 
 def test_opening_the_member_edit_page_records_that_the_full_number_was_shown(
         client, regions, staff, make_household):
@@ -191,22 +186,3 @@ def test_an_approver_opening_the_registration_page_is_told_why(client, staff):
     response = client.get(reverse("households:create"))
     assert response.status_code == 403
     assert "您的岗位不能登记家庭档案" in response.content.decode()
-
-
-# 11. The member table on a phone
-
-@pytest.mark.browser
-def test_member_actions_are_on_screen_on_a_375px_phone(browser, live_server, regions, staff,
-                                                       make_household):
-    household = make_household(regions["a1"], head_name="吴桂兰")
-    add_spouse(household, staff["caseworker_a"])
-    page = signed_in(browser, live_server, "caseworker_a", **PHONE)
-    page.goto(f"{live_server.url}{reverse('households:detail', args=[household.pk])}")
-    for link in page.locator("table a", has_text="修改").all():
-        box = link.bounding_box()
-        assert box and box["x"] + box["width"] <= PHONE["width"]
-    delete = page.locator("table button", has_text="删除")
-    box = delete.bounding_box()
-    assert box and box["x"] + box["width"] <= PHONE["width"]
-    page.screenshot(path=str(ARTIFACTS / "household-members-phone.png"), full_page=True)
-
