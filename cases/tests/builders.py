@@ -28,6 +28,19 @@ def photo(name="authorization.png"):
     return SimpleUploadedFile(name, PNG, content_type="image/png")
 
 
+def xlsx(rows) -> bytes:
+    """A workbook of these rows, as the import pages take it."""
+    # deferred: a heavy library, loaded only when this runs
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
 class CaseBuilder:
     def __init__(self, team, household):
         self.team, self.household = team, household

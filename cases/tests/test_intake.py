@@ -29,7 +29,7 @@ from cases.models import (
 )
 from cases.models.intake import RegistrationEvent
 from cases.services import intake
-from cases.tests.builders import photo
+from cases.tests.builders import photo, xlsx
 from conftest import new_id_number
 from core.errors import ServiceError
 from households.models import Household, Member
@@ -591,18 +591,6 @@ def test_urgent_aid_paid_is_audited_with_its_amount_and_refusals_leave_no_trace(
 
 HEADER = ["户主身份证号", "身份证号", "姓名", "与户主关系", "社区代码", "城乡类别", "住址", "联系电话",
           "救助类别", "月保障金额", "起始月份", "原系统编号"]
-
-
-def xlsx(rows) -> bytes:
-    # deferred: a heavy library, loaded only when this runs
-    from openpyxl import Workbook
-
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def test_existing_beneficiaries_are_imported_all_or_nothing(regions, staff):

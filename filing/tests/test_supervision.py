@@ -4,7 +4,6 @@ the spot-check populations are laid down directly, since the draw is what is tes
 
 import datetime
 import hashlib
-import io
 import math
 from decimal import Decimal
 
@@ -17,7 +16,7 @@ from accounts.models import Rule
 from accounts.rules import RULES
 from cases import services as case_services
 from cases.models import Application, FilingBatch, Rectification, State
-from cases.tests.builders import CaseBuilder
+from cases.tests.builders import CaseBuilder, xlsx
 from conftest import new_id_number
 from core.errors import ServiceError
 from filing import sampling, selectors, services
@@ -27,18 +26,6 @@ from households.models import CadreRegister
 
 HEADER = REGISTER_SPEC.headers
 COMMITTEE, POST = "村(居)民委员会成员", "三合南里社区居委会委员"
-
-
-def xlsx(rows) -> bytes:
-    # deferred: a heavy library, loaded only when this runs
-    from openpyxl import Workbook
-
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def register_with_relative(regions, staff, relative_id, relative_name="赵建国",
