@@ -8,6 +8,7 @@ workbench tile of the state it leaves. `step()` writes the declaration; `info()`
 the workbench and the drawn procedure cannot drift apart.
 """
 
+import functools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -77,8 +78,10 @@ def steps(model) -> Iterator[tuple[str, StepInfo]]:
             yield name, info(member)
 
 
+@functools.cache
 def by_action(model, action: str) -> str | None:
-    """The name of the step of `model` that writes audit rows named `action`."""
+    """The name of the step of `model` that writes audit rows named `action` (read once
+    per model and action: a timeline asks for every row)."""
     return next((name for name, facts in steps(model) if facts.action == action), None)
 
 
