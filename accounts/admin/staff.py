@@ -1,11 +1,4 @@
-"""Administration for district administrators: regions, staff and their grants.
-
-Access follows the region grants (manage_staff / manage_rules), not Django's global
-model permissions, and every list is limited to the administrator's district. Grants
-and rules go through accounts.services so the guardian permission rows stay in step
-and each change is audited (操作审计, read-only here).
-Households and cases are deliberately not here: they have one way in, the app's pages.
-"""
+"""Regions, staff and their grants (a revocation keeps the grant as history)."""
 
 from django import forms
 from django.contrib import admin
@@ -13,46 +6,17 @@ from django.contrib.auth.admin import UserAdmin
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils.html import format_html_join
 
 from accounts import services
+from accounts.admin.base import ScopedAdmin
 from accounts.models import (
-    AuditEntry,
-    CalendarDay,
-    CalendarYear,
     Region,
     RegionGrant,
-    Rule,
     User,
 )
-from accounts.roles import Level, Role
-from accounts.rules import RULES
+from accounts.roles import Level
 from accounts.scope import has_any, regions_where, scoped
-from core.errors import ServiceError, show_on
-
-
-def _is_admin(request) -> bool:
-    return has_any(request.user, "manage_staff") or has_any(request.user, "manage_rules")
-
-
-admin.site.site_header = "社会救助审核确认 · 系统管理"
-admin.site.site_title = "系统管理"
-admin.site.index_title = "区划、人员与授权"
-admin.site.has_permission = lambda request: request.user.is_active and _is_admin(request)
-
-
-class ScopedAdmin(admin.ModelAdmin):
-    perm = "manage_staff"
-
-    def has_module_permission(self, request):
-        return has_any(request.user, self.perm)
-
-    has_view_permission = has_add_permission = has_change_permission = (
-        lambda self, request, obj=None: has_any(request.user, self.perm)
-    )
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from core.errors import ServiceError
 
 
 class RegionAdminForm(forms.ModelForm):
@@ -243,169 +207,3 @@ class RegionGrantAdmin(ScopedAdmin):
     def response_delete(self, request, obj_display, obj_id):
         self.message_user(request, f"已撤销授权“{obj_display}”，原记录保留在历史中。")
         return HttpResponseRedirect(reverse("admin:accounts_regiongrant_changelist"))
-
-
-class RuleForm(forms.ModelForm):
-    acting_user: User  # set by RuleAdmin.get_form
-
-    key = forms.ChoiceField(label="规则", choices=[(k, f"{spec.label}（{k}）")
-                                                  for k, spec in RULES.items()])
-    # Not a field of Rule: it goes into the audit entry with the old and new value.
-    reason = forms.CharField(
-        label="修改理由", widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": services.RULE_REASON_REQUIRED},
-        help_text="必填。为何新增或修改这条规则，将与原值、新值一起记入操作审计。")
-
-    class Meta:
-        model = Rule
-        fields = ["key", "region", "valid_from", "valid_to", "value", "source"]
-
-    def clean(self):
-        cleaned = super().clean()
-        # rule_save's right check, here, so that a refusal is a form error and saves nothing:
-        # on the region the row had (self.instance is still unchanged) and the one it gets.
-        regions = [cleaned.get("region")]
-        if self.instance.pk is not None:
-            regions.append(self.instance.region)
-        if "region" in cleaned:
-            try:
-                for region in regions:
-                    services.check_rule_right(region=region, by=self.acting_user)
-            except ServiceError as exc:
-                show_on(self, exc)
-        return cleaned
-
-
-@admin.register(Rule)
-class RuleAdmin(ScopedAdmin):
-    """Regional values of the rules; the national rows are shown but only a superuser
-    changes them. Every save goes through services.rule_save with the form's 修改理由,
-    which audits old and new value. Rows are never deleted (ScopedAdmin refuses it):
-    a value that no longer applies is ended with 截止日期, so that the history of which
-    value was in force when stays complete."""
-
-    perm = "manage_rules"
-    form = RuleForm
-    list_display = ["key", "label", "region", "valid_from", "valid_to", "value", "source"]
-    list_filter = ["key"]
-    autocomplete_fields = ["region"]
-
-    @admin.display(description="说明")
-    def label(self, obj):
-        spec = RULES.get(obj.key)
-        return spec.label if spec else "—"
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request).select_related("region")
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(Q(region__isnull=True)
-                               | Q(region__in=regions_where(request.user, self.perm)))
-
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.region_id is None:
-            return request.user.is_superuser
-        return has_any(request.user, self.perm)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "region" and not request.user.is_superuser:
-            kwargs["queryset"] = regions_where(request.user, self.perm)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        form.acting_user = request.user
-        return form
-
-    def save_model(self, request, obj, form, change):
-        # The form made rule_save's checks and required the reason: a refusal never gets here.
-        services.rule_save(rule=obj, by=request.user, reason=form.cleaned_data["reason"])
-
-
-# How the audit's values read: keys and codes in Chinese.
-AUDIT_KEYS = {"user": "工作人员", "role": "岗位", "key": "规则", "region": "区划",
-              "value": "取值", "valid_from": "起始日期", "valid_to": "截止日期",
-              "source": "依据"}
-
-
-def describe(data: dict):
-    if not data:
-        return "—"
-
-    def shown(key, value):
-        if value is None:
-            return "无"
-        if key == "role" and value in Role.values:
-            return Role(value).label
-        if key == "key" and value in RULES:
-            return RULES[value].label
-        return value
-
-    return format_html_join("", "<div>{}：{}</div>", (
-        (AUDIT_KEYS.get(key, key), shown(key, value)) for key, value in data.items()))
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    """操作审计, read only: a district administrator reads the entries of regions in
-    their district (by region code prefix); entries without a region (national rules,
-    system-wide) only a superuser reads."""
-
-    list_display = ["at", "actor_shown", "action", "target", "old_shown", "new_shown",
-                    "reason"]
-    list_filter = ["action"]
-    search_fields = ["target"]
-    date_hierarchy = "at"
-    list_select_related = ["actor", "region"]
-
-    @admin.display(description="操作人", ordering="actor")
-    def actor_shown(self, obj):
-        return obj.actor or "系统"
-
-    @admin.display(description="原值")
-    def old_shown(self, obj):
-        return describe(obj.old)
-
-    @admin.display(description="新值")
-    def new_shown(self, obj):
-        return describe(obj.new)
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        in_reach = regions_where(request.user, "manage_staff") | regions_where(
-            request.user, "manage_rules")
-        return queryset.filter(region__in=in_reach)
-
-    def has_module_permission(self, request):
-        return has_any(request.user, "manage_staff") or has_any(request.user, "manage_rules")
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(CalendarYear)
-class CalendarYearAdmin(ScopedAdmin):
-    perm = "manage_rules"
-    list_display = ["year", "source", "loaded_at"]
-
-
-@admin.register(CalendarDay)
-class CalendarDayAdmin(ScopedAdmin):
-    """When the State Council publishes next year's schedule: enter its holidays on
-    weekdays and its make-up working days, then add the year under 节假日安排年度."""
-
-    perm = "manage_rules"
-    list_display = ["date", "is_workday", "name"]
-    list_filter = ["is_workday"]
-    date_hierarchy = "date"
