@@ -133,5 +133,5 @@ def team(staff, make_user, regions):
 
 
 @pytest.fixture
-def build(team, household):
-    return CaseBuilder(team, household)
+def build(team, household, make_household):
+    return CaseBuilder(team, household, make_household)

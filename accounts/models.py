@@ -72,6 +72,9 @@ class Region(models.Model):
         return next((r for r in self.lineage() if r.level == Level.TOWNSHIP), None)
 
 
+SYSTEM_USERNAME = "system"  # the scheduled jobs' actor in audit rows; cannot sign in
+
+
 class User(AbstractUser):
     """Staff member. What a user may do and where comes from RegionGrant, not from here."""
 
@@ -84,6 +87,11 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.full_name or self.username
+
+    @property
+    def is_system(self) -> bool:
+        """The scheduled jobs' actor (accounts.services.system_user): inactive, no password."""
+        return self.username == SYSTEM_USERNAME and not self.is_active
 
 
 class GrantQuerySet(models.QuerySet):

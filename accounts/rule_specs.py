@@ -148,6 +148,46 @@ RULES: dict[str, RuleSpec] = {
     "urgent_aid_limit": RuleSpec(
         "先行救助限额（元/次）", Decimal, None,
         "社会救助法第五十条：小额、紧急的先行救助，限额由地方规定（无全国统一值）"),
+    # --- after the decision: reviews, changes, exit (DB §31–34; SL §48; TK §21–23) --------
+    "review_months_stable": RuleSpec(
+        "定期核查周期：收入稳定家庭、特困人员（月）", int, 12,
+        "审核确认办法第三十一条：对家庭成员收入来源较为固定、稳定的家庭和特困人员，每年核查一次",
+        minimum=1, maximum=12),
+    "review_months_irregular": RuleSpec(
+        "定期核查周期：收入不固定或有劳动能力成员的家庭（月）", int, 6,
+        "审核确认办法第三十一条：对收入来源不固定、家庭成员有劳动能力的家庭，每半年核查一次",
+        minimum=1, maximum=12),
+    "review_after_change_months": RuleSpec(
+        "家庭成员死亡或报告变化后完成核查（月）", int, 3,
+        "审核确认办法第三十一条：家庭人口、收入、财产状况发生变化的，及时核查（死亡：3个月内）",
+        minimum=1, maximum=6),
+    "review_open_days_before": RuleSpec(
+        "定期核查提前开始（天）", int, 30,
+        "无全国统一值：本系统默认在到期前30天列入待核查", maximum=90),
+    "working_age_from": RuleSpec(
+        "劳动年龄下限（周岁）", int, 16, "劳动法第十五条：禁止招用未满十六周岁的未成年人"),
+    "working_age_to": RuleSpec(
+        "劳动年龄上限（周岁，不含）", int, 60,
+        "国发〔1978〕104号：法定退休年龄男60周岁（各地可按渐进式延迟退休规定调整）"),
+    "gradual_exit_months": RuleSpec(
+        "渐退期（月）", int, 6,
+        "审核确认办法第三十三条：因就业收入超过标准的，可给予渐退期，一般不超过6个月",
+        minimum=1, maximum=6),
+    "change_effective_months": RuleSpec(
+        "增发、减发、停发自决定后第几个月起生效", int, 1,
+        "审核确认办法第三十二条：自作出决定的次月起（各地规定）", minimum=0, maximum=2),
+    "work_refusals_before_cut": RuleSpec(
+        "无正当理由拒绝就业累计几次后减发本人部分", int, 3,
+        "审核确认办法第三十四条；社会救助暂行办法第四十五条：连续3次拒绝", minimum=1),
+    "self_care_reassessment_days": RuleSpec(
+        "自理能力变化后重新评估（工作日）", int, 10,
+        "特困人员认定办法第二十二条：自理能力发生变化的，应在10个工作日内重新评估"),
+    "tekun_care_full": RuleSpec(
+        "特困人员照料护理标准：完全失能（元/月）", Decimal, None,
+        "特困人员认定办法第二十一至二十三条；标准由地方确定（无全国统一值）"),
+    "tekun_care_partial": RuleSpec(
+        "特困人员照料护理标准：部分失能（元/月）", Decimal, None,
+        "特困人员认定办法第二十一至二十三条；标准由地方确定（无全国统一值）"),
     "urgent_paperwork_days": RuleSpec(
         "先行救助后补办手续时限（工作日）", int, 10,
         "社会救助法第五十条：救助后补齐手续；时限由地方规定，本系统默认10个工作日"),

@@ -8,7 +8,7 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.audit import audit_record
-from accounts.models import AuditAction, Region, RegionGrant, Rule, User
+from accounts.models import SYSTEM_USERNAME, AuditAction, Region, RegionGrant, Rule, User
 from accounts.roles import ROLE_LEVEL, ROLE_PERMISSIONS, Role
 from accounts.scope import user_can
 from core.errors import ServiceError
@@ -145,3 +145,14 @@ def _rule_snapshot(rule: Rule) -> dict:
         "valid_to": rule.valid_to.isoformat() if rule.valid_to else None,
         "source": rule.source,
     }
+
+
+def system_user() -> User:
+    """The actor of the scheduled jobs (a gradual exit that ends, a review that falls due)
+    in audit rows. Inactive with no usable password: nobody signs in as it."""
+    user, created = User.objects.get_or_create(
+        username=SYSTEM_USERNAME, defaults={"full_name": "系统（定时任务）", "is_active": False})
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user

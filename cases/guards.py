@@ -5,11 +5,12 @@ them as django_fsm conditions (through Guard); cases.services shows the messages
 import datetime
 import functools
 
+from django.apps import apps
 from django.utils import timezone
 
-from accounts.rules import rule_row
+from accounts.rules import rule_row, rule_value
 from accounts.scope import user_can
-from cases.models.choices import DocumentKind, Proposal, State
+from cases.models.choices import IN_PAYMENT, OPEN_STATES, DocumentKind, Proposal, State
 from publicity import selectors as publicity
 from verification import selectors as verification
 
@@ -47,6 +48,27 @@ def has_type_and_reason(app):
         return "请选择救助类别。"
     if not (app.reason or "").strip():
         return "请填写致困原因。"
+    return None
+
+
+def one_case_per_type(app):
+    """One household, one case per type: none open, none in payment (DB §31: a change is
+    handled by reviewing the benefit, not by a second application)."""
+    if not app.household_id or not app.assistance_type:
+        return None
+    label = app.get_assistance_type_display()
+    other = (app.household.applications.filter(assistance_type=app.assistance_type,
+                                               state__in=OPEN_STATES)
+             .exclude(pk=app.pk).values_list("number", flat=True).first())
+    if other:
+        return (f"该家庭已有{label}申请{other}正在办理，不能重复申请；"
+                "如有新材料，请在该申请中补充。")
+    paying = (app.household.benefits.filter(assistance_type=app.assistance_type,
+                                            state__in=IN_PAYMENT)
+              .values_list("application__number", flat=True).first())
+    if paying:
+        return (f"该家庭正在享受{label}（{paying}），不能重复申请；家庭情况变化的，"
+                "请在“在保对象”中登记变化并复查，停保后才能重新申请。")
     return None
 
 
@@ -137,7 +159,21 @@ def hearing_triggers(app) -> list[str]:
     campaign = rule_row("campaign", app.region)
     if campaign is not None:
         triggers.append(f"本地区正在开展“{campaign.value}”")
+    review_round = active_round(app.region)
+    if review_round is not None:
+        triggers.append(f"本镇(街道)正在开展“{review_round.name}”（至{review_round.due_on:%Y-%m-%d}）")
     return triggers
+
+
+def active_round(region):
+    """The district's review round (年审) running for the region's township, if any: a
+    campaign period during which hearings are compulsory (DESIGN §4 rule 4)."""
+    township = region.township() if region is not None else None
+    if township is None:
+        return None
+    review_round = apps.get_model("cases", "ReviewRound")  # the models import this module
+    return (review_round.objects.filter(township=township, due_on__gte=timezone.localdate())
+            .order_by("-opened_at").first())
 
 
 def no_hearing_trigger(app):
@@ -193,3 +229,41 @@ def hidden(application, method) -> bool:
     transition = method._django_fsm.get_transition(application.state)
     return transition is not None and any(
         isinstance(c, Guard) and c.quiet and c.explain(application) for c in transition.conditions)
+
+
+# --- benefits in force and their reviews (DB §31–34, SL §48) ------------------------
+
+
+def _unused_views(benefit):
+    return benefit.views.filter(used_by__isnull=True).order_by("-heard_on", "-id").first()
+
+
+def views_heard(benefit):
+    # SL §48, DB §32: hear the household before a cut or a stop.
+    if benefit.pk and _unused_views(benefit) is not None:
+        return None
+    return ("减发或停发前须先听取家庭的陈述、申辩意见：请先在“听取意见”中记录由谁、何时、"
+            "陈述了什么（或其拒绝陈述）。")
+
+
+def views_heard_if_cut(benefit):
+    amount = getattr(benefit, "_intent", {}).get("amount")
+    if amount is None or amount >= benefit.monthly_amount:
+        return None
+    return views_heard(benefit)
+
+
+def third_work_refusal(benefit):
+    member = getattr(benefit, "_intent", {}).get("member")
+    refusals = benefit.work_refusals.filter(member_id=member).count() if member else 0
+    needed = rule_value("work_refusals_before_cut", benefit.region)
+    if refusals >= needed:
+        return None
+    return (f"无正当理由拒绝接受介绍的工作累计{needed}次的，才能减发其本人部分"
+            f"（审核确认办法第三十四条）；该成员目前登记{refusals}次。")
+
+
+def review_has_calculation(review):
+    if review.calculation:
+        return None
+    return "请先重新核对和测算，再作出核查结论。"

@@ -6,9 +6,23 @@
 - filing: filing batches and rectification rounds
 - events: what every step's audit row holds (the case's and the registration's)
 - intake: the window's registrations, transfer slips and referrals, urgent aid
+- benefits: benefits in force, the months paid, their changes, views heard, work
+  refusals, self-care assessments
+- reviews: periodic and occasional reviews of a benefit, the district's review rounds
 """
 
 from cases.models.application import Application, CaseEvent, NumberSequence  # noqa: F401
+from cases.models.benefits import (  # noqa: F401
+    IN_PAYMENT,
+    Benefit,
+    BenefitEvent,
+    BenefitPeriod,
+    BenefitState,
+    ReviewCycle,
+    SelfCareAssessment,
+    Views,
+    WorkRefusal,
+)
 from cases.models.choices import (  # noqa: F401
     BEFORE_DECISION,
     LONG_TERM_PUBLICITY,
@@ -30,4 +44,12 @@ from cases.models.intake import (  # noqa: F401
     RegistrationEvent,
     RequestCategory,
     UrgentAid,
+)
+from cases.models.reviews import (  # noqa: F401
+    Review,
+    ReviewEvent,
+    ReviewKind,
+    ReviewOutcome,
+    ReviewRound,
+    ReviewState,
 )

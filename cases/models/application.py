@@ -130,12 +130,14 @@ class Application(ConcurrentTransitionMixin, models.Model):
     # empty: services set the fields.
 
     @step(state, source=State.NEW, target=State.REFERRED, perm="refer_cases",
-          guards=[guards.has_type_and_reason], label="上报", event="社区上报", offer=None)
+          guards=[guards.has_type_and_reason, guards.one_case_per_type], label="上报",
+          event="社区上报", offer=None)
     def refer(self):
         """代为申请/发现报告: a community's application, waiting for the township."""
 
     @step(state, source=[State.NEW, State.REFERRED], target=State.INVESTIGATING,
-          perm="handle_cases", guards=[guards.has_type_and_reason, guards.has_authorization],
+          perm="handle_cases",
+          guards=[guards.has_type_and_reason, guards.one_case_per_type, guards.has_authorization],
           label="受理", event="受理", style="primary", tile="待受理",
           hint="受理后开始计算办结时限，并向区民政局提交家庭经济状况核对。")
     def accept(self):
@@ -260,7 +262,8 @@ class Application(ConcurrentTransitionMixin, models.Model):
         """备案 (rule 7): on the filing page, many cases at once."""
 
     @step(state, source=State.NEW, target=State.FILED, perm="handle_cases",
-          label="导入在保对象", event="原系统在保对象导入", offer=None)
+          guards=[guards.one_case_per_type], label="导入在保对象", event="原系统在保对象导入",
+          offer=None)
     def import_existing(self):
         """A household already on benefits in the previous system, brought in as filed."""
 
@@ -306,6 +309,10 @@ class Application(ConcurrentTransitionMixin, models.Model):
           hint="记录申请人撤回的意思表示（书面申请、时间）。")
     def withdraw(self):
         """撤回 at the applicant's request, before a decision."""
+
+    def step_recorded(self, **event) -> "CaseEvent":
+        """The audit row of a step just taken (cases.services.machinery)."""
+        return CaseEvent.objects.create(application=self, **event)
 
 
 class CaseEvent(StepEvent):

@@ -93,3 +93,23 @@ class DocumentKind(models.TextChoices):
 class Proposal(models.TextChoices):
     APPROVE = "approve", "拟同意"
     REJECT = "reject", "拟不同意"
+
+
+# --- benefits in force (cases.models.benefits) ---
+
+
+class BenefitState(models.TextChoices):
+    PAYING = "paying", "在保"
+    EXITING = "exiting", "渐退中"
+    STOPPED = "stopped", "已停保"
+    PAID_ONCE = "paid_once", "已一次性发放"  # temporary aid and the other one-off types
+
+
+IN_PAYMENT = [BenefitState.PAYING, BenefitState.EXITING]
+
+
+class ReviewCycle(models.IntegerChoices):
+    # DB §31: yearly for stable households and 特困 persons; every six months for
+    # households with irregular income or working-age members able to work.
+    YEARLY = 12, "每年核查"
+    HALF_YEARLY = 6, "每半年核查"

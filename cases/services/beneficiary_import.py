@@ -13,6 +13,7 @@ from cases.beneficiary_file import TYPES, read_legacy
 from cases.models import (
     Application,
 )
+from cases.services.benefits import benefit_start
 from cases.services.machinery import _next_number, _step, _township_of
 from core.errors import ServiceError
 from households import services as household_services
@@ -82,4 +83,5 @@ def _import_case(household: Household, *, by: User, assistance_type: str, amount
                reason="从原系统导入的在保对象") as step:
         app.monthly_amount, app.start_month = amount, start_month
         step.data = {"legacy_number": legacy_number[:50], "start_month": start_month.isoformat()}
+    benefit_start(application=app, by=by)
     return app

@@ -13,6 +13,7 @@ from cases.models import (
     State,
 )
 from cases.selectors import case_calculation
+from cases.services.benefits import benefit_start
 from cases.services.machinery import (
     _amount_against,
     _household_facts,
@@ -63,6 +64,7 @@ def application_approve(*, application: Application, by: User, amount=None,
             publicity.long_term_open(application_id=app.pk, region=app.region,
                                      assistance_type=app.assistance_type, name=name,
                                      household_size=size, monthly_amount=chosen, on=today)
+        benefit_start(application=app, by=by)
     return step.application
 
 

@@ -24,7 +24,6 @@ from cases import guards, steps
 from cases.models import (
     Application,
     CaseDocument,
-    CaseEvent,
     NumberSequence,
 )
 from core.errors import ServiceError
@@ -51,9 +50,10 @@ class CaseChanged(ServiceError):
 
 @dataclass
 class Step:
-    application: Application
+    application: Application  # or the benefit, or the review, the step is taken on
     reason: str = ""
     data: dict = field(default_factory=dict)
+    event: dict = field(default_factory=dict)  # further fields of the audit row
 
 
 def _locked(application_id: int) -> Application:
@@ -64,6 +64,13 @@ def _locked(application_id: int) -> Application:
         pk=application_id)
     publicity.notices_lock_open(application_id=application_id)
     return app
+
+
+def _locked_any(obj):
+    """The row of whatever has steps (a case, a benefit, a review), locked."""
+    if isinstance(obj, Application):
+        return _locked(obj.pk)
+    return type(obj).objects.select_for_update().select_related("region").get(pk=obj.pk)
 
 
 def _require(user: User, perm: str, region: Region) -> None:
@@ -90,20 +97,25 @@ def _check_separation(app: Application, by: User, not_by: tuple[str, ...]) -> No
 
 
 @contextmanager
-def _step(application: Application, *, by: User, action: str,
-          expected_state: str | None = None, reason: str = ""):
+def _step(application, *, by: User, action: str, expected_state: str | None = None,
+          reason: str = "", intent: dict | None = None):
     """Lock, check, transition; the with-body sets fields; then save and audit.
 
     Everything a step needs to be checked against is declared on its transition
     (cases.models, through cases.steps.step): the role, the states it may start from,
     the people who may not take it and the guards. A step without a target records on
-    the file without changing the state.
+    the file without changing the state. The same machinery runs the steps of a case,
+    of a benefit in force and of a review: each model declares its steps with
+    cases.steps.step and writes its audit row in `step_recorded`. `intent` is what the
+    user asks for (a new amount), for the guards that depend on it.
     """
     with transaction.atomic():
-        app = application if application._state.adding else _locked(application.pk)
-        method = getattr(app, steps.by_action(Application, action))
+        app = application if application._state.adding else _locked_any(application)
+        app._intent = intent or {}
+        method = getattr(app, steps.by_action(type(app), action))
         facts = steps.info(method)
-        if not user_can(by, facts.perm, app.region):
+        # The scheduled jobs act as the system user (a gradual exit that has run out).
+        if not by.is_system and not user_can(by, facts.perm, app.region):
             raise PermissionDenied(facts.denied or PERMISSION_MESSAGES[facts.perm])
         _check_fresh(app, expected_state)
         if not method._django_fsm.has_transition(app.state):
@@ -118,9 +130,8 @@ def _step(application: Application, *, by: User, action: str,
         yield step
         if steps.target(method) is not None or app._state.adding:
             app.save()
-        CaseEvent.objects.create(application=app, action=action, from_state=from_state,
-                                 to_state=app.state, actor=by, reason=step.reason,
-                                 data=step.data)
+        app.step_recorded(action=action, from_state=from_state, to_state=app.state, actor=by,
+                          reason=step.reason, data=step.data, **step.event)
 
 
 def _next_number(prefix: str) -> int:

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from cases import services
-from cases.models import CaseDocument, CaseEvent
+from cases.models import IN_PAYMENT, OPEN_STATES, CaseDocument, CaseEvent
 from publicity.models import Notice
 
 
@@ -42,12 +42,29 @@ def xlsx(rows) -> bytes:
 
 
 class CaseBuilder:
-    def __init__(self, team, household):
-        self.team, self.household = team, household
+    """Cases through the real services. One household has one case per type (DB §31), so
+    a further case of a type the household already has goes to another household of the
+    same community when the builder knows how to make one."""
+
+    def __init__(self, team, household, make_household=None):
+        self.team, self.household, self.make_household = team, household, make_household
+        self.made = 0
+
+    def household_for(self, assistance_type):
+        household = self.household
+        taken = (household.applications.filter(assistance_type=assistance_type,
+                                                state__in=OPEN_STATES).exists()
+                 or household.benefits.filter(assistance_type=assistance_type,
+                                              state__in=IN_PAYMENT).exists())
+        if not taken or self.make_household is None:
+            return household
+        self.made += 1
+        return self.make_household(household.region, head_name=f"{household.head.name}{self.made}")
 
     def accepted(self, assistance_type="dibao", reason="因病致贫，长期透析"):
         return services.application_accept_new(
-            household=self.household, assistance_type=assistance_type, reason=reason,
+            household=self.household_for(assistance_type), assistance_type=assistance_type,
+            reason=reason,
             by=self.team["acceptor"],
             documents=[(CaseDocument.Kind.AUTHORIZATION, photo())])
 

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 # Writable state of a checkout: the embedded database, uploads, the local secret key.
@@ -212,6 +213,19 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-statistics": {
         "task": "filing.tasks.refresh_statistics",
         "schedule": 600.0,
+    },
+    # Benefits in force (DB §31, §33): periodic reviews fall due, gradual exits run out.
+    "open-due-reviews": {
+        "task": "cases.tasks.open_due_reviews",
+        "schedule": crontab(hour=1, minute=10),
+    },
+    "end-gradual-exits": {
+        "task": "cases.tasks.end_gradual_exits",
+        "schedule": crontab(hour=1, minute=20),
+    },
+    "requeue-unchecked-reviews": {
+        "task": "cases.tasks.requeue_unchecked_reviews",
+        "schedule": 1800.0,
     },
 }
 # Economic-status data sources (verification.adapters): source code → adapter class.

@@ -1,0 +1,246 @@
+"""复查: reviews of benefits in force (DB §31) and the district's review rounds (年审).
+
+A periodic review falls due by the household's cycle (yearly, or every six months); a
+death or a change the household reports opens one due within the region's months; a
+self-care change, one due within ten working days. The scheduled job opens the periodic
+ones ahead of their date. Checking re-runs the economic-status verification and the
+calculation from the household's current data; the decision continues, adjusts, starts
+a gradual exit or stops, through the benefit's own steps (cases.services.benefits).
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.rules import rule_value, rule_values
+from accounts.scope import user_can
+from accounts.services import system_user
+from cases.benefit import calculate, household_facts
+from cases.models import (
+    IN_PAYMENT,
+    Benefit,
+    BenefitState,
+    Review,
+    ReviewEvent,
+    ReviewKind,
+    ReviewOutcome,
+    ReviewRound,
+    ReviewState,
+)
+from cases.services import benefits as benefit_steps
+from cases.services.machinery import _require_text, _step
+from core.errors import ServiceError
+from households.models import Member
+from verification.services import verifications_for_households
+
+OPEN = [ReviewState.OPEN, ReviewState.CHECKED]
+WORKING = {Member.Employment.EMPLOYED, Member.Employment.FLEXIBLE}
+
+
+def _months_later(day: datetime.date, months: int) -> datetime.date:
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    for candidate in range(day.day, 27, -1):
+        try:
+            return datetime.date(year, month + 1, candidate)
+        except ValueError:
+            continue
+    return datetime.date(year, month + 1, 28)
+
+
+def _opened(review: Review, by: User, reason: str) -> None:
+    ReviewEvent.objects.create(review=review, action="open", from_state=review.state,
+                               to_state=review.state, actor=by, reason=reason,
+                               data={"kind": review.kind, "due_on": review.due_on.isoformat()})
+
+
+def review_open(*, benefit: Benefit, by: User, kind: str, note: str = "",
+                member_id: int | None = None) -> Review:
+    """A review the township opens: a member's death, a change the household reports,
+    a self-care change. A benefit has one open review at a time: a further reason joins
+    it and brings its due date forward when sooner."""
+    if not by.is_system and not user_can(by, "handle_cases", benefit.region):
+        raise PermissionDenied("只有该镇(街道)的经办人可以登记家庭变化。")
+    if kind not in (ReviewKind.DEATH, ReviewKind.CHANGE, ReviewKind.SELF_CARE):
+        raise ServiceError("请选择变化类型。", field="kind")
+    note = _require_text(note, "请写明家庭报告的变化（如哪位成员、何时、什么变化）。", "note")
+    today = timezone.localdate()
+    if kind == ReviewKind.SELF_CARE:
+        due = benefit_steps.self_care_reassessment_due(benefit, today)
+    else:
+        due = _months_later(today, rule_value("review_after_change_months", benefit.region, today))
+    member = None
+    if member_id:
+        member = Member.objects.filter(pk=member_id, household_id=benefit.household_id).first()
+        if member is None:
+            raise ServiceError("请选择该家庭的成员。", field="member")
+    with transaction.atomic():
+        benefit = Benefit.objects.select_for_update().get(pk=benefit.pk)
+        if benefit.state not in IN_PAYMENT:
+            raise ServiceError(f"该在保记录已{benefit.get_state_display()}，无须核查。")
+        review = Review.objects.filter(benefit=benefit, state__in=OPEN).first()
+        if review is not None:
+            review.note = f"{review.note}\n{ReviewKind(kind).label}：{note}".strip()
+            review.due_on = min(review.due_on, due)
+            review.save(update_fields=["note", "due_on"])
+            ReviewEvent.objects.create(review=review, action="reason_added",
+                                       from_state=review.state, to_state=review.state,
+                                       actor=by, reason=note,
+                                       data={"kind": kind, "due_on": review.due_on.isoformat()})
+            return review
+        review = Review.objects.create(benefit=benefit, region=benefit.region, kind=kind,
+                                       opened_on=today, due_on=due,
+                                       note=f"{ReviewKind(kind).label}：{note}", member=member)
+        _opened(review, by, note)
+    return review
+
+
+def reviews_open_due(*, today: datetime.date | None = None) -> int:
+    """The scheduled job: a periodic review for every benefit whose date comes within
+    the region's lead days and has none open. Idempotent; a few queries per region."""
+    today = today or timezone.localdate()
+    system = system_user()
+    opened = 0
+    open_review = Review.objects.filter(benefit=OuterRef("pk"), state__in=OPEN)
+    lead_by_region: dict[int, int] = {}
+    due = (Benefit.objects.filter(state=BenefitState.PAYING, next_review_on__isnull=False)
+           .filter(~Exists(open_review)).select_related("region").order_by("pk"))
+    batch = []
+    for benefit in due.filter(next_review_on__lte=today + datetime.timedelta(days=90)).iterator(
+            chunk_size=2000):
+        lead = lead_by_region.get(benefit.region_id)
+        if lead is None:
+            lead = lead_by_region[benefit.region_id] = rule_value(
+                "review_open_days_before", benefit.region, today)
+        if benefit.next_review_on - datetime.timedelta(days=lead) > today:
+            continue
+        batch.append(Review(benefit=benefit, region_id=benefit.region_id,
+                            kind=ReviewKind.PERIODIC, opened_on=today,
+                            due_on=benefit.next_review_on))
+    with transaction.atomic():
+        created = Review.objects.bulk_create(batch, batch_size=2000, ignore_conflicts=False)
+        ReviewEvent.objects.bulk_create(
+            [ReviewEvent(review=r, action="open", from_state=r.state, to_state=r.state,
+                         actor=system, reason="定期核查到期",
+                         data={"kind": r.kind, "due_on": r.due_on.isoformat()})
+             for r in created], batch_size=2000)
+        opened = len(created)
+    return opened
+
+
+# --- checking: verification and calculation again -----------------------------------------
+
+
+def reviews_check(*, review_ids: list[int], by: User) -> int:
+    """Verify and calculate again for these reviews (one of them from its page, a
+    chunk of a round from a worker). Reviews already decided are left alone."""
+    reviews = list(Review.objects.filter(pk__in=review_ids, state__in=OPEN)
+                   .select_related("benefit__region", "benefit__household", "region"))
+    if not reviews:
+        return 0
+    today = timezone.localdate()
+    checks = verifications_for_households(
+        household_ids=[r.benefit.household_id for r in reviews], by=by)
+    rules_by_region: dict[int, dict] = {}
+    done = 0
+    for review in reviews:
+        benefit = review.benefit
+        rules = rules_by_region.get(benefit.region_id)
+        if rules is None:
+            rules = rules_by_region[benefit.region_id] = rule_values(benefit.region, today)
+        calc = calculate(household_facts(benefit.household), benefit.assistance_type, rules,
+                         applied_on=today)
+        check = checks.get(benefit.household_id)
+        with _step(review, by=by, action="recheck") as step:
+            item = step.application
+            item.verification = check
+            item.calculation = calc.as_dict()
+            item.checked_at = timezone.now()
+            step.data = {"eligible": calc.eligible, "total": calc.total or None,
+                         "warning": bool(check and check.has_warning)}
+        done += 1
+    return done
+
+
+def review_check(*, review: Review, by: User) -> Review:
+    if not by.is_system and not user_can(by, "handle_cases", review.region):
+        raise PermissionDenied("只有该镇(街道)的经办人可以办理核查。")
+    if review.state == ReviewState.DECIDED:
+        raise ServiceError("该核查已作出结论。")
+    with transaction.atomic():
+        reviews_check(review_ids=[review.pk], by=by)
+    review.refresh_from_db()
+    return review
+
+
+# --- the decision ---------------------------------------------------------------------------
+
+
+def review_decide(*, review: Review, by: User, outcome: str, reasons: str = "", amount=None,
+                  exit_months=None) -> Review:
+    """继续、调整、渐退或停发. Cutting or stopping rests on the household's views (the
+    benefit's guards refuse otherwise); the written notice follows with reasons and the
+    right to reconsideration or litigation."""
+    if outcome not in ReviewOutcome.values:
+        raise ServiceError("请选择核查结论。", field="outcome")
+    reasons = reasons.strip()
+    if outcome != ReviewOutcome.CONTINUE and not reasons:
+        raise ServiceError("调整、渐退或停发须写明理由，理由将写入书面通知。", field="reasons")
+    today = timezone.localdate()
+    with transaction.atomic():
+        with _step(review, by=by, action="decide", reason=reasons,
+                   expected_state=ReviewState.CHECKED) as step:
+            item = step.application
+            item.outcome, item.decided_by, item.decided_on = outcome, by, today
+            item.reasons = reasons
+            step.data = {"outcome": outcome}
+        benefit = Benefit.objects.get(pk=item.benefit_id)
+        if outcome == ReviewOutcome.ADJUST:
+            benefit_steps.benefit_adjust(benefit=benefit, by=by, amount=amount, reasons=reasons,
+                                         review=item)
+        elif outcome == ReviewOutcome.EXIT:
+            _check_exit_allowed(item)
+            benefit_steps.benefit_begin_exit(benefit=benefit, by=by, reasons=reasons,
+                                             months=exit_months, review=item)
+        elif outcome == ReviewOutcome.STOP:
+            benefit_steps.benefit_stop(benefit=benefit, by=by, reasons=reasons, review=item)
+        if outcome in (ReviewOutcome.CONTINUE, ReviewOutcome.ADJUST):
+            benefit.refresh_from_db()
+            benefit.next_review_on = benefit_steps.next_review(benefit, today)
+            benefit.save(update_fields=["next_review_on", "review_months"])
+        if item.outcome == ReviewOutcome.ADJUST:
+            item.new_amount = benefit.monthly_amount
+            item.save(update_fields=["new_amount"])
+    return item
+
+
+def _check_exit_allowed(review: Review) -> None:
+    """DB §33: a gradual exit is for a household that work income lifted over the line."""
+    calc = review.calculation or {}
+    if calc.get("eligible") is not False:
+        raise ServiceError("渐退适用于因就业收入超过低保标准的家庭；本次测算仍符合条件，"
+                           "请选择“继续享受”或“调整金额”。", field="outcome")
+    if not review.benefit.household.members.filter(employment__in=WORKING).exists():
+        raise ServiceError("渐退适用于家庭成员就业后收入超过标准的情形；该家庭没有登记在业成员，"
+                           "请核实就业情况，或选择停止发放（须先听取意见）。", field="outcome")
+
+
+ROUND_CHUNK = 500
+
+
+def round_chunks(review_round: ReviewRound) -> list[list[int]]:
+    """The round's reviews still to check, in chunks for the workers."""
+    ids = list(review_round.reviews.filter(state=ReviewState.OPEN).order_by("pk")
+               .values_list("pk", flat=True))
+    return [ids[n:n + ROUND_CHUNK] for n in range(0, len(ids), ROUND_CHUNK)]
+
+
+def unchecked_rounds(*, older_than_minutes: int = 30) -> list[ReviewRound]:
+    """Running rounds opened a while ago: a chunk of theirs may have been lost."""
+    since = timezone.now() - datetime.timedelta(minutes=older_than_minutes)
+    return list(ReviewRound.objects.filter(opened_at__lt=since,
+                                           due_on__gte=timezone.localdate()))
