@@ -52,6 +52,14 @@ def add_months(month: datetime.date, n: int) -> datetime.date:
     return datetime.date(index // 12, index % 12 + 1, 1)
 
 
+def months_later(day: datetime.date, n: int) -> datetime.date:
+    """The same day `n` months later, clamped to the month's end (31 August + 6 = 28 or
+    29 February)."""
+    month = add_months(month_start(day), n)
+    following = add_months(month, 1)
+    return month.replace(day=min(day.day, (following - datetime.timedelta(days=1)).day))
+
+
 def effective_month(benefit: Benefit, today: datetime.date) -> datetime.date:
     """The first month a change decided today applies to (the region's rule)."""
     after = rule_value("change_effective_months", benefit.region, today)
@@ -93,15 +101,7 @@ def next_review(benefit: Benefit, since: datetime.date) -> datetime.date:
     last review's)."""
     rules = rule_values(benefit.region, since)
     benefit.review_months = review_cycle(benefit.household, benefit.assistance_type, since, rules)
-    months = _cycle_months(benefit.review_months, rules)
-    index = since.year * 12 + since.month - 1 + months
-    year, month = divmod(index, 12)
-    for day in range(since.day, 27, -1):
-        try:
-            return datetime.date(year, month + 1, day)
-        except ValueError:
-            continue
-    return datetime.date(year, month + 1, 28)
+    return months_later(since, _cycle_months(benefit.review_months, rules))
 
 
 def share_lines(app_or_amount, members: list[Member], care: list[dict] | None = None,
@@ -278,8 +278,7 @@ def benefit_stop(*, benefit: Benefit, by: User, reasons: str, review=None) -> Be
         item = step.application
         starting = effective_month(item, today)
         _change_period(item, starting=starting, amount=None)
-        item.last_month = add_months(starting, -1)
-        item.save(update_fields=["last_month"])
+        item.last_month = add_months(starting, -1)  # saved with the new state
         step.event = {"amount_before": item.monthly_amount, "amount_after": ZERO,
                       "effective_month": starting, "review": review,
                       "views": _views_for(item, True)}
@@ -307,8 +306,7 @@ def benefit_begin_exit(*, benefit: Benefit, by: User, reasons: str, months: int 
         if current is not None:
             current.last_month = last
             current.save(update_fields=["last_month"])
-        item.last_month = last
-        item.save(update_fields=["last_month"])
+        item.last_month = last  # saved with the new state
         step.event = {"amount_before": item.monthly_amount, "amount_after": item.monthly_amount,
                       "effective_month": starting, "review": review,
                       "views": _views_for(item, True)}

@@ -41,17 +41,6 @@ OPEN = [ReviewState.OPEN, ReviewState.CHECKED]
 WORKING = {Member.Employment.EMPLOYED, Member.Employment.FLEXIBLE}
 
 
-def _months_later(day: datetime.date, months: int) -> datetime.date:
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    for candidate in range(day.day, 27, -1):
-        try:
-            return datetime.date(year, month + 1, candidate)
-        except ValueError:
-            continue
-    return datetime.date(year, month + 1, 28)
-
-
 def _opened(review: Review, by: User, reason: str) -> None:
     ReviewEvent.objects.create(review=review, action="open", from_state=review.state,
                                to_state=review.state, actor=by, reason=reason,
@@ -72,7 +61,8 @@ def review_open(*, benefit: Benefit, by: User, kind: str, note: str = "",
     if kind == ReviewKind.SELF_CARE:
         due = benefit_steps.self_care_reassessment_due(benefit, today)
     else:
-        due = _months_later(today, rule_value("review_after_change_months", benefit.region, today))
+        months = rule_value("review_after_change_months", benefit.region, today)
+        due = benefit_steps.months_later(today, months)
     member = None
     if member_id:
         member = Member.objects.filter(pk=member_id, household_id=benefit.household_id).first()

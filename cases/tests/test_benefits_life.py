@@ -1,0 +1,288 @@
+"""Life after the decision, on a fixed clock: benefits in force, periodic reviews, changes,
+gradual exit, stops heard first, the cut for refusing work, self-care (DB §31–34; SL §48;
+TK §21–23)."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from cases import services
+from cases.models import (
+    Benefit,
+    BenefitEvent,
+    BenefitState,
+    Review,
+    ReviewKind,
+    ReviewOutcome,
+    ReviewState,
+)
+from cases.services import benefits, reviews
+from cases.tests.builders import photo
+from core.errors import ServiceError
+from households.models import Member
+from households.tests.builders import add_member
+from publicity.models import LongTermEntry
+
+D = datetime.date
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """A settable today for every service (they all ask django.utils.timezone)."""
+
+    class Clock:
+        today = D(2026, 3, 10)
+
+        def set(self, day):
+            self.today = day
+
+    fixed = Clock()
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: fixed.today)
+    return fixed
+
+
+def confirmed_on(build, clock, day, **kwargs):
+    clock.set(day)
+    return build.confirmed(**kwargs)
+
+
+def set_members(household, **fields):
+    Member.objects.filter(household=household).update(**fields)
+
+
+def heard(benefit, by, proposed="拟停发低保金"):
+    return benefits.benefit_hear_views(benefit=benefit, by=by, proposed=proposed,
+                                       heard_on=timezone.localdate(), person="赵建国",
+                                       statement="表示已找到工作，同意停发")
+
+
+def test_a_confirmation_starts_the_benefit_the_month_after(build, clock):
+    app = confirmed_on(build, clock, D(2026, 3, 10))
+    benefit = Benefit.objects.get(application=app)
+    assert (benefit.state, benefit.start_month, benefit.monthly_amount) == (
+        BenefitState.PAYING, D(2026, 4, 1), Decimal("1200.00"))
+    period = benefit.periods.get()
+    assert (period.first_month, period.last_month, period.amount) == (D(2026, 4, 1), None,
+                                                                       Decimal("1200.00"))
+    assert sum(Decimal(line["amount"]) for line in period.lines) == Decimal("1200.00")
+    assert benefit.events.get().action == "start"
+
+
+def test_a_stable_household_is_due_after_a_year_an_irregular_one_after_six_months(
+        build, clock, household, make_household, regions):
+    set_members(household, health=Member.Health.SERIOUS)  # not able to work: stable
+    stable = Benefit.objects.get(application=confirmed_on(build, clock, D(2026, 3, 10)))
+    assert (stable.review_months, stable.next_review_on) == (12, D(2027, 3, 10))
+
+    flexible = make_household(regions["a1"], head_name="钱灵活")
+    set_members(flexible, employment=Member.Employment.FLEXIBLE)
+    build.household = flexible
+    irregular = Benefit.objects.get(application=confirmed_on(build, clock, D(2026, 3, 10)))
+    assert (irregular.review_months, irregular.next_review_on) == (6, D(2026, 9, 10))
+
+    # The daily job opens each review 30 days ahead (rule review_open_days_before).
+    assert reviews.reviews_open_due(today=D(2026, 8, 10)) == 0
+    assert reviews.reviews_open_due(today=D(2026, 8, 11)) == 1
+    review = Review.objects.get()
+    assert (review.benefit, review.kind, review.due_on) == (irregular, ReviewKind.PERIODIC,
+                                                           D(2026, 9, 10))
+    assert reviews.reviews_open_due(today=D(2026, 8, 12)) == 0  # one open review at a time
+    assert reviews.reviews_open_due(today=D(2027, 2, 8)) == 1  # the stable one, a year on
+    assert Review.objects.get(benefit=stable).due_on == D(2027, 3, 10)
+
+
+def test_a_death_opens_a_review_due_within_three_months(build, clock, team):
+    benefit = confirmed_on(build, clock, D(2026, 3, 10)).benefit
+    clock.set(D(2026, 5, 31))
+    review = reviews.review_open(benefit=benefit, by=team["acceptor"], kind=ReviewKind.DEATH,
+                                 note="户主之母于5月28日去世")
+    assert (review.kind, review.opened_on, review.due_on) == (ReviewKind.DEATH, D(2026, 5, 31),
+                                                             D(2026, 8, 31))
+    # A later report joins the open review and keeps the sooner date.
+    again = reviews.review_open(benefit=benefit, by=team["acceptor"], kind=ReviewKind.CHANGE,
+                                note="户主开始灵活就业")
+    assert again.pk == review.pk and again.due_on == D(2026, 8, 31)
+    with pytest.raises(PermissionDenied):
+        reviews.review_open(benefit=benefit, by=team["district"], kind=ReviewKind.CHANGE,
+                            note="x")
+
+
+def test_a_stop_without_recorded_views_is_refused(build, clock, team):
+    benefit = confirmed_on(build, clock, D(2026, 3, 10)).benefit
+    clock.set(D(2026, 6, 15))
+    with pytest.raises(ServiceError, match="须先听取家庭的陈述、申辩意见"):
+        benefits.benefit_stop(benefit=benefit, by=team["acceptor"], reasons="家庭收入超过标准")
+    with pytest.raises(ServiceError, match="须先听取"):
+        benefits.benefit_adjust(benefit=benefit, by=team["acceptor"], amount="900",
+                                reasons="收入增加")
+    assert Benefit.objects.get(pk=benefit.pk).state == BenefitState.PAYING
+    # A raise needs no hearing.
+    benefits.benefit_adjust(benefit=benefit, by=team["acceptor"], amount="1300",
+                            reasons="家庭成员重病，支出增加")
+
+    views = heard(benefit, team["acceptor"])
+    benefit = benefits.benefit_stop(benefit=benefit, by=team["acceptor"],
+                                    reasons="家庭人均收入超过低保标准")
+    assert benefit.state == BenefitState.STOPPED and benefit.last_month == D(2026, 6, 1)
+    stop = benefit.events.get(action="stop")
+    assert stop.views == views and stop.effective_month == D(2026, 7, 1)
+    assert "行政复议" in stop.data["notice"] and "家庭人均收入超过低保标准" in stop.data["notice"]
+    # Paid through June; the raise that would have begun in July never applies.
+    assert [(p.first_month, p.last_month, p.amount) for p in benefit.periods.all()] == [
+        (D(2026, 4, 1), D(2026, 6, 1), Decimal("1200.00"))]
+    with pytest.raises(ServiceError, match="已停保"):  # the views were used and it stopped
+        heard(benefit, team["acceptor"])
+    assert LongTermEntry.objects.filter(application=benefit.application,
+                                        closed_on__isnull=True).count() == 0
+
+
+def test_gradual_exit_pays_exactly_the_set_months_then_stops_by_itself(
+        build, clock, team, household):
+    benefit = confirmed_on(build, clock, D(2026, 3, 10)).benefit
+    clock.set(D(2026, 9, 20))
+    review = reviews.review_open(benefit=benefit, by=team["acceptor"], kind=ReviewKind.CHANGE,
+                                 note="户主9月起在物业公司就业，月工资4500元")
+    set_members(household, employment=Member.Employment.EMPLOYED)
+    review = reviews.review_check(review=review, by=team["acceptor"])
+    assert review.state == ReviewState.CHECKED and review.verification is not None
+    # What the check finds for a wage of 4,500 against the standard (the calculation itself
+    # is tested in test_benefit.py): over the line.
+    Review.objects.filter(pk=review.pk).update(calculation={"eligible": False, "lines": []})
+    review.refresh_from_db()
+    with pytest.raises(ServiceError, match="须先听取"):
+        reviews.review_decide(review=review, by=team["acceptor"], outcome=ReviewOutcome.EXIT,
+                              reasons="就业后收入超过标准", exit_months=3)
+    heard(benefit, team["acceptor"], proposed="拟给予3个月渐退期后停发")
+    with pytest.raises(ServiceError, match="渐退期应为1至6个月"):
+        reviews.review_decide(review=review, by=team["acceptor"], outcome=ReviewOutcome.EXIT,
+                              reasons="就业后收入超过标准", exit_months=7)
+    reviews.review_decide(review=review, by=team["acceptor"], outcome=ReviewOutcome.EXIT,
+                          reasons="就业后收入超过标准", exit_months=3)
+    benefit.refresh_from_db()
+    assert benefit.state == BenefitState.EXITING
+    # October, November, December are paid; nothing from January.
+    period = benefit.periods.get()
+    assert (period.first_month, period.last_month) == (D(2026, 4, 1), D(2026, 12, 1))
+    assert LongTermEntry.objects.get(application=benefit.application).closed_on == D(2027, 1, 1)
+
+    assert benefits.benefits_end_exits(today=D(2026, 12, 31)) == 0
+    assert benefits.benefits_end_exits(today=D(2027, 1, 1)) == 1
+    benefit.refresh_from_db()
+    assert benefit.state == BenefitState.STOPPED
+    end = benefit.events.get(action="end_exit")
+    assert end.actor.is_system and "渐退期已满" in end.data["notice"]
+    assert benefits.benefits_end_exits(today=D(2027, 1, 2)) == 0  # idempotent
+
+
+def test_gradual_exit_needs_work_income_over_the_line(build, clock, team):
+    benefit = confirmed_on(build, clock, D(2026, 3, 10)).benefit
+    review = reviews.review_open(benefit=benefit, by=team["acceptor"], kind=ReviewKind.CHANGE,
+                                 note="家庭收入变化")
+    review = reviews.review_check(review=review, by=team["acceptor"])
+    heard(benefit, team["acceptor"])
+    Review.objects.filter(pk=review.pk).update(calculation={"eligible": True, "lines": []})
+    review.refresh_from_db()
+    with pytest.raises(ServiceError, match="本次测算仍符合条件"):
+        reviews.review_decide(review=review, by=team["acceptor"], outcome=ReviewOutcome.EXIT,
+                              reasons="x")
+
+
+def test_a_cut_for_refused_work_reduces_only_that_persons_share(build, clock, team, household):
+    son = add_member(household, team["acceptor"], relation="child", name="赵小军", male=True)
+    add_member(household, team["acceptor"], relation="spouse", name="刘美玲")
+    benefit = confirmed_on(build, clock, D(2026, 3, 10)).benefit  # 1200 for three people
+    shares = {line["name"]: Decimal(line["amount"]) for line in benefit.periods.get().lines}
+    assert shares == {"赵建国": Decimal("400.00"), "赵小军": Decimal("400.00"),
+                      "刘美玲": Decimal("400.00")}
+    clock.set(D(2026, 6, 5))
+    for n, day in enumerate([D(2026, 5, 6), D(2026, 5, 20), D(2026, 6, 3)], start=1):
+        if n == 3:
+            heard(benefit, team["acceptor"], proposed="拟减发赵小军本人部分")
+        with pytest.raises(ServiceError, match=f"累计3次.*目前登记{n - 1}次"):
+            benefits.benefit_cut_share(benefit=benefit, by=team["acceptor"], member_id=son.pk,
+                                       reasons="三次拒绝介绍的工作")
+        benefits.benefit_record_work_refusal(benefit=benefit, by=team["acceptor"],
+                                             member_id=son.pk, refused_on=day,
+                                             offer=f"社区公益岗位{n}")
+    benefit = benefits.benefit_cut_share(benefit=benefit, by=team["acceptor"], member_id=son.pk,
+                                         reasons="无正当理由三次拒绝介绍的工作")
+    assert benefit.monthly_amount == Decimal("800.00")
+    current = benefit.periods.get(last_month__isnull=True)
+    assert current.first_month == D(2026, 7, 1)
+    shares = {line["name"]: Decimal(line["amount"]) for line in current.lines}
+    assert shares == {"赵建国": Decimal("400.00"), "赵小军": Decimal("0.00"),
+                      "刘美玲": Decimal("400.00")}
+    assert benefit.periods.get(first_month=D(2026, 4, 1)).last_month == D(2026, 6, 1)
+    with pytest.raises(ServiceError, match="已减发"):
+        heard(benefit, team["acceptor"])
+        benefits.benefit_cut_share(benefit=benefit, by=team["acceptor"], member_id=son.pk,
+                                   reasons="again")
+
+
+def test_a_second_application_of_the_same_type_is_refused_naming_the_case(build, clock, team,
+                                                                         household):
+    open_case = services.application_accept_new(
+        household=household, assistance_type="dibao", reason="因病致贫", by=team["acceptor"],
+        documents=[("authorization", photo())])
+    with pytest.raises(ServiceError, match=f"已有最低生活保障申请{open_case.number}正在办理"):
+        services.application_accept_new(
+            household=household, assistance_type="dibao", reason="再次申请",
+            by=team["acceptor"], documents=[("authorization", photo())])
+    with pytest.raises(ServiceError, match=open_case.number):
+        services.application_refer(household=household, assistance_type="dibao",
+                                   reason="社区代为申请", by=team["assistant"])
+    # Another type is a separate matter.
+    services.application_accept_new(household=household, assistance_type="temporary",
+                                    reason="突发疾病", by=team["acceptor"],
+                                    documents=[("authorization", photo())])
+
+    services.application_withdraw(application=open_case, by=team["acceptor"],
+                                  reason="申请人书面撤回")
+    build.make_household = None  # the builder must use this household
+    app = build.confirmed()
+    with pytest.raises(ServiceError, match=f"正在享受最低生活保障（{app.number}）"):
+        services.application_accept_new(
+            household=household, assistance_type="dibao", reason="再次申请",
+            by=team["acceptor"], documents=[("authorization", photo())])
+    # After a stop, a new application is possible.
+    heard(app.benefit, team["acceptor"])
+    benefits.benefit_stop(benefit=app.benefit, by=team["acceptor"], reasons="收入超过标准")
+    services.application_accept_new(household=household, assistance_type="dibao",
+                                    reason="再次失业", by=team["acceptor"],
+                                    documents=[("authorization", photo())])
+
+
+def test_self_care_four_activities_not_managed_is_fully_dependent_and_sets_the_care_line(
+        build, clock, team, household):
+    set_members(household, health=Member.Health.SERIOUS)
+    benefit = confirmed_on(build, clock, D(2026, 3, 10)).benefit
+    head = household.members.get()
+    clock.set(D(2026, 5, 12))
+    assert benefits.self_care_level(["eating", "dressing", "bed"]) == Member.SelfCare.PARTIAL
+    assessment = benefits.benefit_assess_self_care(
+        benefit=benefit, by=team["acceptor"], member_id=head.pk,
+        not_managed=["eating", "dressing", "bed", "toilet"], assessed_on=D(2026, 5, 11),
+        assessors="王强、李娜")
+    assert assessment.result == Member.SelfCare.FULL
+    head.refresh_from_db()
+    assert head.self_care == Member.SelfCare.FULL
+    benefit.refresh_from_db()
+    # The care subsidy (300 by the national default row) from June, the month after.
+    assert benefit.monthly_amount == Decimal("1500.00")
+    current = benefit.periods.get(last_month__isnull=True)
+    assert current.first_month == D(2026, 6, 1)
+    care = [line for line in current.lines if line["kind"] == "care"]
+    assert [(line["member"], Decimal(line["amount"])) for line in care] == [
+        (head.pk, Decimal("300"))]
+    assert BenefitEvent.objects.filter(benefit=benefit, action="assess_self_care").exists()
+
+
+def test_benefit_events_are_append_only(build, clock):
+    from django.db import DatabaseError, transaction
+
+    benefit = confirmed_on(build, clock, D(2026, 3, 10)).benefit
+    with pytest.raises(DatabaseError), transaction.atomic():
+        BenefitEvent.objects.filter(benefit=benefit).update(reason="改写")
