@@ -13,8 +13,18 @@ every figure per month:
 
 Eligibility for 低保 is income strictly *below* the standard (SL §9, DB §3: 低于当地
 最低生活保障标准): a household exactly at the standard is not eligible, and its gap
-would be zero anyway. The benefit is the gap (补差) × members, never negative, rounded
-as the region's rule says.
+would be zero anyway. The benefit is the gap (补差) × members, computed once as
+standard × members − net income and only then rounded as the region's rule says.
+
+Every decision (below the standard, near the threshold, the asset limit) is exact: the
+monthly figures are fractions (12,000 ÷ 36 months stays 1,000/3, not 333.33 or
+333.333…3), and "net ÷ members < line" is judged as "net < line × members", so a
+per-capita figure like 999.996… is never rounded up to 1,000.00 before it is judged.
+The figures in the lines are rounded to the fen for reading only.
+
+Tuition for self-paid study abroad and the employer's or the government's share of a
+pension contribution are never deducted (note 5(3)(4)); the entry form refuses them, and
+a row that says so anyway is listed as 不扣减 with the reason.
 
 `calculate` is a pure function of plain facts and a dict of rule values, so the tests
 can check it by hand; `household_facts` reads a household into those facts. The result
@@ -24,8 +34,9 @@ is an itemised explanation that is stored with the decision (cases.services).
 import datetime
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
-from households.models import Asset, Household, Member
+from households.models import Asset, Expenditure, Household, Member, not_deductible
 
 CENT = Decimal("0.01")
 ROUNDING_LABELS = {"fen": "保留到分", "yuan_up": "进到元", "yuan_half_up": "四舍五入到元"}
@@ -43,6 +54,14 @@ SEVERE_DISABILITY = {Member.Disability.GRADE_1, Member.Disability.GRADE_2}
 # note for the caseworker (see _eligibility).
 CARE_SUBSIDY_TYPES = {"dibao"}
 MONTHS_PER_YEAR = 12
+# Categories whose rows say which part they are (note 5(3)(4)): the Expense field that
+# says it, its name, its choices, and what to do with a row that did not say.
+PARTS = {
+    "education": ("schooling", "就读类型", Expenditure.Schooling,
+                  "如属自费出国就读、留学，应删除该笔支出"),
+    "pension": ("pension_share", "缴费部分", Expenditure.PensionShare,
+                "如含单位缴费或政府补贴部分，应删除后只登记个人缴费"),
+}
 FINANCIAL_ASSETS = {Asset.Kind.DEPOSIT, Asset.Kind.SECURITIES}
 
 SRC_DB13 = "审核确认办法第十三条"
@@ -80,6 +99,8 @@ class Expense:
     label: str
     amount: Decimal
     incurred_on: datetime.date
+    schooling: str = ""  # Expenditure.Schooling, for tuition; "" if not recorded
+    pension_share: str = ""  # Expenditure.PensionShare, for pension contributions
 
 
 @dataclass(frozen=True)
@@ -142,8 +163,15 @@ class Calculation:
         self.lines.append(Line(item, text, rule, source, kind))
 
 
-def _cents(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+def _decimal(value: Decimal | Fraction) -> Decimal:
+    """A fraction as a Decimal (to 28 digits), to be rounded for display or payment."""
+    if isinstance(value, Fraction):
+        return Decimal(value.numerator) / Decimal(value.denominator)
+    return value
+
+
+def _cents(value: Decimal | Fraction) -> Decimal:
+    return _decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def _round_benefit(value: Decimal, how: str) -> Decimal:
@@ -189,31 +217,38 @@ def calculate(facts: Facts, assistance_type: str, rules: dict, applied_on: datet
 
     income = _income(calc, facts)
     deductions = _deductions(calc, facts, rules, standard, applied_on)
-    net = max(ZERO, income - deductions)
+    # Exact from here on: the net income a month, never below zero, is what is judged.
+    net = max(Fraction(0), income - deductions)
     members = len(facts.people)
-    per_capita = _cents(net / members)
-    calc.income, calc.deductions, calc.per_capita = (str(_cents(income)), str(_cents(deductions)),
-                                                     str(per_capita))
-    calc.add("家庭月人均收入", per_capita,
-             f"（月收入{_cents(income)} − 月扣减{_cents(deductions)}）÷ {members}人",
+    calc.income, calc.deductions = str(_cents(income)), str(_cents(deductions))
+    calc.per_capita = str(_cents(net / members))  # for reading; decisions use `net`
+    calc.add("家庭月人均收入", net / members,
+             f"（月收入{_cents(income)} − 月扣减{_cents(deductions)}）÷ {members}人；"
+             "显示保留到分，按实际数值判断",
              "审核确认办法第十二条；吉安市实施方案政策解读5", "result")
 
     ratio = rules["near_threshold_ratio"]
-    near_line = _cents(standard * ratio)
-    calc.near_threshold = standard <= per_capita < near_line
+    near_line = standard * ratio
+    calc.near_threshold = (not _below(net, standard, members)) and _below(net, near_line, members)
     if calc.near_threshold:
-        calc.add("低保边缘", None, f"人均收入不低于低保标准，但低于标准的{ratio}倍（{near_line}元）",
+        calc.add("低保边缘", None,
+                 f"人均收入不低于低保标准，但低于标准的{ratio}倍（{_cents(near_line)}元）",
                  SRC_NEAR, "warning")
     assets_ok = _asset_limits(calc, facts, rules, standard)
-    _eligibility(calc, facts, assistance_type, per_capita, standard, near_line, assets_ok, rules)
+    _eligibility(calc, facts, assistance_type, net, standard, near_line, assets_ok, rules)
     return calc
 
 
-def _income(calc: Calculation, facts: Facts) -> Decimal:
-    total = ZERO
+def _below(net: Fraction, line: Decimal, members: int) -> bool:
+    """Per-capita income (net ÷ members) below a per-person line, judged without rounding."""
+    return net < Fraction(line) * members
+
+
+def _income(calc: Calculation, facts: Facts) -> Fraction:
+    total = Fraction(0)
     for earning in facts.earnings:
         who = earning.person or "家庭"
-        monthly = earning.amount / earning.months
+        monthly = Fraction(earning.amount) / earning.months
         if earning.counted:
             total += monthly
             calc.add(f"收入：{who}·{earning.category}", monthly,
@@ -225,11 +260,11 @@ def _income(calc: Calculation, facts: Facts) -> Decimal:
 
 
 def _deductions(calc: Calculation, facts: Facts, rules: dict, standard: Decimal,
-                applied_on: datetime.date) -> Decimal:
+                applied_on: datetime.date) -> Fraction:
     window = rules["expenditure_window_months"]
     since = _months_before(applied_on, window)
     cap = rules["rehabilitation_cap_yearly"]
-    total = ZERO
+    total = Fraction(0)
     in_window, outside = [], []
     for expense in facts.expenses:
         # One year back from the application date, that day excluded: 12 months exactly.
@@ -245,12 +280,16 @@ def _deductions(calc: Calculation, facts: Facts, rules: dict, standard: Decimal,
     simple = {"medical": "(1)", "education": "(3)", "pension": "(4)"}
     for code, expenses in by_category.items():
         label = expenses[0].label
+        if code in PARTS:
+            expenses = _deductible_parts(calc, code, label, expenses, f"{SRC_NOTE5}{simple[code]}")
+            if not expenses:
+                continue
         spent = sum((e.amount for e in expenses), ZERO)
         if code in simple:
             # Medical costs are spread over the window they were gathered in; tuition and
             # pension contributions are yearly amounts.
             months = window if code == "medical" else MONTHS_PER_YEAR
-            amount = spent / months
+            amount = Fraction(spent) / months
             total += amount
             calc.add(f"扣减：{label}", amount, f"申请前{window}个月内合计{spent}元 ÷ {months}个月",
                      f"{SRC_NOTE5}{simple[code]}", "deduction")
@@ -261,14 +300,14 @@ def _deductions(calc: Calculation, facts: Facts, rules: dict, standard: Decimal,
                                                                       ZERO) + e.amount
             for (_key, name), spent_person in per_person.items():
                 allowed = min(spent_person, cap)
-                amount = allowed / MONTHS_PER_YEAR
+                amount = Fraction(allowed) / MONTHS_PER_YEAR
                 total += amount
                 over = f"，超过上限按{cap}元计" if spent_person > cap else ""
                 calc.add(f"扣减：{label}（{name or '家庭'}）", amount,
                          f"合计{spent_person}元{over}，÷ {MONTHS_PER_YEAR}个月", f"{SRC_NOTE5}(2)",
                          "deduction")
         elif rules["deduct_other_expenditure"]:
-            amount = spent / MONTHS_PER_YEAR
+            amount = Fraction(spent) / MONTHS_PER_YEAR
             total += amount
             calc.add(f"扣减：{label}", amount, f"合计{spent}元 ÷ {MONTHS_PER_YEAR}个月（县级规定）",
                      f"{SRC_NOTE5}(7)", "deduction")
@@ -285,7 +324,7 @@ def _deductions(calc: Calculation, facts: Facts, rules: dict, standard: Decimal,
             continue
         if person.employment_group in EMPLOYMENT_COST_GROUPS:
             amount = standard * ratio
-            total += amount
+            total += Fraction(amount)
             calc.add(f"扣减：就业成本（{person.name}）", amount,
                      f"低保标准{standard} × {ratio}", f"{SRC_NOTE5}(5)", "deduction")
         else:
@@ -294,14 +333,37 @@ def _deductions(calc: Calculation, facts: Facts, rules: dict, standard: Decimal,
     return total
 
 
+def _deductible_parts(calc: Calculation, code: str, label: str, expenses: list[Expense],
+                      source: str) -> list[Expense]:
+    """The tuition or pension rows that may be deducted. A part that never is (self-paid
+    study abroad; the employer's or the government's share) is listed as 不扣减 with the
+    reason; a row entered before the part was asked is deducted as before, with a
+    warning to check it."""
+    field, what, choices, advice = PARTS[code]
+    kept = []
+    for e in expenses:
+        reason = not_deductible(code, e.schooling, e.pension_share)
+        if reason:
+            part = choices(getattr(e, field)).label
+            calc.add(f"不扣减：{label}（{e.person or '家庭'}·{part}）", ZERO,
+                     f"{e.amount}元；{reason}", source, "excluded")
+        else:
+            kept.append(e)
+    unknown = sum(1 for e in kept if not getattr(e, field))
+    if unknown:
+        calc.add(f"请核实：{label}", None, f"{unknown}笔登记时未注明{what}，已按可扣减计；{advice}",
+                 source, "warning")
+    return kept
+
+
 def _asset_limits(calc: Calculation, facts: Facts, rules: dict, standard: Decimal) -> bool:
     """Declared assets against the region's limits; the verification report checks the
     same limits against what other departments hold."""
     ok = True
     financial = sum((h.value for h in facts.holdings if h.kind in FINANCIAL_ASSETS), ZERO)
     limit = standard * rules["financial_assets_limit_months"]
-    per_capita = _cents(financial / len(facts.people))
-    if per_capita > limit:
+    per_capita = _cents(financial / len(facts.people))  # for reading; judged exactly below
+    if financial > limit * len(facts.people):
         ok = False
         calc.add("财产：人均金融资产超过上限", per_capita,
                  f"申报存款和有价证券人均{per_capita}元，上限为{rules['financial_assets_limit_months']}"
@@ -320,28 +382,31 @@ def _asset_limits(calc: Calculation, facts: Facts, rules: dict, standard: Decima
     return ok
 
 
-def _eligibility(calc: Calculation, facts: Facts, assistance_type: str, per_capita: Decimal,
+def _eligibility(calc: Calculation, facts: Facts, assistance_type: str, net: Fraction,
                  standard: Decimal, near_line: Decimal, assets_ok: bool, rules: dict) -> None:
-    below = per_capita < standard
+    below = _below(net, standard, calc.members)
     if assistance_type == "dibao":
         calc.eligible = below and assets_ok
         if calc.eligible:
-            gap = (standard - per_capita) * calc.members
-            benefit = _round_benefit(gap, rules["benefit_rounding"])
+            # (standard − net ÷ members) × members, computed once and rounded once.
+            gap = Fraction(standard) * calc.members - net
+            benefit = _round_benefit(_decimal(gap), rules["benefit_rounding"])
             calc.add("低保金（补差）", benefit,
-                     f"（{standard} − {per_capita}）× {calc.members}人，"
+                     f"{standard} × {calc.members}人 − {_cents(net)}"
+                     f"（低保标准 × 人数 − 扣减后家庭月收入），"
                      f"{ROUNDING_LABELS[rules['benefit_rounding']]}",
-                     "社会救助暂行办法第十条：按人均收入低于标准的差额发放", "result")
+                     "社会救助暂行办法第十条：按家庭人均收入低于当地低保标准的差额发放", "result")
         else:
             benefit = ZERO
             why = "人均收入不低于低保标准" if not below else "财产超过规定"
             calc.add("不符合低保条件", ZERO, why, "审核确认办法第三条", "result")
         calc.benefit = str(benefit)
     elif assistance_type == "low_income":
-        calc.eligible = per_capita < near_line and assets_ok
+        near = _below(net, near_line, calc.members)
+        calc.eligible = near and assets_ok
         calc.add("低收入家庭认定", None,
-                 f"人均收入{'低于' if per_capita < near_line else '不低于'}低保标准的"
-                 f"{rules['near_threshold_ratio']}倍（{near_line}元）", SRC_NEAR, "result")
+                 f"人均收入{'低于' if near else '不低于'}低保标准的"
+                 f"{rules['near_threshold_ratio']}倍（{_cents(near_line)}元）", SRC_NEAR, "result")
         if facts.residence == Household.Residence.URBAN and any(_fully_dependent(p)
                                                                  for p in facts.people):
             calc.add("失能护理补贴", None,
@@ -399,7 +464,8 @@ def household_facts(household: Household) -> Facts:
                      for i in household.incomes.select_related("category").order_by("id"))
     expenses = tuple(Expense(person_key=e.member_id, person=names.get(e.member_id, ""),
                              category=e.category.code, label=e.category.name, amount=e.amount,
-                             incurred_on=e.incurred_on)
+                             incurred_on=e.incurred_on, schooling=e.schooling,
+                             pension_share=e.pension_share)
                      for e in household.expenditures.select_related("category").order_by("id"))
     holdings = tuple(Holding(kind=a.kind, value=a.value, quantity=a.quantity)
                      for a in household.assets.order_by("id"))

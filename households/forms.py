@@ -79,10 +79,15 @@ class AssetForm(_HouseholdRecordForm):
 class ExpenditureForm(_HouseholdRecordForm):
     class Meta:
         model = Expenditure
-        fields = ["member", "category", "amount", "incurred_on", "note"]
+        fields = ["member", "category", "schooling", "pension_share", "amount", "incurred_on",
+                  "note"]
         widgets = {"incurred_on": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # The browser's date picker stops at today; the service refuses later dates anyway.
         self.fields["incurred_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+        # Blank means "not tuition / not pension"; the model's clean() asks when it matters.
+        self.fields["schooling"].choices = [("", "（非学费不填）")] + Expenditure.Schooling.choices
+        self.fields["pension_share"].choices = ([("", "（非养老保险费不填）")]
+                                                + Expenditure.PensionShare.choices)

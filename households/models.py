@@ -5,6 +5,7 @@ Expenditure 刚性支出, IncomeCategory 收入类别 (DB §13: some are not cou
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -242,7 +243,24 @@ class ExpenditureCategory(models.Model):
         return self.name
 
 
+# 吉安市实施方案政策解读5(3)(4): parts of a tuition or pension payment that are never
+# deducted, and why; the entry form refuses them, the calculation lists them as 不扣减.
+NOTE5_SCHOOLING = ("自费出国就读、留学的学费不在扣减范围内，只扣减国内全日制普通高校、高等职业学校、"
+                   "高等专科学校和中等职业学校的学费（吉安市实施方案政策解读5(3)）")
+NOTE5_PENSION = ("由政府补贴的部分或单位缴纳的部分不列入扣减范围，只扣减个人负担部分"
+                 "（吉安市实施方案政策解读5(4)）")
+
+
 class Expenditure(models.Model):
+    class Schooling(models.TextChoices):
+        DOMESTIC = "domestic", "国内全日制学校（普通高校、高职、高专、中职）"
+        ABROAD = "abroad", "自费出国就读、留学"
+
+    class PensionShare(models.TextChoices):
+        PERSONAL = "personal", "个人缴费"
+        EMPLOYER = "employer", "单位缴费"
+        GOVERNMENT = "government", "政府补贴"
+
     household = models.ForeignKey(Household, verbose_name="家庭", on_delete=models.CASCADE,
                                   related_name="expenditures")
     # PROTECT: removing a member must not silently drop what they declared.
@@ -253,6 +271,13 @@ class Expenditure(models.Model):
     amount = models.DecimalField("金额（元）", max_digits=12, decimal_places=2,
                                  validators=[MinValueValidator(0)])
     incurred_on = models.DateField("发生日期")
+    # Blank on rows entered before these were asked (the calculation asks to check them).
+    schooling = models.CharField(
+        "就读类型", max_length=20, choices=Schooling.choices, blank=True, default="",
+        help_text="仅“非义务教育阶段学费”填写。自费出国就读、留学的学费不能扣减。")
+    pension_share = models.CharField(
+        "缴费部分", max_length=20, choices=PensionShare.choices, blank=True, default="",
+        help_text="仅“个人缴纳的基本养老保险费”填写。单位缴费和政府补贴部分不能扣减，只登记个人缴费。")
     note = models.CharField("说明", max_length=200, blank=True)
 
     class Meta:
@@ -265,6 +290,38 @@ class Expenditure(models.Model):
 
     def __str__(self):
         return f"{self.category} {self.amount}元"
+
+    def clean(self):
+        """Tuition and pension rows say which part they are; a part that is never
+        deducted is refused here, where the caseworker enters it."""
+        if self.category_id is None:
+            return
+        code = self.category.code
+        if code != "education":
+            self.schooling = ""
+        if code != "pension":
+            self.pension_share = ""
+        if code == "education" and not self.schooling:
+            raise ValidationError({"schooling": "请选择就读类型：只有国内全日制普通高校、高职、高专"
+                                                "和中职的学费可以扣减。"})
+        if code == "pension" and not self.pension_share:
+            raise ValidationError({"pension_share": "请选择缴费部分：只有个人缴纳的养老保险费可以扣减。"})
+        reason = not_deductible(code, self.schooling, self.pension_share)
+        if reason and code == "education":
+            raise ValidationError({"schooling": f"{reason}。请不要登记为刚性支出。"})
+        if reason:
+            raise ValidationError({"pension_share": f"{self.get_pension_share_display()}不能扣减："
+                                                    f"{reason}。请只登记个人缴费的金额。"})
+
+
+def not_deductible(category: str, schooling: str, pension_share: str) -> str:
+    """Why a rigid expenditure of this category and part is never deducted, or ""."""
+    if category == "education" and schooling == Expenditure.Schooling.ABROAD:
+        return NOTE5_SCHOOLING
+    if category == "pension" and pension_share in (Expenditure.PensionShare.EMPLOYER,
+                                                   Expenditure.PensionShare.GOVERNMENT):
+        return NOTE5_PENSION
+    return ""
 
 
 class HouseholdAccess(models.Model):

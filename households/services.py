@@ -1,7 +1,7 @@
 """Changes to households. Each function checks the user's right, writes in one
 transaction and records the access (who, what, when) in the same transaction."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -252,7 +252,15 @@ def record_add(*, household: Household, by: User, model, data: dict):
         incurred_on = parse_date(incurred_on)
     if incurred_on is not None and incurred_on > timezone.localdate():
         raise ServiceError("发生日期不能晚于今天，请填写实际发生的日期。", field="incurred_on")
-    record = model.objects.create(household=household, **data)
+    record = model(household=household, **data)
+    try:
+        # The model's own rules (e.g. what part of a tuition or pension payment may be
+        # deducted) hold for every caller, not only for the form.
+        record.clean()
+    except ValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise ServiceError(messages[0], field=None if field == NON_FIELD_ERRORS else field) from None
+    record.save(force_insert=True)
     _log(household, by, HouseholdAccess.Action.UPDATE,
          f"新增{model._meta.verbose_name} #{record.pk}")
     return record

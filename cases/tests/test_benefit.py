@@ -15,10 +15,19 @@ from django.utils import timezone
 from accounts.models import Rule
 from accounts.rules import RULES
 from cases import selectors, services
-from cases.benefit import Earning, Expense, Facts, Holding, Person, _months_before, calculate
+from cases.benefit import (
+    Earning,
+    Expense,
+    Facts,
+    Holding,
+    Person,
+    _months_before,
+    calculate,
+    household_facts,
+)
 from core.errors import ServiceError
 from households import services as household_services
-from households.models import Income, IncomeCategory
+from households.models import Expenditure, ExpenditureCategory, Income, IncomeCategory
 
 D = Decimal
 APPLIED = datetime.date(2026, 6, 15)
@@ -43,28 +52,95 @@ def wage(person, amount, months=12, counted=True, category="工资性收入"):
                    months=months)
 
 
-def expense(category, amount, *, person_key=None, person="", on=IN_WINDOW):
+def expense(category, amount, *, person_key=None, person="", on=IN_WINDOW, schooling=None,
+            pension_share=None):
+    """A rigid expenditure as the entry form records it now: tuition at a domestic school
+    and the person's own pension contribution unless said otherwise ("" = not recorded)."""
     labels = {"medical": "医疗费用", "rehabilitation": "康复费用", "education": "学费",
               "pension": "养老保险个人缴费", "other": "其他刚性支出"}
+    if schooling is None:
+        schooling = "domestic" if category == "education" else ""
+    if pension_share is None:
+        pension_share = "personal" if category == "pension" else ""
     return Expense(person_key=person_key, person=person, category=category,
-                   label=labels[category], amount=D(amount), incurred_on=on)
+                   label=labels[category], amount=D(amount), incurred_on=on, schooling=schooling,
+                   pension_share=pension_share)
 
 
 def calc(facts, kind="dibao", **rule_overrides):
     return calculate(facts, kind, rules(**rule_overrides), APPLIED)
 
 
-def test_plain_gap_rounded_to_the_fen_or_up_to_the_yuan():
+def test_plain_gap_is_computed_from_the_unrounded_per_capita_income():
     # 3 people; one wage of 12,000 over 12 months → 1,000 a month.
-    # per capita = 1,000 ÷ 3 = 333.333… → 333.33
-    # gap = (1,000 − 333.33) × 3 = 666.67 × 3 = 2,000.01
+    # per capita = 1,000 ÷ 3 = 333.333…, shown as 333.33;
+    # gap = 1,000 × 3 − 1,000 = 2,000 exactly (not (1,000 − 333.33) × 3 = 2,000.01).
     facts = Facts("urban", people("甲", "乙", "丙"), earnings=(wage("甲", "12000"),))
     result = calc(facts)
     assert result.per_capita == "333.33"
     assert result.eligible is True
-    assert result.benefit == "2000.01" and result.total == "2000.01"
-    # The region rounds up to the whole yuan: 2,000.01 → 2,001.
-    assert calc(facts, benefit_rounding="yuan_up").benefit == "2001.00"
+    assert result.benefit == "2000.00" and result.total == "2000.00"
+    # Nothing to round up: 2,000 stays 2,000 when the region rounds up to the yuan.
+    assert calc(facts, benefit_rounding="yuan_up").benefit == "2000.00"
+
+
+def test_three_people_with_2800_net_get_exactly_200():
+    # 3 people, standard 1,000; wage 33,600 / 12 = 2,800 a month.
+    # per capita 933.333…; gap = 1,000 × 3 − 2,800 = 200 (a rounded 933.33 would give 200.01).
+    facts = Facts("urban", people("甲", "乙", "丙"), earnings=(wage("甲", "33600"),))
+    result = calc(facts, benefit_rounding="fen")
+    assert result.eligible is True
+    assert result.per_capita == "933.33"
+    assert result.benefit == "200.00" and result.total == "200.00"
+    gap = next(line for line in result.lines if line.item == "低保金（补差）")
+    assert gap.rule.startswith("1000 × 3人 − 2800.00") and "保留到分" in gap.rule
+    assert gap.source.startswith("社会救助暂行办法第十条")
+
+
+def test_one_fen_below_the_standard_in_total_is_eligible_though_it_shows_as_1000():
+    # 3 people; wage 35,999.88 / 12 = 2,999.99 a month; per capita 999.99666… < 1,000,
+    # shown as 1,000.00 (a rounded figure would have judged it not below the standard).
+    # gap = 3,000 − 2,999.99 = 0.01.
+    facts = Facts("urban", people("甲", "乙", "丙"), earnings=(wage("甲", "35999.88"),))
+    result = calc(facts, benefit_rounding="fen")
+    assert result.per_capita == "1000.00"
+    assert result.eligible is True
+    assert result.benefit == "0.01"
+    assert result.near_threshold is False
+    # 3,000 a month: exactly at the standard, not eligible.
+    at = calc(Facts("urban", facts.people, earnings=(wage("甲", "36000"),)), benefit_rounding="fen")
+    assert at.eligible is False and at.benefit == "0"
+
+
+def test_monthly_figures_that_do_not_divide_evenly_still_add_up_exactly():
+    # 3 people: a wage of 24,000 a year (2,000 a month) and three incomes of 4,000 a year
+    # (333.333… a month each): 3,000 a month exactly, so at the standard. Added in this
+    # order as decimals to 28 digits they come to 2,999.999…9, and rounded up to the yuan
+    # the gap would pay 1 yuan to a household that is not eligible.
+    facts = Facts("urban", people("甲", "乙", "丙"),
+                  earnings=(wage("甲", "24000"), *(wage(name, "4000") for name in "甲乙丙")))
+    result = calc(facts, benefit_rounding="yuan_up")
+    assert result.income == "3000.00"
+    assert result.eligible is False and result.benefit == "0"
+
+
+@pytest.mark.parametrize("rounding, benefit", [
+    ("fen", "166.17"), ("yuan_up", "167.00"), ("yuan_half_up", "166.00")])
+def test_the_gap_is_rounded_once_as_the_region_says(rounding, benefit):
+    # 1 person; wage 10,006 / 12 = 833.8333… a month; gap = 1,000 − 833.8333… = 166.1666…
+    facts = Facts("urban", people("甲"), earnings=(wage("甲", "10006"),))
+    result = calc(facts, benefit_rounding=rounding)
+    assert result.benefit == benefit == result.total
+    line = next(line for line in result.lines if line.item == "低保金（补差）")
+    assert line.amount == benefit and line.rule.startswith("1000 × 1人 − 833.83")
+
+
+@pytest.mark.parametrize("rounding, benefit", [
+    ("fen", "199.50"), ("yuan_up", "200.00"), ("yuan_half_up", "200.00")])
+def test_half_a_yuan_is_rounded_up(rounding, benefit):
+    # 2 people; wage 21,606 / 12 = 1,800.50; gap = 2,000 − 1,800.50 = 199.50.
+    facts = Facts("urban", people("甲", "乙"), earnings=(wage("甲", "21606"),))
+    assert calc(facts, benefit_rounding=rounding).benefit == benefit
 
 
 def test_rehabilitation_over_the_cap_counts_only_the_cap():
@@ -170,6 +246,18 @@ def test_income_exactly_at_the_standard_is_not_eligible():
     assert calc(below).eligible is True and calc(below).benefit == "0.02"
 
 
+def test_the_near_threshold_line_is_judged_on_the_exact_per_capita_income():
+    # 3 people; wage 53,999.88 / 12 = 4,499.99 a month; per capita 1,499.9966… < 1,500,
+    # shown as 1,500.00: near the threshold, and a low-income household.
+    facts = Facts("urban", people("甲", "乙", "丙"), earnings=(wage("甲", "53999.88"),))
+    assert calc(facts).near_threshold is True
+    assert calc(facts, kind="low_income").eligible is True
+    # 4,500 a month is 1,500 each: neither.
+    at = Facts("urban", facts.people, earnings=(wage("甲", "54000"),))
+    assert calc(at).near_threshold is False
+    assert calc(at, kind="low_income").eligible is False
+
+
 def test_near_threshold_household():
     # 1 person, wage 14,400/12 = 1,200: above 1,000 but below 1.5 × 1,000 = 1,500.
     facts = Facts("urban", people("甲"), earnings=(wage("甲", "14400"),))
@@ -244,6 +332,50 @@ def test_other_expenditures_only_where_the_county_allows_them():
     assert allowed.per_capita == "800.00" and allowed.benefit == "200.00"
 
 
+def test_tuition_abroad_and_the_employer_or_government_pension_share_are_not_deducted():
+    # 2 people; wage 24,000 / 12 = 2,000 a month. Deducted: domestic tuition 2,400 / 12 =
+    # 200 and 甲's own pension contribution 600 / 12 = 50 → net 1,750, per capita 875,
+    # gap 2,000 − 1,750 = 250. Not deducted (note 5(3)(4)): 乙's tuition abroad 30,000,
+    # the employer's 1,200 and the government's 360.
+    facts = Facts("urban", people("甲", "乙"), earnings=(wage("甲", "24000"),), expenses=(
+        expense("education", "2400", person_key=2, person="乙"),
+        expense("education", "30000", person_key=2, person="乙", schooling="abroad"),
+        expense("pension", "600", person_key=1, person="甲"),
+        expense("pension", "1200", person_key=1, person="甲", pension_share="employer"),
+        expense("pension", "360", person_key=1, person="甲", pension_share="government")))
+    result = calc(facts)
+    assert result.deductions == "250.00"
+    assert result.benefit == "250.00"
+    refused = {line.item: line for line in result.lines if line.kind == "excluded"}
+    abroad = refused["不扣减：学费（乙·自费出国就读、留学）"]
+    assert abroad.amount == "0.00" and "30000元" in abroad.rule
+    assert "自费出国就读、留学的学费不在扣减范围内" in abroad.rule
+    assert abroad.source == "吉安市实施方案政策解读5(3)"
+    for part in ("单位缴费", "政府补贴"):
+        line = refused[f"不扣减：养老保险个人缴费（甲·{part}）"]
+        assert "由政府补贴的部分或单位缴纳的部分不列入扣减范围" in line.rule
+        assert line.source == "吉安市实施方案政策解读5(4)"
+    # Nothing deductible left in a category: no deduction line for it at all.
+    only_abroad = calc(Facts("urban", facts.people, earnings=facts.earnings, expenses=(
+        expense("education", "30000", person_key=2, person="乙", schooling="abroad"),)))
+    assert only_abroad.deductions == "0.00"
+    assert not [line for line in only_abroad.lines if line.kind == "deduction"]
+
+
+def test_tuition_entered_before_the_school_was_asked_is_deducted_with_a_warning():
+    # A row from before the form asked where the student studies: deducted as before
+    # (2,400 / 12 = 200), and the calculation asks to check it.
+    facts = Facts("urban", people("甲"), earnings=(wage("甲", "12000"),),
+                  expenses=(expense("education", "2400", schooling=""),
+                            expense("pension", "600", pension_share="")))
+    result = calc(facts)
+    assert result.deductions == "250.00"
+    warnings = [line for line in result.lines if line.kind == "warning"]
+    assert [line.item for line in warnings] == ["请核实：学费", "请核实：养老保险个人缴费"]
+    assert "1笔登记时未注明就读类型" in warnings[0].rule
+    assert "如属自费出国就读、留学，应删除该笔支出" in warnings[0].rule
+
+
 def test_financial_assets_over_the_limit_make_the_household_ineligible():
     # 2 people, no income, deposits 60,000 → 30,000 each > 24 × 1,000 = 24,000.
     facts = Facts("urban", people("甲", "乙"), holdings=(Holding("deposit", D("60000")),))
@@ -252,6 +384,11 @@ def test_financial_assets_over_the_limit_make_the_household_ineligible():
     # 48,000 → 24,000 each: at the limit passes; gap (1,000 − 0) × 2 = 2,000.
     assert calc(Facts("urban", facts.people, holdings=(Holding("deposit", D("48000")),))
                 ).benefit == "2000.00"
+    # 3 people, 72,000.01 → 24,000.0033… each: over the limit, though shown as 24,000.00.
+    over = calc(Facts("urban", people("甲", "乙", "丙"),
+                      holdings=(Holding("deposit", D("72000.01")),)))
+    assert over.eligible is False
+    assert any(line.item == "财产：人均金融资产超过上限" for line in over.lines)
     # A car fails the default limit of no vehicle.
     car = calc(Facts("urban", facts.people, holdings=(Holding("vehicle", D("20000")),)))
     assert car.eligible is False
@@ -261,6 +398,14 @@ def test_tekun_basic_living_standard():
     # 1 person, no income: 1.3 × 1,000 = 1,300 a month.
     result = calc(Facts("urban", people("甲")), kind="tekun")
     assert result.eligible is True and result.total == "1300.00"
+
+
+def test_tekun_income_is_judged_on_the_exact_per_capita_income():
+    # 3 people, 2,999.99 a month: 999.99666… each is below 1,000 though shown as 1,000.00.
+    facts = Facts("urban", people("甲", "乙", "丙"), earnings=(wage("甲", "35999.88"),))
+    assert calc(facts, kind="tekun").eligible is True
+    at = Facts("urban", facts.people, earnings=(wage("甲", "36000"),))
+    assert calc(at, kind="tekun").eligible is False
 
 
 def test_types_without_a_formula_leave_the_amount_to_the_caseworker():
@@ -301,6 +446,24 @@ def earning_household(household, staff):
                                         "category": IncomeCategory.objects.get(code="wage"),
                                         "amount": D("7200")})
     return household
+
+
+def test_a_stored_row_marked_not_deductible_is_listed_but_not_deducted(household, staff):
+    # A row that bypassed the entry form (e.g. written before the form refused such rows)
+    # still computes correctly: 1 person, wage 7,200 → 600 a month; the employer's
+    # pension share of 1,200 is not deducted, the person's own 240 is (20 a month).
+    member = household.members.get()
+    household_services.record_add(household=household, by=staff["caseworker_a"], model=Income,
+                                  data={"member": member, "months": 12, "amount": D("7200"),
+                                        "category": IncomeCategory.objects.get(code="wage")})
+    pension = ExpenditureCategory.objects.get(code="pension")
+    for share, amount in (("employer", "1200"), ("personal", "240")):
+        Expenditure.objects.create(household=household, member=member, category=pension,
+                                   amount=D(amount), incurred_on=IN_WINDOW, pension_share=share)
+    result = calc(household_facts(household))
+    assert result.deductions == "20.00"
+    assert result.benefit == "420.00"  # 1,000 − (600 − 20)
+    assert any(line.item == f"不扣减：{pension.name}（{member.name}·单位缴费）" for line in result.lines)
 
 
 def test_the_proposal_and_the_decision_default_to_the_calculation(build, earning_household, standard,

@@ -109,3 +109,40 @@ def test_an_expenditure_in_the_future_is_refused_on_the_form(client, regions, st
         "incurred_on": tomorrow.isoformat()}).content.decode()
     assert "发生日期不能晚于今天" in page
     assert not household.expenditures.exists()
+
+
+def expenditure_form(code, **fields):
+    return {"category": ExpenditureCategory.objects.get(code=code).pk, "amount": "3000",
+            "incurred_on": "2026-03-01", **fields}
+
+
+def test_tuition_for_self_paid_study_abroad_is_refused_on_the_form(client, regions, staff,
+                                                                    make_household):
+    household = make_household(regions["a1"])
+    client.force_login(staff["caseworker_a"])
+    url = reverse("households:record_add", args=[household.pk, "expenditures"])
+    page = client.post(url, expenditure_form("education", schooling="abroad")).content.decode()
+    assert "自费出国就读、留学的学费不在扣减范围内" in page
+    assert "吉安市实施方案政策解读5(3)" in page
+    # Tuition must say where the student studies.
+    page = client.post(url, expenditure_form("education")).content.decode()
+    assert "请选择就读类型" in page
+    assert not household.expenditures.exists()
+    assert client.post(url, expenditure_form("education", schooling="domestic")).status_code == 302
+    assert household.expenditures.get().schooling == "domestic"
+    detail = client.get(reverse("households:detail", args=[household.pk])).content.decode()
+    assert "国内全日制学校" in detail
+
+
+def test_the_employer_or_government_pension_share_is_refused_on_the_form(client, regions, staff,
+                                                                          make_household):
+    household = make_household(regions["a1"])
+    client.force_login(staff["caseworker_a"])
+    url = reverse("households:record_add", args=[household.pk, "expenditures"])
+    for share, label in (("employer", "单位缴费"), ("government", "政府补贴")):
+        page = client.post(url, expenditure_form("pension", pension_share=share)).content.decode()
+        assert f"{label}不能扣减：由政府补贴的部分或单位缴纳的部分不列入扣减范围" in page
+        assert "吉安市实施方案政策解读5(4)" in page
+    assert not household.expenditures.exists()
+    assert client.post(url, expenditure_form("pension", pension_share="personal")).status_code == 302
+    assert household.expenditures.get().pension_share == "personal"

@@ -258,3 +258,31 @@ def test_an_expenditure_dated_in_the_future_is_refused(regions, staff, make_hous
                                 "amount": 300,
                                 "incurred_on": timezone.localdate() + datetime.timedelta(days=1)})
     assert not household.expenditures.exists()
+
+
+@pytest.mark.parametrize("category, data, field, message", [
+    ("education", {"schooling": "abroad"}, "schooling", "自费出国就读、留学的学费不在扣减范围内"),
+    ("pension", {"pension_share": "employer"}, "pension_share", "单位缴费不能扣减"),
+    ("pension", {"pension_share": "government"}, "pension_share", "政府补贴不能扣减"),
+    ("pension", {}, "pension_share", "请选择缴费部分"),
+])
+def test_a_part_that_is_never_deducted_is_refused_by_the_service(regions, staff, make_household,
+                                                                   category, data, field, message):
+    # Every caller (the form, the demo loader, any import) goes through this service.
+    household = make_household(regions["a1"])
+    with pytest.raises(ServiceError, match=message) as info:
+        services.record_add(household=household, by=staff["caseworker_a"], model=Expenditure,
+                            data={"category": ExpenditureCategory.objects.get(code=category),
+                                  "amount": 3000, "incurred_on": "2026-03-01", **data})
+    assert info.value.field == field
+    assert not household.expenditures.exists()
+
+
+def test_a_part_given_for_another_category_is_not_kept(regions, staff, make_household):
+    household = make_household(regions["a1"])
+    record = services.record_add(household=household, by=staff["caseworker_a"], model=Expenditure,
+                                 data={"category": ExpenditureCategory.objects.get(code="medical"),
+                                       "amount": 300, "incurred_on": "2026-03-01",
+                                       "schooling": "abroad", "pension_share": "employer"})
+    record.refresh_from_db()
+    assert (record.schooling, record.pension_share) == ("", "")
