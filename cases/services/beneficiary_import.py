@@ -11,13 +11,15 @@ from accounts.models import Region, User
 from accounts.scope import user_can
 from cases.beneficiary_file import TYPES, read_legacy
 from cases.models import (
+    LONG_TERM_PUBLICITY,
     Application,
 )
 from cases.services.benefits import benefit_start
-from cases.services.machinery import _next_number, _step, _township_of
+from cases.services.machinery import _household_facts, _next_number, _step, _township_of
 from core.errors import ServiceError
 from households import services as household_services
 from households.models import Household
+from publicity import services as publicity
 
 
 @dataclass
@@ -84,4 +86,11 @@ def _import_case(household: Household, *, by: User, assistance_type: str, amount
         app.monthly_amount, app.start_month = amount, start_month
         step.data = {"legacy_number": legacy_number[:50], "start_month": start_month.isoformat()}
     benefit_start(application=app, by=by)
+    if assistance_type in LONG_TERM_PUBLICITY:
+        # On the long-term board like a family confirmed here (DB §24).
+        name, size = _household_facts(household)
+        publicity.long_term_open(application_id=app.pk, region=app.region,
+                                 assistance_type=assistance_type, name=name,
+                                 household_size=size, monthly_amount=amount,
+                                 on=timezone.localdate())
     return app

@@ -19,7 +19,7 @@ from accounts.models import User
 from accounts.rules import rule_value, rule_values
 from accounts.scope import user_can
 from accounts.services import system_user
-from cases.benefit import calculate, household_facts
+from cases.benefit import calculate, household_facts, households_with_facts
 from cases.models import (
     IN_PAYMENT,
     Benefit,
@@ -34,7 +34,7 @@ from cases.models import (
 from cases.services import benefits as benefit_steps
 from cases.services.machinery import _require_text, _step
 from core.errors import ServiceError
-from households.models import Member
+from households.models import Household, Member
 from verification.services import verifications_for_households
 
 OPEN = [ReviewState.OPEN, ReviewState.CHECKED]
@@ -133,8 +133,9 @@ def reviews_check(*, review_ids: list[int], by: User) -> int:
     if not reviews:
         return 0
     today = timezone.localdate()
-    checks = verifications_for_households(
-        household_ids=[r.benefit.household_id for r in reviews], by=by)
+    household_ids = [r.benefit.household_id for r in reviews]
+    checks = verifications_for_households(household_ids=household_ids, by=by)
+    households = households_with_facts(Household.objects.filter(pk__in=household_ids)).in_bulk()
     rules_by_region: dict[int, dict] = {}
     done = 0
     for review in reviews:
@@ -142,8 +143,8 @@ def reviews_check(*, review_ids: list[int], by: User) -> int:
         rules = rules_by_region.get(benefit.region_id)
         if rules is None:
             rules = rules_by_region[benefit.region_id] = rule_values(benefit.region, today)
-        calc = calculate(household_facts(benefit.household), benefit.assistance_type, rules,
-                         applied_on=today)
+        calc = calculate(household_facts(households[benefit.household_id]),
+                         benefit.assistance_type, rules, applied_on=today)
         check = checks.get(benefit.household_id)
         with _step(review, by=by, action="recheck") as step:
             item = step.application

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from cases import services
@@ -281,8 +282,6 @@ def test_self_care_four_activities_not_managed_is_fully_dependent_and_sets_the_c
 
 
 def test_benefit_events_are_append_only(build, clock):
-    from django.db import DatabaseError, transaction
-
     benefit = confirmed_on(build, clock, D(2026, 3, 10)).benefit
     with pytest.raises(DatabaseError), transaction.atomic():
         BenefitEvent.objects.filter(benefit=benefit).update(reason="改写")

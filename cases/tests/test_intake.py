@@ -33,6 +33,7 @@ from cases.tests.builders import photo, xlsx
 from conftest import new_id_number
 from core.errors import ServiceError
 from households.models import Household, Member
+from publicity.models import LongTermEntry
 
 TODAY = timezone.localdate()
 
@@ -623,6 +624,13 @@ def test_existing_beneficiaries_are_imported_all_or_nothing(regions, staff):
     assert case.state == State.FILED and case.monthly_amount == Decimal("1450.00")
     assert case.start_month == datetime.date(2024, 3, 1)
     assert case.events.get().data["legacy_number"] == "DB-0001"
+    # In payment and on the long-term board like a family confirmed here.
+    benefit = case.benefit
+    assert (benefit.state, benefit.start_month, benefit.monthly_amount) == (
+        "paying", datetime.date(2024, 3, 1), Decimal("1450.00"))
+    board = LongTermEntry.objects.get(application=case)
+    assert (board.name, board.household_size, board.monthly_amount) == ("王建华", 2,
+                                                                        Decimal("1450.00"))
     rural = Member.objects.get(id_number=head2).household
     assert rural.residence == "rural" and rural.applications.get().assistance_type == "tekun"
     # Again: the people are in the system already; nothing more is written.
