@@ -1,5 +1,5 @@
 """Draw the procedure from the transitions themselves: one Graphviz DOT file per state
-machine (every FSMField of Application and Registration) in docs/procedure/.
+machine (every FSMField of Application, Registration, Benefit and Review) in docs/procedure/.
 
 States are the field's choices, labelled in Chinese. Each (source, target, transition)
 is one edge, labelled with the step's label and, smaller, the role it needs (the
@@ -27,7 +27,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django_fsm import ANY_OTHER_STATE, ANY_STATE, FSMFieldMixin
 
 from accounts.roles import PERMISSIONS
-from cases.models import Application, Registration
+from cases.models import Application, Benefit, Registration, Review
 from cases.steps import StepInfo
 
 FONT = "Noto Sans CJK SC"
@@ -46,7 +46,7 @@ RECORD = "#757575"  # the text of the steps listed in a state's box
 
 def machines():
     """(model, field) for every FSMField of the drawn models, in a fixed order."""
-    return [(model, field) for model in (Application, Registration)
+    return [(model, field) for model in (Application, Registration, Benefit, Review)
             for field in model._meta.fields if isinstance(field, FSMFieldMixin)]
 
 
