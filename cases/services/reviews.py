@@ -31,6 +31,7 @@ from cases.models import (
     ReviewRound,
     ReviewState,
 )
+from cases.services import benefit_people
 from cases.services import benefits as benefit_steps
 from cases.services.machinery import _require_text, _step
 from core.errors import ServiceError
@@ -59,7 +60,7 @@ def review_open(*, benefit: Benefit, by: User, kind: str, note: str = "",
     note = _require_text(note, "请写明家庭报告的变化（如哪位成员、何时、什么变化）。", "note")
     today = timezone.localdate()
     if kind == ReviewKind.SELF_CARE:
-        due = benefit_steps.self_care_reassessment_due(benefit, today)
+        due = benefit_people.self_care_reassessment_due(benefit, today)
     else:
         months = rule_value("review_after_change_months", benefit.region, today)
         due = benefit_steps.months_later(today, months)

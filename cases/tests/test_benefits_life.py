@@ -20,7 +20,7 @@ from cases.models import (
     ReviewOutcome,
     ReviewState,
 )
-from cases.services import benefits, reviews
+from cases.services import benefit_people, benefits, reviews
 from cases.tests.builders import photo
 from core.errors import ServiceError
 from households.models import Member
@@ -203,12 +203,12 @@ def test_a_cut_for_refused_work_reduces_only_that_persons_share(build, clock, te
         if n == 3:
             heard(benefit, team["acceptor"], proposed="拟减发赵小军本人部分")
         with pytest.raises(ServiceError, match=f"累计3次.*目前登记{n - 1}次"):
-            benefits.benefit_cut_share(benefit=benefit, by=team["acceptor"], member_id=son.pk,
+            benefit_people.benefit_cut_share(benefit=benefit, by=team["acceptor"], member_id=son.pk,
                                        reasons="三次拒绝介绍的工作")
-        benefits.benefit_record_work_refusal(benefit=benefit, by=team["acceptor"],
+        benefit_people.benefit_record_work_refusal(benefit=benefit, by=team["acceptor"],
                                              member_id=son.pk, refused_on=day,
                                              offer=f"社区公益岗位{n}")
-    benefit = benefits.benefit_cut_share(benefit=benefit, by=team["acceptor"], member_id=son.pk,
+    benefit = benefit_people.benefit_cut_share(benefit=benefit, by=team["acceptor"], member_id=son.pk,
                                          reasons="无正当理由三次拒绝介绍的工作")
     assert benefit.monthly_amount == Decimal("800.00")
     current = benefit.periods.get(last_month__isnull=True)
@@ -219,7 +219,7 @@ def test_a_cut_for_refused_work_reduces_only_that_persons_share(build, clock, te
     assert benefit.periods.get(first_month=D(2026, 4, 1)).last_month == D(2026, 6, 1)
     with pytest.raises(ServiceError, match="已减发"):
         heard(benefit, team["acceptor"])
-        benefits.benefit_cut_share(benefit=benefit, by=team["acceptor"], member_id=son.pk,
+        benefit_people.benefit_cut_share(benefit=benefit, by=team["acceptor"], member_id=son.pk,
                                    reasons="again")
 
 
@@ -262,8 +262,8 @@ def test_self_care_four_activities_not_managed_is_fully_dependent_and_sets_the_c
     benefit = confirmed_on(build, clock, D(2026, 3, 10)).benefit
     head = household.members.get()
     clock.set(D(2026, 5, 12))
-    assert benefits.self_care_level(["eating", "dressing", "bed"]) == Member.SelfCare.PARTIAL
-    assessment = benefits.benefit_assess_self_care(
+    assert benefit_people.self_care_level(["eating", "dressing", "bed"]) == Member.SelfCare.PARTIAL
+    assessment = benefit_people.benefit_assess_self_care(
         benefit=benefit, by=team["acceptor"], member_id=head.pk,
         not_managed=["eating", "dressing", "bed", "toilet"], assessed_on=D(2026, 5, 11),
         assessors="王强、李娜")
