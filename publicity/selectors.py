@@ -1,5 +1,8 @@
+import datetime
+
 from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import Region
 from accounts.roles import Level
@@ -50,10 +53,20 @@ def public_region(code: str):
     return region
 
 
-def public_board(*, region) -> list[dict]:
+def long_term_shown(*, on: datetime.date):
+    """The long-term entries on the board on day `on`: opened by then and not yet closed.
+    A stop or a change is decided ahead of the month it takes effect; the entry stays up
+    until its `closed_on` (the first month no longer paid, or the new amount's first
+    month) and the new amount's entry goes up that day, so one entry per case shows."""
+    return LongTermEntry.objects.filter(Q(closed_on__isnull=True) | Q(closed_on__gt=on),
+                                        opened_on__lte=on)
+
+
+def public_board(*, region, today: datetime.date | None = None) -> list[dict]:
     """Per community of `region` (itself, or a township's communities): its open notices
-    and its long-term roster, names masked where the region's rule says so. Three
-    queries plus one rule lookup per community, whatever the number of notices."""
+    and its long-term roster as of `today`, names masked where the region's rule says so.
+    Three queries plus one rule lookup per community, whatever the number of notices."""
+    today = today or timezone.localdate()
     communities = ([region] if region.level == Level.COMMUNITY
                    else list(region.children.order_by("code")))
     by_id = {c.pk: {"community": c, "notices": [], "roster": []} for c in communities}
@@ -67,7 +80,7 @@ def public_board(*, region) -> list[dict]:
                    .select_related("application").order_by("opened_on", "id")):
         notice.shown_name = shown(notice.name, notice.region_id)
         by_id[notice.region_id]["notices"].append(notice)
-    for entry in (LongTermEntry.objects.filter(region__in=communities, closed_on__isnull=True)
+    for entry in (long_term_shown(on=today).filter(region__in=communities)
                   .select_related("application").order_by("assistance_type", "name", "id")):
         entry.shown_name = shown(entry.name, entry.region_id)
         by_id[entry.region_id]["roster"].append(entry)

@@ -6,6 +6,8 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from accounts.models import Region, User
@@ -148,25 +150,42 @@ def throttle_public_post(address: str) -> None:
         raise TooMany("提交过于频繁，请一小时后再试；急事请拨打监督电话。")
 
 
+def _long_term_from(application_id: int, on: datetime.date):
+    """The case's entries still (to be) on the board on or after `on`."""
+    return LongTermEntry.objects.filter(Q(closed_on__isnull=True) | Q(closed_on__gt=on),
+                                        application_id=application_id)
+
+
 @transaction.atomic
 def long_term_change(*, application_id: int, monthly_amount, on: datetime.date,
                      household_size: int | None = None) -> LongTermEntry | None:
-    """The benefit changed: the roster shows the new amount from `on` (DB §24)."""
-    current = (LongTermEntry.objects.select_for_update()
-               .filter(application_id=application_id, closed_on__isnull=True).first())
-    if current is None:
+    """The benefit changed from `on` (the new amount's first month, often next month): the
+    board shows the old amount until the day before and the new one from `on` (DB §24).
+    A change decided before an earlier one took effect replaces it, and a stop already
+    decided (a gradual exit) still takes the entry down on its day: one entry per case
+    on any day."""
+    entries = list(_long_term_from(application_id, on).select_for_update()
+                   .order_by("opened_on", "id"))
+    if not entries:
         return None
-    current.closed_on = on
-    current.save(update_fields=["closed_on"])
+    latest = entries[-1]
+    # A stop already decided (a gradual exit) keeps its day for the new amount.
+    ends = None if any(e.closed_on is None for e in entries) else max(
+        (e.closed_on for e in entries if e.closed_on > e.opened_on), default=on)
+    for entry in entries:
+        # An entry not up yet by `on` is never shown (closed the day it would open).
+        entry.closed_on = max(entry.opened_on, on)
+        entry.save(update_fields=["closed_on"])
     return LongTermEntry.objects.create(
-        application_id=application_id, region=current.region,
-        assistance_type=current.assistance_type, name=current.name,
-        household_size=household_size or current.household_size, monthly_amount=monthly_amount,
-        opened_on=on)
+        application_id=application_id, region=latest.region,
+        assistance_type=latest.assistance_type, name=latest.name,
+        household_size=household_size or latest.household_size, monthly_amount=monthly_amount,
+        opened_on=on, closed_on=ends)
 
 
 @transaction.atomic
 def long_term_stop(*, application_id: int, on: datetime.date) -> int:
-    """The benefit stopped: the name leaves the roster."""
-    return LongTermEntry.objects.filter(application_id=application_id,
-                                        closed_on__isnull=True).update(closed_on=on)
+    """The benefit stops from `on` (the first month no longer paid): the name stays on the
+    board until the day before, and a change due later never goes up."""
+    return _long_term_from(application_id, on).update(
+        closed_on=Greatest(F("opened_on"), Value(on)))

@@ -49,9 +49,10 @@ def board(request, code):
     if request.GET:  # one cached page per board: no query strings around the cache
         return redirect("public:board", code=code)
     region = selectors.public_region(code)
+    today = timezone.localdate()
     return render(request, "public/board.html", {
-        "region": region, "groups": selectors.public_board(region=region),
-        "township": township_of(region), "today": timezone.localdate(),
+        "region": region, "groups": selectors.public_board(region=region, today=today),
+        "township": township_of(region), "today": today,
     })
 
 

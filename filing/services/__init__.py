@@ -1,6 +1,6 @@
 """The district's supervision, one module per part; callers import from here.
 
-- common: who may act for a district, dates, the beneficiaries of a month
+- common: who may act for a district, dates, what is paid in a month (benefit periods)
 - register: the cadre register
 - reviews: mandatory reviews
 - spot_checks: the reproducible draw and its checks
@@ -9,8 +9,6 @@
 """
 
 from filing.services.common import (  # noqa: F401
-    BENEFIT_STATES,
-    ONE_OFF_TYPES,
     STAT_MONTHS,
     beneficiaries,
     month_start,

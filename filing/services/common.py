@@ -10,16 +10,8 @@ from django.utils import timezone
 from accounts.models import Region, User
 from accounts.roles import Level
 from accounts.scope import user_can
-from cases.models import Application, AssistanceType, State
+from cases.models import BenefitPeriod
 from core.errors import ServiceError
-
-# Paid once, in the month the benefit starts; the others are paid every month from it.
-ONE_OFF_TYPES = (AssistanceType.TEMPORARY, AssistanceType.EDU_FRESHMAN, AssistanceType.HEATING)
-
-
-# A case whose benefit is being paid (post-decision stops come with dynamic management).
-BENEFIT_STATES = (State.CONFIRMED, State.FILED, State.RECTIFYING)
-
 
 STAT_MONTHS = 36  # how far back the statistics are kept
 
@@ -39,10 +31,11 @@ def month_start(day: datetime.date) -> datetime.date:
 
 
 def beneficiaries(*, region: Region, month: datetime.date):
-    """Cases whose benefit is paid in `month` in `region`'s subtree: the monthly types from
-    their start month on, the one-off types in their start month."""
+    """What is paid in `month` in `region`'s subtree: the benefits' periods (在保, DESIGN §4
+    "Dynamic management") that cover the month, each with its amount. A stop shows from
+    its first month unpaid, a change from its effective month; a one-off type has one
+    period of one month. A household has at most one period of a benefit in a month."""
     month = month_start(month)
-    paid = (Q(assistance_type__in=ONE_OFF_TYPES, start_month=month)
-            | (~Q(assistance_type__in=ONE_OFF_TYPES) & Q(start_month__lte=month)))
-    return Application.objects.filter(paid, region__code__startswith=region.code,
-                                      state__in=BENEFIT_STATES, monthly_amount__isnull=False)
+    return BenefitPeriod.objects.filter(
+        Q(last_month__isnull=True) | Q(last_month__gte=month), first_month__lte=month,
+        benefit__region__code__startswith=region.code)

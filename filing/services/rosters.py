@@ -34,15 +34,18 @@ class RosterDraft:
 
 
 def roster_draft(*, township: Region, month: datetime.date) -> RosterDraft:
-    """The roster as it would be submitted now (not saved)."""
-    heads = Member.objects.filter(household=OuterRef("household"), relation=Member.Relation.HEAD)
-    sizes = (Member.objects.filter(household=OuterRef("household")).order_by()
+    """The roster as it would be submitted now (not saved): one line per benefit period
+    paid in the month, with that period's amount. One query, whatever the township's size."""
+    household = OuterRef("benefit__household")
+    heads = Member.objects.filter(household=household, relation=Member.Relation.HEAD)
+    sizes = (Member.objects.filter(household=household).order_by()
              .values("household").annotate(n=Count("id")).values("n"))
     rows = (beneficiaries(region=township, month=month)
             .annotate(head_name=Subquery(heads.values("name")[:1]), size=Subquery(sizes))
-            .order_by("assistance_type", "region__code", "number")
-            .values_list("pk", "region_id", "assistance_type", "head_name", "size",
-                         "monthly_amount"))
+            .order_by("benefit__assistance_type", "benefit__region__code",
+                      "benefit__application__number")
+            .values_list("benefit__application_id", "benefit__region_id",
+                         "benefit__assistance_type", "head_name", "size", "amount"))
     draft = RosterDraft(township, month_start(month))
     for pk, community, kind, name, size, amount in rows:
         draft.lines.append(RosterLine(application_id=pk, community_id=community,

@@ -10,11 +10,12 @@ from django.utils import timezone
 
 from accounts.models import Region
 from accounts.roles import Level
-from cases.models import Application, State
+from cases.models import Application, BenefitPeriod, State
+from cases.services.benefits import add_months
 from filing.models import (
     MonthStat,
 )
-from filing.services.common import BENEFIT_STATES, ONE_OFF_TYPES, STAT_MONTHS, month_start
+from filing.services.common import STAT_MONTHS, month_start
 
 
 def _months_between(first: datetime.date, last: datetime.date) -> list[datetime.date]:
@@ -27,7 +28,8 @@ def _months_between(first: datetime.date, last: datetime.date) -> list[datetime.
 
 def statistics_refresh(*, district: Region | None = None) -> int:
     """Recompute the stored monthly aggregates of a district (or of every district) from
-    the cases: four grouped queries per district, whatever its size. Returns the rows."""
+    the cases and the benefits' periods: six grouped queries per district, whatever its
+    size. Returns the rows."""
     districts = [district] if district else list(Region.objects.filter(level=Level.DISTRICT))
     return sum(_refresh_district(d) for d in districts)
 
@@ -55,37 +57,12 @@ def _refresh_district(district: Region) -> int:
         target = cell(row["region__parent_id"], row["m"], row["assistance_type"])
         target["confirmed"], target["rejected"] = row["confirmed"], row["rejected"]
         target["workdays_sum"], target["decided_with_days"] = row["days"] or 0, row["with_days"]
-    # Benefits: new beneficiaries per start month, then carried forward for monthly types.
-    paying = cases.filter(state__in=BENEFIT_STATES, start_month__isnull=False,
-                          monthly_amount__isnull=False)
-    starts: dict[tuple, list] = {}
-    for row in (paying.values("region__parent_id", "assistance_type", "start_month")
-                .annotate(n=Count("id"), amount=Sum("monthly_amount"))):
-        starts[(row["region__parent_id"], row["assistance_type"], row["start_month"])] = [
-            row["n"], 0, row["amount"]]
-    for row in (paying.values("region__parent_id", "assistance_type", "start_month")
-                .annotate(people=Count("household__members"))):
-        starts[(row["region__parent_id"], row["assistance_type"], row["start_month"])][1] = \
-            row["people"]
+    # Benefits: what the periods paid in each month (DESIGN §4 "Dynamic management"): a
+    # stop counts until its last month paid, a change with its new amount from the month
+    # it takes effect.
     months = _months_between(first_kept, today)
-    by_series: dict[tuple, dict] = {}
-    for (township_id, kind, start), values in starts.items():
-        by_series.setdefault((township_id, kind), {})[start] = values
-    for (township_id, kind), series in by_series.items():
-        carried = [0, 0, Decimal("0")]
-        for start in sorted(s for s in series if s < first_kept):
-            if kind not in ONE_OFF_TYPES:
-                carried = [a + b for a, b in zip(carried, series[start], strict=True)]
-        for month in months:
-            new = series.get(month, [0, 0, Decimal("0")])
-            if kind in ONE_OFF_TYPES:
-                current = new
-            else:
-                carried = [a + b for a, b in zip(carried, new, strict=True)]
-                current = carried
-            if any(current):
-                target = cell(township_id, month, kind)
-                target["beneficiaries"], target["people"], target["amount"] = current
+    for (township_id, month, kind), paid in _paid_by_month(district, months):
+        cell(township_id, month, kind).update(paid)
     now = timezone.now()
     rows = [MonthStat(township_id=township_id, month=month, assistance_type=kind,
                       refreshed_at=now, **values)
@@ -97,3 +74,40 @@ def _refresh_district(district: Region) -> int:
         MonthStat.objects.filter(township__code__startswith=district.code).delete()
         MonthStat.objects.bulk_create(rows, batch_size=5000)
     return len(rows)
+
+
+def _paid_by_month(district: Region, months: list[datetime.date]):
+    """((township, month, type), {beneficiaries, people, amount}) of every month of
+    `months` in which something was paid."""
+    periods = (BenefitPeriod.objects.filter(benefit__region__code__startswith=district.code,
+                                            first_month__lte=months[-1])
+               .exclude(last_month__lt=months[0]).order_by())
+    group = ("benefit__region__parent_id", "benefit__assistance_type")
+    # {(township, type): {month: [households, people, amount]}}: what changes that month.
+    # Grouped by the months periods begin and end, the rows grow with the townships and
+    # months, not with the households.
+    deltas: dict[tuple, dict[datetime.date, list]] = {}
+
+    def change(row, month, *, households=0, people=0, amount=0):
+        series = deltas.setdefault((row[group[0]], row[group[1]]), {})
+        values = series.setdefault(max(month, months[0]), [0, 0, Decimal("0")])
+        values[0] += households
+        values[1] += people
+        values[2] += amount
+
+    # A period counts from its first month and no longer from the month after its last.
+    for edge, sign, shift in (("first_month", 1, 0), ("last_month", -1, 1)):
+        edged = periods.filter(**{f"{edge}__isnull": False}).values(*group, edge)
+        for row in edged.annotate(n=Count("id"), amount=Sum("amount")):
+            change(row, add_months(row[edge], shift), households=sign * row["n"],
+                   amount=sign * row["amount"])
+        # Counted apart: joining the members would multiply the amounts.
+        for row in edged.annotate(people=Count("benefit__household__members")):
+            change(row, add_months(row[edge], shift), people=sign * row["people"])
+    for (township_id, kind), series in deltas.items():
+        running = [0, 0, Decimal("0")]
+        for month in months:
+            running = [a + b for a, b in zip(running, series.get(month, (0, 0, 0)), strict=True)]
+            if any(running):
+                yield (township_id, month, kind), {"beneficiaries": running[0],
+                                                   "people": running[1], "amount": running[2]}

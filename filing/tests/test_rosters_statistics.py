@@ -16,12 +16,14 @@ from django.utils import timezone
 
 from accounts.workdays import working_days_between
 from cases import services as case_services
-from cases.models import Application
+from cases.models import Application, Benefit, BenefitPeriod
+from cases.services import benefits as benefit_services
 from cases.tests.builders import CaseBuilder
 from core.errors import ServiceError
 from filing import selectors, services
 from filing.exports import workbook
 from filing.models import MonthlyRoster, MonthStat, RosterLine
+from households.tests.builders import add_member
 
 TODAY = timezone.localdate()
 THIS_MONTH = TODAY.replace(day=1)
@@ -32,6 +34,19 @@ def month_before(month: datetime.date, n: int = 1) -> datetime.date:
     for _ in range(n):
         month = (month - datetime.timedelta(days=1)).replace(day=1)
     return month
+
+
+def paid_from(app, start: datetime.date, amount: Decimal | None = None) -> None:
+    """Move a confirmed case's benefit to begin in `start` (with `amount`): the roster and
+    the statistics read the benefit's periods, the case only says what was decided."""
+    period = BenefitPeriod.objects.get(benefit__application=app)
+    amount = amount or period.amount
+    one_off = period.last_month is not None  # paid once, in its first month
+    Application.objects.filter(pk=app.pk).update(start_month=start, monthly_amount=amount)
+    Benefit.objects.filter(application=app).update(start_month=start, monthly_amount=amount,
+                                                   last_month=start if one_off else None)
+    BenefitPeriod.objects.filter(pk=period.pk).update(first_month=start, amount=amount,
+                                                      last_month=start if one_off else None)
 
 
 @pytest.fixture
@@ -45,8 +60,7 @@ def beneficiaries(team, regions, make_household):
                                                   ).replace(day=1))]:
         household = make_household(regions["a1"], head_name=f"户主{key}")
         app = CaseBuilder(team, household).confirmed(assistance_type=kind)
-        Application.objects.filter(pk=app.pk).update(start_month=start,
-                                                     monthly_amount=Decimal("1000.50"))
+        paid_from(app, start, Decimal("1000.50"))
         made[key] = app
     return made
 
@@ -182,7 +196,8 @@ def test_statistics_count_the_procedure_and_the_benefits(team, regions, staff, m
     for app in decided + [rejected]:
         Application.objects.filter(pk=app.pk).update(accepted_on=accepted_on, decided_on=decided_on,
                                                      decision_workdays=days)
-    Application.objects.filter(pk__in=[a.pk for a in decided]).update(start_month=THIS_MONTH)
+    for app in decided:
+        paid_from(app, THIS_MONTH)
     services.statistics_refresh(district=regions["district"])
 
     data = selectors.statistics(region=regions["district"], months=[two_ago, LAST_MONTH, THIS_MONTH])
@@ -230,3 +245,125 @@ def test_the_statistics_page_reads_stored_aggregates_not_cases(team, regions, st
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'case_state_due'")
         assert "state" in cursor.fetchone()[0]
+
+
+# --- benefits in force: a stop or a change shows from the month it takes effect -----------
+
+D = datetime.date
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """A settable today for every service (they all ask django.utils.timezone)."""
+
+    class Clock:
+        today = D(2026, 3, 10)
+
+        def set(self, day):
+            self.today = day
+
+    fixed = Clock()
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: fixed.today)
+    return fixed
+
+
+def heard(benefit, by, proposed):
+    return benefit_services.benefit_hear_views(
+        benefit=benefit, by=by, proposed=proposed, heard_on=timezone.localdate(),
+        person="户主", statement="表示收入确有变化")
+
+
+def lines_of(regions, month):
+    return [(line.name, line.amount)
+            for line in services.roster_draft(township=regions["a"], month=month).lines]
+
+
+def test_a_stopped_benefit_is_on_the_roster_of_its_last_month_and_not_after(
+        build, clock, team, regions):
+    benefit = build.confirmed().benefit  # on 10 March: paid from April
+    assert lines_of(regions, D(2026, 3, 1)) == []
+    clock.set(D(2026, 6, 15))
+    heard(benefit, team["acceptor"], "拟停发低保金")
+    benefit_services.benefit_stop(benefit=benefit, by=team["acceptor"],
+                                  reasons="家庭人均收入超过低保标准")
+    # Decided in June, effective from July (the rule's next month): June is still paid.
+    for month in (D(2026, 4, 1), D(2026, 6, 1)):
+        assert lines_of(regions, month) == [("赵建国", Decimal("1200.00"))], month
+    assert lines_of(regions, D(2026, 7, 1)) == []
+    clock.set(D(2026, 7, 2))
+    roster = services.roster_submit(township=regions["a"], month=D(2026, 6, 1),
+                                    by=team["acceptor"])
+    assert (roster.households, roster.amount) == (1, Decimal("1200.00"))
+    assert roster.lines.get().application_id == benefit.application_id
+    july = services.roster_submit(township=regions["a"], month=D(2026, 7, 1),
+                                  by=team["acceptor"])
+    assert (july.households, july.amount, july.lines.count()) == (0, Decimal("0"), 0)
+
+
+def test_an_adjusted_benefit_is_paid_the_old_amount_until_the_new_one_takes_effect(
+        build, clock, team, regions):
+    benefit = build.confirmed().benefit
+    clock.set(D(2026, 5, 20))
+    heard(benefit, team["acceptor"], "拟减发低保金")
+    benefit_services.benefit_adjust(benefit=benefit, by=team["acceptor"], amount="900",
+                                    reasons="家庭成员就业，收入增加")
+    assert lines_of(regions, D(2026, 5, 1)) == [("赵建国", Decimal("1200.00"))]
+    assert lines_of(regions, D(2026, 6, 1)) == [("赵建国", Decimal("900.00"))]
+    assert lines_of(regions, D(2027, 1, 1)) == [("赵建国", Decimal("900.00"))]
+
+
+def test_the_roster_takes_the_same_queries_for_one_household_or_many(
+        build, clock, team, regions):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            draft = services.roster_draft(township=regions["a"], month=D(2026, 6, 1))
+        return len(captured), draft.households
+
+    first = build.confirmed().benefit
+    clock.set(D(2026, 5, 20))
+    heard(first, team["acceptor"], "拟减发低保金")
+    benefit_services.benefit_adjust(benefit=first, by=team["acceptor"], amount="900",
+                                    reasons="家庭成员就业，收入增加")
+    few, households = queries()
+    assert households == 1
+    clock.set(D(2026, 3, 10))
+    for _ in range(3):
+        build.confirmed()  # a household of the same community each
+    assert queries() == (few, 4)
+
+
+def test_statistics_count_what_the_periods_pay_each_month(build, clock, team, regions):
+    stopped = build.confirmed().benefit  # paid from April, 1200
+    add_member(stopped.household, team["acceptor"])  # two people
+    adjusted = build.confirmed().benefit  # another household, paid from April, 1200
+    # Temporary aid to the first household, paid in April only.
+    once = build.confirmed(assistance_type="temporary").benefit
+    assert once.household == stopped.household
+    clock.set(D(2026, 5, 20))
+    heard(adjusted, team["acceptor"], "拟减发低保金")
+    benefit_services.benefit_adjust(benefit=adjusted, by=team["acceptor"], amount="900",
+                                    reasons="家庭成员就业，收入增加")  # from June
+    clock.set(D(2026, 6, 15))
+    heard(stopped, team["acceptor"], "拟停发低保金")
+    benefit_services.benefit_stop(benefit=stopped, by=team["acceptor"],
+                                  reasons="家庭人均收入超过低保标准")  # paid through June
+    clock.set(D(2026, 8, 5))
+    services.statistics_refresh(district=regions["district"])
+
+    months = [D(2026, m, 1) for m in range(3, 9)]
+    table = selectors.statistics(region=regions["a"], months=months)["table"]
+    assert [(m["beneficiaries"], m["people"], m["amount"]) for m in table] == [
+        (0, 0, Decimal("0")),
+        (3, 5, Decimal("1200.00") * 2 + once.monthly_amount),  # April: the one-off too
+        (2, 3, Decimal("2400.00")),
+        (2, 3, Decimal("2100.00")),  # June: the new amount, the stop's last month
+        (1, 1, Decimal("900.00")),  # July: the stopped household no longer counts
+        (1, 1, Decimal("900.00")),
+    ]
+    assert table[1]["types"]["temporary"]["beneficiaries"] == 1
+    assert "temporary" not in table[2]["types"]
+    # Each month's statistics agree with the roster that month would have.
+    for month in table[1:]:
+        draft = services.roster_draft(township=regions["a"], month=month["month"])
+        assert (draft.households, draft.people, draft.amount) == (
+            month["beneficiaries"], month["people"], month["amount"])

@@ -5,6 +5,7 @@ costs in queries."""
 import datetime
 from decimal import Decimal
 
+import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -12,7 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Rule
+from cases.services import benefits
 from cases.tests.builders import CaseBuilder
+from publicity import selectors
 from publicity import services as publicity_services
 from publicity.models import LongTermEntry, PolicyPage, SupervisionContact
 
@@ -103,3 +106,114 @@ def test_the_board_runs_the_same_queries_for_one_notice_or_many(client, team, re
     for name in ("乙二", "丙三", "丁四", "戊五"):
         publicise(name)
     assert queries() == one
+
+
+# --- the long-term board follows the benefit from the month a change takes effect --------
+
+D = datetime.date
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """A settable today for every service and page (they all ask django.utils.timezone)."""
+
+    class Clock:
+        today = D(2026, 3, 10)
+
+        def set(self, day):
+            self.today = day
+
+    fixed = Clock()
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: fixed.today)
+    return fixed
+
+
+def heard(benefit, by, proposed):
+    return benefits.benefit_hear_views(benefit=benefit, by=by, proposed=proposed,
+                                       heard_on=timezone.localdate(), person="赵建国",
+                                       statement="表示收入确有变化")
+
+
+def board_on(client, clock, region, day) -> str:
+    clock.set(day)
+    cache.clear()  # the board is cached for a minute
+    return board(client, region).content.decode()
+
+
+def amounts_shown(application, first: D, last: D) -> dict[D, list]:
+    """Day by day, the amounts the board shows for the case."""
+    days, day = {}, first
+    while day <= last:
+        days[day] = list(selectors.long_term_shown(on=day).filter(application=application)
+                         .values_list("monthly_amount", flat=True))
+        day += datetime.timedelta(days=1)
+    return days
+
+
+def test_a_change_shows_on_the_board_from_the_month_it_takes_effect(client, build, clock,
+                                                                   team, regions):
+    app = build.confirmed()  # 10 March, 1200 a month
+    clock.set(D(2026, 5, 20))
+    benefits.benefit_adjust(benefit=app.benefit, by=team["acceptor"], amount="1300",
+                            reasons="家庭成员重病，支出增加")  # from June
+    page = board_on(client, clock, regions["a1"], D(2026, 5, 20))
+    assert "1200.00" in page and "1300.00" not in page
+    page = board_on(client, clock, regions["a1"], D(2026, 5, 31))
+    assert "1200.00" in page and "1300.00" not in page
+    page = board_on(client, clock, regions["a1"], D(2026, 6, 1))
+    assert "1300.00" in page and "1200.00" not in page
+    days = amounts_shown(app, D(2026, 3, 10), D(2026, 12, 31))
+    assert all(len(shown) == 1 for shown in days.values())
+    assert days[D(2026, 5, 31)] == [Decimal("1200.00")] and days[D(2026, 6, 1)] == [
+        Decimal("1300.00")]
+
+
+def test_a_second_change_before_the_first_took_effect_replaces_it(client, build, clock, team,
+                                                                  regions):
+    app = build.confirmed()
+    clock.set(D(2026, 5, 20))
+    benefits.benefit_adjust(benefit=app.benefit, by=team["acceptor"], amount="1300",
+                            reasons="家庭成员重病，支出增加")
+    clock.set(D(2026, 5, 25))
+    benefits.benefit_adjust(benefit=app.benefit, by=team["acceptor"], amount="1350",
+                            reasons="医疗支出再次增加")
+    page = board_on(client, clock, regions["a1"], D(2026, 5, 25))
+    assert "1200.00" in page and "1300.00" not in page and "1350.00" not in page
+    page = board_on(client, clock, regions["a1"], D(2026, 6, 1))
+    assert "1350.00" in page and "1300.00" not in page and "1200.00" not in page
+    days = amounts_shown(app, D(2026, 3, 10), D(2026, 12, 31))
+    assert all(len(shown) == 1 for shown in days.values())
+    assert {day: shown for day, shown in days.items() if shown == [Decimal("1300.00")]} == {}
+
+
+def test_a_stopped_benefit_stays_on_the_board_until_its_effective_month(client, build, clock,
+                                                                       team, regions):
+    app = build.confirmed()
+    clock.set(D(2026, 6, 15))
+    heard(app.benefit, team["acceptor"], "拟停发低保金")
+    benefits.benefit_stop(benefit=app.benefit, by=team["acceptor"],
+                          reasons="家庭人均收入超过低保标准")  # paid through June
+    for day in (D(2026, 6, 15), D(2026, 6, 30)):
+        page = board_on(client, clock, regions["a1"], day)
+        assert "赵建国" in page and "1200.00" in page, day
+    assert "赵建国" not in board_on(client, clock, regions["a1"], D(2026, 7, 1))
+    days = amounts_shown(app, D(2026, 3, 10), D(2026, 12, 31))
+    assert {day for day, shown in days.items() if shown} == {
+        day for day in days if day < D(2026, 7, 1)}
+
+
+def test_a_raise_during_a_gradual_exit_keeps_the_day_the_name_comes_down(client, build, clock,
+                                                                         team, regions):
+    app = build.confirmed()
+    clock.set(D(2026, 6, 15))
+    heard(app.benefit, team["acceptor"], "拟给予3个月渐退期后停发")
+    benefits.benefit_begin_exit(benefit=app.benefit, by=team["acceptor"], months=3,
+                                reasons="就业后收入超过标准")  # paid July to September
+    clock.set(D(2026, 7, 10))
+    benefits.benefit_adjust(benefit=app.benefit, by=team["acceptor"], amount="1300",
+                            reasons="家庭成员重病，支出增加")  # from August
+    assert "1200.00" in board_on(client, clock, regions["a1"], D(2026, 7, 31))
+    assert "1300.00" in board_on(client, clock, regions["a1"], D(2026, 9, 30))
+    assert "赵建国" not in board_on(client, clock, regions["a1"], D(2026, 10, 1))
+    days = amounts_shown(app, D(2026, 3, 10), D(2027, 3, 31))
+    assert all(len(shown) == (1 if day < D(2026, 10, 1) else 0) for day, shown in days.items())
