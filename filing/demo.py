@@ -15,7 +15,15 @@ from accounts.roles import Level
 from accounts.workdays import working_days_between
 from cases import services as case_services
 from cases.demo.cases import _scan, _staff
-from cases.models import Application, CaseDocument, FilingBatch
+from cases.models import (
+    ONE_OFF_TYPES,
+    Application,
+    Benefit,
+    BenefitPeriod,
+    CaseDocument,
+    FilingBatch,
+)
+from cases.services.benefits import months_later
 from core.idnumber import check_digit
 from filing import services
 from households.models import Household, Member
@@ -121,10 +129,19 @@ def _file_street(township: Region, relative: Household | None) -> int:
         decided_on = (last_month_end.replace(day=1) - datetime.timedelta(days=31 * (index % 4))
                       ).replace(day=min(20, 5 + index * 3))
         accepted_on = decided_on - datetime.timedelta(days=24)
+        start = (decided_on.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
         Application.objects.filter(pk=app.pk).update(
-            accepted_on=accepted_on, decided_on=decided_on,
-            start_month=(decided_on.replace(day=1) + datetime.timedelta(days=32)).replace(day=1),
+            accepted_on=accepted_on, decided_on=decided_on, start_month=start,
             decision_workdays=working_days_between(accepted_on, decided_on))
+        # The benefit in force moves with its decision: paid from the month after it,
+        # reviewed a cycle after it.
+        benefit = Benefit.objects.get(application=app)
+        one_off = benefit.assistance_type in ONE_OFF_TYPES
+        Benefit.objects.filter(pk=benefit.pk).update(
+            start_month=start, last_month=start if one_off else None,
+            next_review_on=None if one_off else months_later(decided_on, benefit.review_months))
+        BenefitPeriod.objects.filter(benefit=benefit).update(
+            first_month=start, last_month=start if one_off else None)
     FilingBatch.objects.filter(pk=batch.pk).update(
         created_at=timezone.make_aware(datetime.datetime.combine(
             last_month_end.replace(day=25), datetime.time(10, 0))))

@@ -27,6 +27,7 @@ from cases.models.choices import (  # noqa: F401
     BEFORE_DECISION,
     LONG_TERM_PUBLICITY,
     OBJECTION_STATES,
+    ONE_OFF_TYPES,
     OPEN_STATES,
     PUBLIC_STAGE,
     AssistanceType,

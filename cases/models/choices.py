@@ -32,6 +32,8 @@ class Hardship(models.TextChoices):
 
 
 # Seed 001 §(五): approved 低保 and 特困 stay on the long-term publicity roster.
+# Paid once, in the month the benefit starts; the others are paid every month from it.
+ONE_OFF_TYPES = {AssistanceType.TEMPORARY, AssistanceType.EDU_FRESHMAN, AssistanceType.HEATING}
 LONG_TERM_PUBLICITY = {AssistanceType.DIBAO, AssistanceType.TEKUN}
 
 

@@ -19,6 +19,7 @@ from accounts.rules import rule_value, rule_values
 from accounts.services import system_user
 from cases.models import (
     LONG_TERM_PUBLICITY,
+    ONE_OFF_TYPES,
     Application,
     Benefit,
     BenefitPeriod,
@@ -31,7 +32,6 @@ from core.errors import ServiceError
 from households.models import Member
 from publicity import services as publicity
 
-ONE_OFF = {"temporary", "edu_freshman", "heating"}  # paid once (filing.services.common)
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
 # The national rule's notice of rights (DB §38; SL §45, §76).
@@ -133,7 +133,7 @@ def benefit_start(*, application: Application, by: User) -> Benefit:
     """在保 from a confirmation or an import, inside its transaction: the benefit, its
     first period and its audit row. The one-off types are paid once."""
     today = application.decided_on or timezone.localdate()
-    one_off = application.assistance_type in ONE_OFF
+    one_off = application.assistance_type in ONE_OFF_TYPES
     members = list(application.household.members.all())
     benefit = Benefit(household=application.household, region=application.region,
                       assistance_type=application.assistance_type, application=application,
@@ -205,6 +205,11 @@ def _change_period(benefit: Benefit, *, starting: datetime.date, amount: Decimal
         current.last_month = add_months(starting, -1)
         current.save(update_fields=["last_month"])
     if amount is not None:
+        if benefit.state == BenefitState.EXITING:  # a change during a gradual exit ends with it
+            if starting > benefit.last_month:
+                raise ServiceError(f"渐退期到{benefit.last_month:%Y年%m月}结束，"
+                                   "此后不再发放，无须调整。")
+            last_month = benefit.last_month
         BenefitPeriod.objects.create(benefit=benefit, first_month=starting, last_month=last_month,
                                      amount=amount, lines=lines or [])
 

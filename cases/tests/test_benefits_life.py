@@ -168,6 +168,19 @@ def test_gradual_exit_pays_exactly_the_set_months_then_stops_by_itself(
     period = benefit.periods.get()
     assert (period.first_month, period.last_month) == (D(2026, 4, 1), D(2026, 12, 1))
     assert LongTermEntry.objects.get(application=benefit.application).closed_on == D(2027, 1, 1)
+    benefit.refresh_from_db()
+
+    # A raise during the exit ends with it (and none after its last month).
+    clock.set(D(2026, 10, 5))
+    benefits.benefit_adjust(benefit=benefit, by=team["acceptor"], amount="1300",
+                            reasons="家庭成员住院，支出增加")
+    assert [(p.first_month, p.last_month, p.amount) for p in benefit.periods.all()] == [
+        (D(2026, 4, 1), D(2026, 10, 1), Decimal("1200.00")),
+        (D(2026, 11, 1), D(2026, 12, 1), Decimal("1300.00"))]
+    clock.set(D(2026, 12, 5))
+    with pytest.raises(ServiceError, match="渐退期到2026年12月结束"):
+        benefits.benefit_adjust(benefit=benefit, by=team["acceptor"], amount="1400",
+                                reasons="x")
 
     assert benefits.benefits_end_exits(today=D(2026, 12, 31)) == 0
     assert benefits.benefits_end_exits(today=D(2027, 1, 1)) == 1
