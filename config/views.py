@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from accounts.scope import has_any
 from cases.models import Application
 from cases.selectors import intake_counts, workload
+from cases.selectors.benefits import review_counts
 from cases.steps import tiles
 from filing.selectors import supervision_workload
 
@@ -46,6 +47,9 @@ TILES = [
     ("handle_cases", "整改中", "filing:rectifications?status=open", "rectification_open"),
     ("handle_cases", "整改超期", "filing:rectifications?status=overdue", "rectification_overdue"),
     ("handle_cases", "待核查异议", "?objection=pending", "objections_pending"),
+    # Benefits in force: reviews not decided yet, and those past their due date (DB §31).
+    ("handle_cases", "待核查", "cases:benefit_reviews", "benefit_reviews_open"),
+    ("handle_cases", "核查逾期", "cases:benefit_reviews?status=overdue", "benefit_reviews_overdue"),
     ("verify_economic_status", "待核对", "?verify=pending", "awaiting_verification"),
     ("review_filings", "待备案审查", "filing:reviews?status=pending", "reviews_pending"),
     ("review_filings", "抽查未完成", "filing:spot_checks", "spot_checks_open"),
@@ -55,7 +59,7 @@ TILES = [
     ("view_cases", "已超期", "?due=overdue", "overdue"),
 ]
 ALERTS = ("overdue", "objections_pending", "rectification_overdue", "reviews_pending",
-          "registrations_overdue", "handovers_overdue")
+          "registrations_overdue", "handovers_overdue", "benefit_reviews_overdue")
 
 
 def _tile_url(where: str) -> str:
@@ -74,7 +78,8 @@ def home(request):
                   "awaiting_verification": load["awaiting_verification"],
                   "objections_pending": load["objections_pending"],
                   **supervision_workload(fetched_by=request.user),
-                  **intake_counts(fetched_by=request.user)}
+                  **intake_counts(fetched_by=request.user),
+                  **review_counts(fetched_by=request.user)}
         seen = set()
         for perm, label, where, key in TILES:
             if key not in seen and has_any(request.user, perm):

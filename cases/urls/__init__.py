@@ -1,4 +1,7 @@
 """The case app's URLconfs: `cases.urls` the case pages (this package re-exports
-them), `cases.urls.intake` one-door intake."""
+them) with the benefit pages added, `cases.urls.intake` one-door intake."""
 
+from cases.urls.benefits import urlpatterns as benefit_urlpatterns
 from cases.urls.cases import app_name, urlpatterns  # noqa: F401
+
+urlpatterns = [*urlpatterns, *benefit_urlpatterns]  # 在保 pages: cases.urls.benefits
