@@ -5,6 +5,7 @@ and are retried."""
 from celery import shared_task
 
 from accounts.models import User
+from accounts.services import system_user
 from cases.services import benefits, reviews
 
 
@@ -30,9 +31,9 @@ def end_gradual_exits() -> int:
 def requeue_unchecked_reviews() -> int:
     """A round's chunk that was lost (broker down) is queued again (checking twice is
     harmless: a review already checked is checked again from the same data)."""
-    queued = 0
+    queued, system = 0, system_user()
     for review_round in reviews.unchecked_rounds():
         for chunk in reviews.round_chunks(review_round):
-            check_reviews.delay(chunk, review_round.opened_by_id)
+            check_reviews.delay(chunk, system.pk)
             queued += len(chunk)
     return queued

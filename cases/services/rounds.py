@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.models import Region, User
 from accounts.roles import Level
 from accounts.scope import user_can
+from accounts.services import system_user
 from cases import tasks
 from cases.models import (
     IN_PAYMENT,
@@ -64,7 +65,10 @@ def review_round_open(*, township: Region, by: User, name: str,
         review_round.total = joined + len(created)
         review_round.save(update_fields=["total"])
         chunks = round_chunks(review_round)
-        transaction.on_commit(lambda: queue_checks(chunks, by.pk))
+        # The checks are the system's work for the round (the district reviewer who opened
+        # it holds no township right to take the review's steps).
+        system = system_user()
+        transaction.on_commit(lambda: queue_checks(chunks, system.pk))
     return review_round
 
 
