@@ -6,6 +6,7 @@ import datetime
 import itertools
 
 import pytest
+from django.utils import timezone
 
 from accounts.calendar_import import available_years, load_years
 from accounts.models import CalendarDay, CalendarYear, Region, Rule, User
@@ -135,3 +136,19 @@ def team(staff, make_user, regions):
 @pytest.fixture
 def build(team, household, make_household):
     return CaseBuilder(team, household, make_household)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """A settable today for every service and page (they all ask django.utils.timezone):
+    `clock.set(date)`. Starts on 10 March 2026."""
+
+    class Clock:
+        today = datetime.date(2026, 3, 10)
+
+        def set(self, day):
+            self.today = day
+
+    fixed = Clock()
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: fixed.today)
+    return fixed

@@ -30,20 +30,6 @@ from publicity.models import LongTermEntry
 D = datetime.date
 
 
-@pytest.fixture
-def clock(monkeypatch):
-    """A settable today for every service (they all ask django.utils.timezone)."""
-
-    class Clock:
-        today = D(2026, 3, 10)
-
-        def set(self, day):
-            self.today = day
-
-    fixed = Clock()
-    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: fixed.today)
-    return fixed
-
 
 def confirmed_on(build, clock, day, **kwargs):
     clock.set(day)

@@ -252,20 +252,6 @@ def test_the_statistics_page_reads_stored_aggregates_not_cases(team, regions, st
 D = datetime.date
 
 
-@pytest.fixture
-def clock(monkeypatch):
-    """A settable today for every service (they all ask django.utils.timezone)."""
-
-    class Clock:
-        today = D(2026, 3, 10)
-
-        def set(self, day):
-            self.today = day
-
-    fixed = Clock()
-    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: fixed.today)
-    return fixed
-
 
 def heard(benefit, by, proposed):
     return benefit_services.benefit_hear_views(

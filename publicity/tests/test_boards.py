@@ -5,7 +5,6 @@ costs in queries."""
 import datetime
 from decimal import Decimal
 
-import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -112,20 +111,6 @@ def test_the_board_runs_the_same_queries_for_one_notice_or_many(client, team, re
 
 D = datetime.date
 
-
-@pytest.fixture
-def clock(monkeypatch):
-    """A settable today for every service and page (they all ask django.utils.timezone)."""
-
-    class Clock:
-        today = D(2026, 3, 10)
-
-        def set(self, day):
-            self.today = day
-
-    fixed = Clock()
-    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: fixed.today)
-    return fixed
 
 
 def heard(benefit, by, proposed):
