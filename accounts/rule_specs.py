@@ -191,4 +191,9 @@ RULES: dict[str, RuleSpec] = {
     "urgent_paperwork_days": RuleSpec(
         "先行救助后补办手续时限（工作日）", int, 10,
         "社会救助法第五十条：救助后补齐手续；时限由地方规定，本系统默认10个工作日"),
+    # --- integrity (seed 001 §(二) 2 and its reading note 3) ----------------------------
+    "prompt_repayment_days": RuleSpec(
+        "及时退还骗取资金的期限（区级认定后天数）", int, 30,
+        "吉安市实施方案（二）2 政策解读3：批评教育后认错态度较好、及时退还骗取资金的，"
+        "可不推送失信信息；“及时”由县级民政部门规定，本系统默认认定后30日", minimum=1),
 }

@@ -54,3 +54,16 @@ from cases.models.reviews import (  # noqa: F401
     ReviewRound,
     ReviewState,
 )
+
+# isort: split
+# integrity: fraud findings, their recovery and the dishonesty ledger (seed 001 §(二) 2)
+from cases.models.integrity import (  # noqa: F401
+    DishonestyEntry,
+    FindingEvent,
+    FindingState,
+    FraudFinding,
+    FraudMeans,
+    PushDecision,
+    Repayment,
+    Sanction,
+)
