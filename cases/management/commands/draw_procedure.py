@@ -27,7 +27,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django_fsm import ANY_OTHER_STATE, ANY_STATE, FSMFieldMixin
 
 from accounts.roles import PERMISSIONS
-from cases.models import Application, Benefit, Registration, Review
+from cases.models import Application, Benefit, FraudFinding, Registration, Review
 from cases.steps import StepInfo
 
 FONT = "Noto Sans CJK SC"
@@ -46,7 +46,8 @@ RECORD = "#757575"  # the text of the steps listed in a state's box
 
 def machines():
     """(model, field) for every FSMField of the drawn models, in a fixed order."""
-    return [(model, field) for model in (Application, Registration, Benefit, Review)
+    return [(model, field) for model in (Application, Registration, Benefit, Review,
+                                                 FraudFinding)
             for field in model._meta.fields if isinstance(field, FSMFieldMixin)]
 
 
