@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts import demo as accounts_demo
+from cases.demo import benefits as benefits_demo
 from cases.demo import cases as cases_demo
 from cases.demo import intake as intake_demo
 from filing import demo as filing_demo
@@ -20,6 +21,7 @@ class Command(BaseCommand):
             cases = cases_demo.load()
             sources = verification_demo.load()
             publicity_demo.load()
+            benefits_demo.load()  # before filing: last month's roster includes them
             filed = filing_demo.load()
             intake_demo.load()
         self.stdout.write(f"演示数据已就绪：新建 {created} 户、{cases} 件救助申请、"
