@@ -310,9 +310,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
     def withdraw(self):
         """撤回 at the applicant's request, before a decision."""
 
-    def step_recorded(self, **event) -> "CaseEvent":
-        """The audit row of a step just taken (cases.services.machinery)."""
-        return CaseEvent.objects.create(application=self, **event)
+    def step_event(self, **event) -> "CaseEvent":
+        """The audit row of a step just taken, unsaved (cases.services.machinery)."""
+        return CaseEvent(application=self, **event)
 
 
 class CaseEvent(StepEvent):

@@ -111,8 +111,8 @@ class Benefit(ConcurrentTransitionMixin, models.Model):
     def assess_self_care(self):
         """TK §21–23: six daily activities; the care line follows the result."""
 
-    def step_recorded(self, **event) -> "BenefitEvent":
-        return BenefitEvent.objects.create(benefit=self, **event)
+    def step_event(self, **event) -> "BenefitEvent":
+        return BenefitEvent(benefit=self, **event)
 
 
 class BenefitPeriod(models.Model):

@@ -285,8 +285,8 @@ class FraudFinding(ConcurrentTransitionMixin, models.Model):
     def push(self):
         """The entry left in the export for the credit platform (with the ID number)."""
 
-    def step_recorded(self, **event) -> "FindingEvent":
-        return FindingEvent.objects.create(finding=self, **event)
+    def step_event(self, **event) -> "FindingEvent":
+        return FindingEvent(finding=self, **event)
 
 
 class Repayment(models.Model):

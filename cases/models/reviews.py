@@ -123,8 +123,8 @@ class Review(ConcurrentTransitionMixin, models.Model):
     def decide(self):
         """Continue, adjust, gradual exit or stop; the benefit's steps carry it out."""
 
-    def step_recorded(self, **event) -> "ReviewEvent":
-        return ReviewEvent.objects.create(review=self, **event)
+    def step_event(self, **event) -> "ReviewEvent":
+        return ReviewEvent(review=self, **event)
 
 
 class ReviewEvent(StepEvent):

@@ -148,10 +148,10 @@ def benefit_start(*, application: Application, by: User) -> Benefit:
         benefit=benefit, first_month=benefit.start_month, last_month=benefit.last_month,
         amount=benefit.monthly_amount,
         lines=share_lines(benefit.monthly_amount, members, _care_lines(application)))
-    benefit.step_recorded(action="start", from_state=benefit.state, to_state=benefit.state,
+    benefit.step_event(action="start", from_state=benefit.state, to_state=benefit.state,
                           actor=by, reason="", amount_after=benefit.monthly_amount,
                           effective_month=benefit.start_month,
-                          data={"case": application.number})
+                          data={"case": application.number}).save()
     return benefit
 
 

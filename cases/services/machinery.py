@@ -96,6 +96,25 @@ def _check_separation(app: Application, by: User, not_by: tuple[str, ...]) -> No
                 "请由其他人员办理这一步。")
 
 
+def _check(app, method, facts, *, by: User, expected_state: str | None,
+           checked_regions: set | None = None) -> None:
+    """Everything a step is checked against, as declared on its transition: the role on
+    the region (the scheduled jobs act as the system user), the state the user saw, the
+    states it may start from, the people who may not take it and the guards."""
+    if not by.is_system and (checked_regions is None or app.region_id not in checked_regions):
+        if not user_can(by, facts.perm, app.region):
+            raise PermissionDenied(facts.denied or PERMISSION_MESSAGES[facts.perm])
+        if checked_regions is not None:
+            checked_regions.add(app.region_id)
+    _check_fresh(app, expected_state)
+    if not method._django_fsm.has_transition(app.state):
+        raise ServiceError(facts.refused_in(app.get_state_display()))
+    _check_separation(app, by, facts.not_by)
+    problems = guards.refusals(app, method)
+    if problems:
+        raise ServiceError("；".join(problems))
+
+
 @contextmanager
 def _step(application, *, by: User, action: str, expected_state: str | None = None,
           reason: str = "", intent: dict | None = None):
@@ -105,33 +124,59 @@ def _step(application, *, by: User, action: str, expected_state: str | None = No
     (cases.models, through cases.steps.step): the role, the states it may start from,
     the people who may not take it and the guards. A step without a target records on
     the file without changing the state. The same machinery runs the steps of a case,
-    of a benefit in force and of a review: each model declares its steps with
-    cases.steps.step and writes its audit row in `step_recorded`. `intent` is what the
-    user asks for (a new amount), for the guards that depend on it.
+    of a benefit in force, of a review and of a fraud finding: each model declares its
+    steps with cases.steps.step and gives its audit row in `step_event`. `intent` is
+    what the user asks for (a new amount), for the guards that depend on it.
     """
     with transaction.atomic():
         app = application if application._state.adding else _locked_any(application)
         app._intent = intent or {}
         method = getattr(app, steps.by_action(type(app), action))
         facts = steps.info(method)
-        # The scheduled jobs act as the system user (a gradual exit that has run out).
-        if not by.is_system and not user_can(by, facts.perm, app.region):
-            raise PermissionDenied(facts.denied or PERMISSION_MESSAGES[facts.perm])
-        _check_fresh(app, expected_state)
-        if not method._django_fsm.has_transition(app.state):
-            raise ServiceError(facts.refused_in(app.get_state_display()))
-        _check_separation(app, by, facts.not_by)
-        problems = guards.refusals(app, method)
-        if problems:
-            raise ServiceError("；".join(problems))
+        _check(app, method, facts, by=by, expected_state=expected_state)
         from_state = app.state
         method()
         step = Step(app, reason=reason)
         yield step
         if steps.target(method) is not None or app._state.adding:
             app.save()
-        app.step_recorded(action=action, from_state=from_state, to_state=app.state, actor=by,
-                          reason=step.reason, data=step.data, **step.event)
+        app.step_event(action=action, from_state=from_state, to_state=app.state, actor=by,
+                       reason=step.reason, data=step.data, **step.event).save()
+
+
+@contextmanager
+def _steps(objects: list, *, by: User, action: str, fields: list[str], reason: str = ""):
+    """The same step for many objects of one model (a review round's chunk), in one
+    transaction: one locking query, the right checked once per region, each object
+    checked and moved like `_step` does, then one update of `fields` (and the state)
+    and one insert of the audit rows. All or nothing: one refusal refuses the lot.
+    Yields the Steps; the with-body sets each one's fields and data."""
+    if not objects:
+        yield []
+        return
+    model = type(objects[0])
+    name = steps.by_action(model, action)
+    with transaction.atomic():
+        locked = list(model.objects.select_for_update().select_related("region")
+                      .filter(pk__in=[o.pk for o in objects]).order_by("pk"))
+        regions: set = set()
+        taken, starts = [], []
+        for app in locked:
+            app._intent = {}
+            method = getattr(app, name)
+            _check(app, method, steps.info(method), by=by, expected_state=None,
+                   checked_regions=regions)
+            starts.append(app.state)
+            method()
+            taken.append(Step(app, reason=reason))
+        yield taken
+        changed = [*fields, "state"] if steps.target(getattr(model, name)) else fields
+        model.objects.bulk_update([s.application for s in taken], changed, batch_size=1000)
+        events = [s.application.step_event(action=action, from_state=start,
+                                           to_state=s.application.state, actor=by,
+                                           reason=s.reason, data=s.data, **s.event)
+                  for s, start in zip(taken, starts, strict=True)]
+        type(events[0]).objects.bulk_create(events, batch_size=1000)
 
 
 def _next_number(prefix: str) -> int:

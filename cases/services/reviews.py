@@ -33,7 +33,7 @@ from cases.models import (
 )
 from cases.services import benefit_people
 from cases.services import benefits as benefit_steps
-from cases.services.machinery import _require_text, _step
+from cases.services.machinery import _require_text, _step, _steps
 from core.errors import ServiceError
 from households.models import Household, Member
 from verification.services import verifications_for_households
@@ -138,7 +138,7 @@ def reviews_check(*, review_ids: list[int], by: User) -> int:
     checks = verifications_for_households(household_ids=household_ids, by=by)
     households = households_with_facts(Household.objects.filter(pk__in=household_ids)).in_bulk()
     rules_by_region: dict[int, dict] = {}
-    done = 0
+    found = {}
     for review in reviews:
         benefit = review.benefit
         rules = rules_by_region.get(benefit.region_id)
@@ -146,16 +146,17 @@ def reviews_check(*, review_ids: list[int], by: User) -> int:
             rules = rules_by_region[benefit.region_id] = rule_values(benefit.region, today)
         calc = calculate(household_facts(households[benefit.household_id]),
                          benefit.assistance_type, rules, applied_on=today)
-        check = checks.get(benefit.household_id)
-        with _step(review, by=by, action="recheck") as step:
+        found[review.pk] = (calc, checks.get(benefit.household_id))
+    now = timezone.now()
+    with _steps(reviews, by=by, action="recheck",
+                fields=["verification", "calculation", "checked_at"]) as taken:
+        for step in taken:
             item = step.application
-            item.verification = check
-            item.calculation = calc.as_dict()
-            item.checked_at = timezone.now()
+            calc, check = found[item.pk]
+            item.verification, item.calculation, item.checked_at = check, calc.as_dict(), now
             step.data = {"eligible": calc.eligible, "total": calc.total or None,
                          "warning": bool(check and check.has_warning)}
-        done += 1
-    return done
+    return len(taken)
 
 
 def review_check(*, review: Review, by: User) -> Review:
