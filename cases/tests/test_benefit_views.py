@@ -279,3 +279,20 @@ def test_the_lists_cost_the_same_queries_for_one_row_and_for_three(client, build
     another()
     assert Benefit.objects.count() == 3
     assert [cost(url) for url in urls] == one
+
+
+@pytest.mark.parametrize("user, url, current, absent", [
+    ("acceptor", "cases:benefits", "在保对象", "年审"),
+    ("acceptor", "cases:queue", "救助申请", "年审"),
+    ("acceptor", "cases:integrity", "诚信管理", "年审"),
+    ("district", "cases:benefit_rounds", "年审", None),
+    ("district", "cases:integrity_district", "诚信管理", None),
+])
+def test_the_navigation_marks_the_page_the_user_is_on(client, team, user, url, current, absent):
+    client.force_login(team[user])
+    text = client.get(reverse(url)).content.decode()
+    nav = text[text.index('<nav class="mainnav"'):text.index("</nav>")]
+    assert nav.count('aria-current="page"') == 1
+    assert f'aria-current="page">{current}</a>' in nav
+    if absent:
+        assert f">{absent}</a>" not in nav

@@ -284,3 +284,26 @@ def test_benefit_events_are_append_only(build, clock):
     benefit = confirmed_on(build, clock, D(2026, 3, 10)).benefit
     with pytest.raises(DatabaseError), transaction.atomic():
         BenefitEvent.objects.filter(benefit=benefit).update(reason="改写")
+
+
+def test_a_chunk_of_reviews_is_checked_in_one_step_with_an_audit_row_each(
+        build, clock, team, staff, household, make_household, regions):
+    first = confirmed_on(build, clock, D(2026, 3, 10)).benefit
+    build.household = make_household(regions["a2"], head_name="孙二")
+    second = confirmed_on(build, clock, D(2026, 3, 10)).benefit
+    opened = [reviews.review_open(benefit=b, by=team["acceptor"], kind=ReviewKind.CHANGE,
+                                  note="家庭报告收入变化") for b in (first, second)]
+    ids = [r.pk for r in opened]
+    with pytest.raises(PermissionDenied):  # another street's caseworker: nothing is checked
+        reviews.reviews_check(review_ids=ids, by=staff["caseworker_b"])
+    assert not Review.objects.filter(state=ReviewState.CHECKED).exists()
+    assert reviews.reviews_check(review_ids=ids, by=team["acceptor"]) == 2
+    for review in Review.objects.filter(pk__in=ids):
+        assert review.state == ReviewState.CHECKED and review.calculation["members"] >= 1
+        assert review.verification.household_id == review.benefit.household_id
+        event = review.events.get(action="recheck")
+        assert (event.from_state, event.to_state, event.actor) == (
+            ReviewState.OPEN, ReviewState.CHECKED, team["acceptor"])
+    # A decided review is left alone by a later chunk.
+    Review.objects.filter(pk=ids[0]).update(state=ReviewState.DECIDED)
+    assert reviews.reviews_check(review_ids=ids, by=team["acceptor"]) == 1
