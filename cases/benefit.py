@@ -27,7 +27,7 @@ pension contribution are never deducted (note 5(3)(4)); the entry form refuses t
 a row that says so anyway is listed as 不扣减 with the reason.
 
 `calculate` is a pure function of plain facts and a dict of rule values, so the tests
-can check it by hand; `household_facts` reads a household into those facts. The result
+can check it by hand; `cases.benefit_facts` reads a household into those facts. The result
 is an itemised explanation that is stored with the decision (cases.services).
 """
 
@@ -36,8 +36,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from django.db.models import Prefetch
-
+from cases.benefit_facts import Expense, Facts, Person
 from households.models import Asset, Expenditure, Household, Member, not_deductible
 
 CENT = Decimal("0.01")
@@ -70,55 +69,6 @@ SRC_DB13 = "审核确认办法第十三条"
 SRC_NOTE5 = "吉安市实施方案政策解读5"
 SRC_NEAR = "低保边缘家庭：人均收入低于低保标准1.5倍（民政部低收入人口认定，各地规定倍数）"
 SRC_CARE = "吉安市实施方案（三）：建立城镇贫困家庭失能护理补贴制度"
-
-
-@dataclass(frozen=True)
-class Person:
-    key: int
-    name: str
-    employment: str = Member.Employment.UNEMPLOYED
-    employment_group: str = Member.EmploymentGroup.NONE
-    disability: str = Member.Disability.NONE
-    health: str = Member.Health.HEALTHY
-    self_care: str = Member.SelfCare.ABLE
-
-
-@dataclass(frozen=True)
-class Earning:
-    person: str  # the member's name, or "" for the household as a whole
-    category: str
-    counted: bool
-    amount: Decimal
-    months: int
-    source: str = ""
-
-
-@dataclass(frozen=True)
-class Expense:
-    person_key: int | None
-    person: str
-    category: str  # ExpenditureCategory.code
-    label: str
-    amount: Decimal
-    incurred_on: datetime.date
-    schooling: str = ""  # Expenditure.Schooling, for tuition; "" if not recorded
-    pension_share: str = ""  # Expenditure.PensionShare, for pension contributions
-
-
-@dataclass(frozen=True)
-class Holding:
-    kind: str  # Asset.Kind
-    value: Decimal
-    quantity: int = 1
-
-
-@dataclass(frozen=True)
-class Facts:
-    residence: str
-    people: tuple[Person, ...]
-    earnings: tuple[Earning, ...] = ()
-    expenses: tuple[Expense, ...] = ()
-    holdings: tuple[Holding, ...] = ()
 
 
 @dataclass
@@ -450,50 +400,3 @@ def _care_subsidy(calc: Calculation, facts: Facts, assistance_type: str, rules: 
 def _fully_dependent(person: Person) -> bool:
     severe = person.health == Member.Health.SERIOUS or person.disability in SEVERE_DISABILITY
     return person.self_care == Member.SelfCare.FULL and severe
-
-
-def household_facts(household: Household) -> Facts:
-    """Read a household's declared data into Facts (members, incomes, expenditures and
-    assets in four queries; none when `households_with_facts` prefetched them)."""
-    people = tuple(Person(key=m.pk, name=m.name, employment=m.employment,
-                          employment_group=m.employment_group, disability=m.disability,
-                          health=m.health, self_care=m.self_care)
-                   for m in household.members.all())
-    names = {p.key: p.name for p in people}
-    earnings = tuple(Earning(person=names.get(i.member_id, ""), category=i.category.name,
-                             counted=i.category.counted, amount=i.amount, months=i.months,
-                             source=i.category.source)
-                     for i in _ordered(household, "incomes"))
-    expenses = tuple(Expense(person_key=e.member_id, person=names.get(e.member_id, ""),
-                             category=e.category.code, label=e.category.name, amount=e.amount,
-                             incurred_on=e.incurred_on, schooling=e.schooling,
-                             pension_share=e.pension_share)
-                     for e in _ordered(household, "expenditures"))
-    holdings = tuple(Holding(kind=a.kind, value=a.value, quantity=a.quantity)
-                     for a in _ordered(household, "assets"))
-    return Facts(residence=household.residence, people=people, earnings=earnings,
-                 expenses=expenses, holdings=holdings)
-
-
-_FACT_RELATIONS = {"incomes": "category", "expenditures": "category", "assets": None}
-
-
-def _ordered(household: Household, relation: str):
-    """The prefetched rows of a relation if any, else a query (ordered by id either way)."""
-    if relation in getattr(household, "_prefetched_objects_cache", {}):
-        return getattr(household, relation).all()
-    rows = getattr(household, relation)
-    related = _FACT_RELATIONS[relation]
-    return (rows.select_related(related) if related else rows).order_by("id")
-
-
-def households_with_facts(households):
-    """A household queryset with everything `household_facts` reads prefetched: five
-    queries for any number of households (a review round's chunk)."""
-    return households.prefetch_related(
-        "members",
-        *(Prefetch(name, queryset=(getattr(Household, name).rel.related_model.objects
-                                   .select_related(related) if related
-                                   else getattr(Household, name).rel.related_model.objects)
-                   .order_by("id"))
-          for name, related in _FACT_RELATIONS.items()))

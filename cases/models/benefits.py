@@ -163,10 +163,15 @@ class BenefitEvent(StepEvent):
     def __str__(self):
         return f"{self.benefit_id} {self.action}"
 
+    # Audit rows that are not steps of the benefit: its creation.
+    RECORDS = {"start": "开始发放"}
+
     @property
     def label(self) -> str:
         name = steps.by_action(Benefit, self.action)
-        return steps.info(getattr(Benefit, name)).event if name else self.action
+        if name:
+            return steps.info(getattr(Benefit, name)).event
+        return self.RECORDS.get(self.action, self.action)
 
 
 class Views(models.Model):

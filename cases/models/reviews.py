@@ -139,7 +139,12 @@ class ReviewEvent(StepEvent):
     def __str__(self):
         return f"{self.review_id} {self.action}"
 
+    # Audit rows that are not steps of the review: its opening, a further reason joining it.
+    RECORDS = {"open": "开始核查", "reason_added": "补充核查事由"}
+
     @property
     def label(self) -> str:
         name = steps.by_action(Review, self.action)
-        return steps.info(getattr(Review, name)).event if name else self.action
+        if name:
+            return steps.info(getattr(Review, name)).event
+        return self.RECORDS.get(self.action, self.action)

@@ -31,9 +31,6 @@ from households.models import Member
 from verification.selectors import report_view
 
 OPEN_REVIEW = [ReviewState.OPEN, ReviewState.CHECKED]
-# What the audit rows that are not steps of their model read as.
-BENEFIT_EVENT_LABELS = {"start": "开始发放"}
-REVIEW_EVENT_LABELS = {"open": "开始核查", "reason_added": "补充核查事由"}
 
 
 def _benefits(user: User) -> QuerySet[Benefit]:
@@ -117,7 +114,6 @@ def benefit_file(*, benefit: Benefit) -> BenefitFile:
     periods = list(benefit.periods.order_by("first_month", "id"))
     events = list(benefit.events.select_related("actor").order_by("at", "id"))
     for event in events:
-        event.display_label = BENEFIT_EVENT_LABELS.get(event.action) or event.label
         event.notice = (event.data or {}).get("notice", "")
     views = list(benefit.views.select_related("recorded_by")
                  .annotate(used=Exists(BenefitEvent.objects.filter(views=OuterRef("pk")))))
@@ -144,7 +140,6 @@ def benefit_notice_event(*, benefit: Benefit, pk: int) -> BenefitEvent:
     event = benefit.events.select_related("actor").filter(pk=pk).first()
     if event is None or not (event.data or {}).get("notice"):
         raise Http404
-    event.display_label = BENEFIT_EVENT_LABELS.get(event.action) or event.label
     return event
 
 
@@ -249,8 +244,6 @@ def review_file(*, review: Review) -> dict:
     """The review's history, its stored calculation and verification report, and whether
     the household's views are on file for a cut, a gradual exit or a stop."""
     events = list(review.events.select_related("actor").order_by("at", "id"))
-    for event in events:
-        event.display_label = REVIEW_EVENT_LABELS.get(event.action) or event.label
     check = review.verification
     notices = [e for e in review.benefit.events.filter(review=review).order_by("at", "id")
                if (e.data or {}).get("notice")]

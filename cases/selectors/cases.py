@@ -10,7 +10,8 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.rules import rule_values
 from accounts.scope import get_scoped_or_404, scoped, user_can
-from cases.benefit import Calculation, calculate, household_facts
+from cases.benefit import Calculation, calculate
+from cases.benefit_facts import household_facts
 from cases.models import OPEN_STATES, Application, AssistanceType, CaseEvent, Material, State
 from core.idnumber import normalize
 from core.paging import KeysetPage, keyset_page

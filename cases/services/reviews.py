@@ -19,7 +19,8 @@ from accounts.models import User
 from accounts.rules import rule_value, rule_values
 from accounts.scope import user_can
 from accounts.services import system_user
-from cases.benefit import calculate, household_facts, households_with_facts
+from cases.benefit import calculate
+from cases.benefit_facts import household_facts, households_with_facts
 from cases.models import (
     IN_PAYMENT,
     Benefit,

@@ -15,16 +15,8 @@ from django.utils import timezone
 from accounts.models import Rule
 from accounts.rules import RULES
 from cases import selectors, services
-from cases.benefit import (
-    Earning,
-    Expense,
-    Facts,
-    Holding,
-    Person,
-    _months_before,
-    calculate,
-    household_facts,
-)
+from cases.benefit import _months_before, calculate
+from cases.benefit_facts import Earning, Expense, Facts, Holding, Person, household_facts
 from core.errors import ServiceError
 from households import services as household_services
 from households.models import Expenditure, ExpenditureCategory, Income, IncomeCategory
