@@ -10,6 +10,7 @@ def navigation(request):
     items = [("home", "工作台", "home")]
     if has_any(user, "view_cases"):
         items.append(("cases:queue", "救助申请", "cases"))
+    if has_any(user, "handle_cases") or has_any(user, "approve_cases"):
         items.append(("cases:benefits", "在保对象", "cases:benefit"))
     if has_any(user, "handle_cases") or has_any(user, "approve_cases"):
         items.append(("cases:integrity", "诚信管理", "cases:integrity"))

@@ -71,6 +71,18 @@ def scoped(queryset: QuerySet, *, user: User, perm: str, region_field: str = "re
     return queryset.filter(**{f"{region_field}__in": regions_where(user, perm)})
 
 
+def scoped_any(queryset: QuerySet, *, user: User, perms: tuple[str, ...],
+               region_field: str = "region") -> QuerySet:
+    """`queryset` limited to rows in the user's reach for any of `perms`."""
+    if any(_superuser_for(user, perm) for perm in perms):
+        return queryset
+    condition = Q(pk__in=[])
+    for perm in perms:
+        if granted_codes(user, perm):
+            condition |= Q(**{f"{region_field}__in": regions_where(user, perm)})
+    return queryset.filter(condition)
+
+
 def get_scoped_or_404(queryset: QuerySet, *, user: User, perm: str,
                       region_field: str = "region", **lookup):
     """One object in the user's reach, or 404: an object outside it does not exist for them."""

@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Level
 from accounts.rules import rule_value
-from accounts.scope import get_scoped_or_404, regions_where, scoped
+from accounts.scope import regions_where, scoped, scoped_any
 from cases.models import (
     IN_PAYMENT,
     Benefit,
@@ -25,7 +25,7 @@ from cases.models import (
     ReviewState,
     SelfCareAssessment,
 )
-from cases.selectors.cases import with_heads
+from cases.selectors.cases import FINANCE_READERS, with_heads
 from core.paging import KeysetPage, keyset_page
 from households.models import Member
 from verification.selectors import report_view
@@ -33,12 +33,24 @@ from verification.selectors import report_view
 OPEN_REVIEW = [ReviewState.OPEN, ReviewState.CHECKED]
 
 
+# Benefits are money and their reviews hold the calculation and the verification report:
+# read by the township's staff and the district, not by community assistants (DESIGN §7).
+
+
 def _benefits(user: User) -> QuerySet[Benefit]:
-    return scoped(Benefit.objects.all(), user=user, perm="view_cases")
+    return scoped_any(Benefit.objects.all(), user=user, perms=FINANCE_READERS)
 
 
 def _reviews(user: User) -> QuerySet[Review]:
-    return scoped(Review.objects.all(), user=user, perm="view_cases")
+    return scoped_any(Review.objects.all(), user=user, perms=FINANCE_READERS)
+
+
+def _one(queryset: QuerySet, pk: int):
+    """One row in the user's reach, or 404: outside it, it does not exist for them."""
+    try:
+        return queryset.get(pk=pk)
+    except queryset.model.DoesNotExist as exc:
+        raise Http404 from exc
 
 
 def _open_reviews_of_benefit():
@@ -87,10 +99,8 @@ def benefit_state_counts(*, fetched_by: User) -> dict[str, int]:
 
 
 def benefit_get(*, fetched_by: User, pk: int) -> Benefit:
-    return get_scoped_or_404(
-        Benefit.objects.select_related("application", "household__region__parent",
-                                       "region__parent__parent"),
-        user=fetched_by, perm="view_cases", pk=pk)
+    return _one(_benefits(fetched_by).select_related(
+        "application", "household__region__parent", "region__parent__parent"), pk)
 
 
 @dataclass
@@ -233,11 +243,9 @@ def review_counts(*, fetched_by: User, today: datetime.date | None = None) -> di
 
 
 def review_get(*, fetched_by: User, pk: int) -> Review:
-    return get_scoped_or_404(
-        Review.objects.select_related("benefit__application", "benefit__household",
-                                      "benefit__region__parent", "region__parent", "member",
-                                      "round", "decided_by", "verification"),
-        user=fetched_by, perm="view_cases", pk=pk)
+    return _one(_reviews(fetched_by).select_related(
+        "benefit__application", "benefit__household", "benefit__region__parent",
+        "region__parent", "member", "round", "decided_by", "verification"), pk)
 
 
 def review_file(*, review: Review) -> dict:

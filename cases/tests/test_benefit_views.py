@@ -296,3 +296,20 @@ def test_the_navigation_marks_the_page_the_user_is_on(client, team, user, url, c
     assert f'aria-current="page">{current}</a>' in nav
     if absent:
         assert f">{absent}</a>" not in nav
+
+
+def test_a_community_assistant_sees_no_benefit_amounts(client, benefit, staff, team):
+    """Benefits are money: the assistant of the family's own community reads neither the
+    list, nor the benefit, nor its review (DESIGN §7; as the case's finances)."""
+    review = review_services.review_open(benefit=benefit, by=team["acceptor"], kind="change",
+                                         note="户主开始灵活就业")
+    client.force_login(staff["assistant_a1"])
+    status, html = page(client, reverse("cases:benefits"))
+    assert benefit.number not in html and "1200.00" not in html
+    assert client.get(reverse("cases:benefit", args=[benefit.pk])).status_code == 404
+    assert client.get(reverse("cases:benefit_review", args=[review.pk])).status_code == 404
+    home = client.get(reverse("home")).content.decode()
+    assert ">在保对象</a>" not in home
+    # The district reads them (filing supervision).
+    client.force_login(team["district"])
+    assert client.get(reverse("cases:benefit", args=[benefit.pk])).status_code == 200
