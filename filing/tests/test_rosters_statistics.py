@@ -252,7 +252,6 @@ def test_the_statistics_page_reads_stored_aggregates_not_cases(team, regions, st
 D = datetime.date
 
 
-
 def heard(benefit, by, proposed):
     return benefit_services.benefit_hear_views(
         benefit=benefit, by=by, proposed=proposed, heard_on=timezone.localdate(),
@@ -284,6 +283,23 @@ def test_a_stopped_benefit_is_on_the_roster_of_its_last_month_and_not_after(
     july = services.roster_submit(township=regions["a"], month=D(2026, 7, 1),
                                   by=team["acceptor"])
     assert (july.households, july.amount, july.lines.count()) == (0, Decimal("0"), 0)
+
+
+def test_a_gradual_exit_is_paid_exactly_its_months_then_leaves_the_roster(
+        build, clock, team, regions):
+    benefit = build.confirmed().benefit  # on 10 March: paid from April
+    clock.set(D(2026, 9, 20))
+    heard(benefit, team["acceptor"], "拟给予3个月渐退期后停发")
+    benefit_services.benefit_begin_exit(benefit=benefit, by=team["acceptor"], months=3,
+                                        reasons="户主就业后家庭收入超过低保标准")
+    paid = [month for month in (D(2026, m, 1) for m in range(4, 13))
+            if lines_of(regions, month)]
+    assert paid == [D(2026, m, 1) for m in range(4, 13)]  # to December: three exit months
+    assert lines_of(regions, D(2027, 1, 1)) == []
+    clock.set(D(2027, 1, 1))
+    assert benefit_services.benefits_end_exits() == 1
+    assert lines_of(regions, D(2026, 12, 1)) == [("赵建国", Decimal("1200.00"))]
+    assert lines_of(regions, D(2027, 1, 1)) == []
 
 
 def test_an_adjusted_benefit_is_paid_the_old_amount_until_the_new_one_takes_effect(
