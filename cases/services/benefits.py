@@ -118,6 +118,15 @@ def share_lines(app_or_amount, members: list[Member], care: list[dict] | None = 
     return lines + care
 
 
+def paid_members(household, assistance_type: str) -> list[Member]:
+    """Whose shares make up the amount: 特困 is one person's (the applicant, the head);
+    the other types are the household's."""
+    members = list(household.members.all())
+    if assistance_type == "tekun":
+        return [m for m in members if m.relation == Member.Relation.HEAD][:1] or members[:1]
+    return members
+
+
 def _care_lines(app: Application) -> list[dict]:
     """The care-subsidy lines of the calculation stored with the decision."""
     lines = []
@@ -134,7 +143,7 @@ def benefit_start(*, application: Application, by: User) -> Benefit:
     first period and its audit row. The one-off types are paid once."""
     today = application.decided_on or timezone.localdate()
     one_off = application.assistance_type in ONE_OFF_TYPES
-    members = list(application.household.members.all())
+    members = paid_members(application.household, application.assistance_type)
     benefit = Benefit(household=application.household, region=application.region,
                       assistance_type=application.assistance_type, application=application,
                       monthly_amount=application.monthly_amount,
@@ -218,10 +227,12 @@ def _current_lines(benefit: Benefit) -> list[dict]:
     period = benefit.periods.order_by("-first_month").first()
     if period is not None and period.lines:
         return [dict(line) for line in period.lines]
-    return share_lines(benefit.monthly_amount, list(benefit.household.members.all()))
+    return share_lines(benefit.monthly_amount,
+                       paid_members(benefit.household, benefit.assistance_type))
 
 
 def _notice(benefit: Benefit, what: str, reasons: str, starting: datetime.date) -> str:
+    reasons = reasons.strip().rstrip("。.；;，, ")
     return (f"经核查，{what}，自{starting:%Y年%m月}起执行。理由：{reasons}。{RIGHTS}")
 
 
@@ -252,7 +263,8 @@ def benefit_adjust(*, benefit: Benefit, by: User, amount, reasons: str, review=N
         starting = effective_month(item, today)
         if lines is None:
             care = [line for line in _current_lines(item) if line["kind"] == "care"]
-            lines = share_lines(amount, list(item.household.members.all()), care)
+            lines = share_lines(amount, paid_members(item.household, item.assistance_type),
+                                care)
         _change_period(item, starting=starting, amount=amount, lines=lines)
         item.monthly_amount = amount
         item.save(update_fields=["monthly_amount"])
@@ -280,6 +292,7 @@ def benefit_stop(*, benefit: Benefit, by: User, reasons: str, review=None) -> Be
         starting = effective_month(item, today)
         _change_period(item, starting=starting, amount=None)
         item.last_month = add_months(starting, -1)  # saved with the new state
+        item.next_review_on = None  # nothing left to review
         step.event = {"amount_before": item.monthly_amount, "amount_after": ZERO,
                       "effective_month": starting, "review": review,
                       "views": _views_for(item, True)}
@@ -308,6 +321,7 @@ def benefit_begin_exit(*, benefit: Benefit, by: User, reasons: str, months: int 
             current.last_month = last
             current.save(update_fields=["last_month"])
         item.last_month = last  # saved with the new state
+        item.next_review_on = None  # the exit ends it; no periodic review falls due
         step.event = {"amount_before": item.monthly_amount, "amount_after": item.monthly_amount,
                       "effective_month": starting, "review": review,
                       "views": _views_for(item, True)}

@@ -17,8 +17,8 @@ from accounts.scope import user_can
 from accounts.services import system_user
 from cases import tasks
 from cases.models import (
-    IN_PAYMENT,
     Benefit,
+    BenefitState,
     Review,
     ReviewEvent,
     ReviewKind,
@@ -47,8 +47,9 @@ def review_round_open(*, township: Region, by: User, name: str,
             raise ServiceError(f"{township.name}已有正在进行的年审。")
         review_round = ReviewRound.objects.create(township=township, name=name, opened_by=by,
                                                   due_on=due_on)
+        # Every benefit being paid, not one in gradual exit (its end is decided).
         benefits = Benefit.objects.filter(region__code__startswith=township.code,
-                                          state__in=IN_PAYMENT)
+                                          state=BenefitState.PAYING)
         joined = Review.objects.filter(benefit__in=benefits, state__in=OPEN).update(
             round=review_round)
         open_review = Review.objects.filter(benefit=OuterRef("pk"), state__in=OPEN)

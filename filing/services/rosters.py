@@ -48,6 +48,7 @@ def roster_draft(*, township: Region, month: datetime.date) -> RosterDraft:
                          "benefit__assistance_type", "head_name", "size", "amount"))
     draft = RosterDraft(township, month_start(month))
     for pk, community, kind, name, size, amount in rows:
+        size = 1 if kind == "tekun" else size  # 特困 supports one person (TK §2)
         draft.lines.append(RosterLine(application_id=pk, community_id=community,
                                       assistance_type=kind, name=name or "", amount=amount,
                                       household_size=size or 0))

@@ -99,10 +99,13 @@ def _paid_by_month(district: Region, months: list[datetime.date]):
     for edge, sign, shift in (("first_month", 1, 0), ("last_month", -1, 1)):
         edged = periods.filter(**{f"{edge}__isnull": False}).values(*group, edge)
         for row in edged.annotate(n=Count("id"), amount=Sum("amount")):
+            # 特困 is one person's benefit, whatever the household (TK §2).
+            people = sign * row["n"] if row["benefit__assistance_type"] == "tekun" else 0
             change(row, add_months(row[edge], shift), households=sign * row["n"],
-                   amount=sign * row["amount"])
+                   amount=sign * row["amount"], people=people)
         # Counted apart: joining the members would multiply the amounts.
-        for row in edged.annotate(people=Count("benefit__household__members")):
+        for row in (edged.exclude(benefit__assistance_type="tekun")
+                    .annotate(people=Count("benefit__household__members"))):
             change(row, add_months(row[edge], shift), people=sign * row["people"])
     for (township_id, kind), series in deltas.items():
         running = [0, 0, Decimal("0")]

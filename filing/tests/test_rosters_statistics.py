@@ -369,3 +369,16 @@ def test_statistics_count_what_the_periods_pay_each_month(build, clock, team, re
         draft = services.roster_draft(township=regions["a"], month=month["month"])
         assert (draft.households, draft.people, draft.amount) == (
             month["beneficiaries"], month["people"], month["amount"])
+
+
+def test_a_tekun_benefit_counts_one_person_whatever_the_household(
+        build, clock, team, regions, household):
+    add_member(household, team["acceptor"], relation="child", name="赵小军", male=True)
+    build.confirmed(assistance_type="tekun")
+    draft = services.roster_draft(township=regions["a"], month=D(2026, 4, 1))
+    assert [(line.name, line.household_size) for line in draft.lines] == [("赵建国", 1)]
+    assert draft.totals["tekun"]["people"] == 1
+    clock.set(D(2026, 4, 15))
+    services.statistics_refresh(district=regions["district"])
+    stat = MonthStat.objects.get(month=D(2026, 4, 1), assistance_type="tekun")
+    assert (stat.beneficiaries, stat.people) == (1, 1)
