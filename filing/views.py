@@ -227,18 +227,26 @@ def rectifications(request):
 # --- monthly rosters -------------------------------------------------------------------------
 
 
-def _month(value: str | None) -> datetime.date:
+def _next_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+
+
+def _month(value: str | None, *, ahead: bool = False) -> datetime.date:
+    """The month asked for: last month by default, never later than this month (or next
+    month, `ahead`: the township previews the roster a decided change first reaches)."""
     today = timezone.localdate()
     try:
         year, month = (int(part) for part in (value or "").split("-"))
         chosen = datetime.date(year, month, 1)
     except ValueError:
         return services.month_start(today.replace(day=1) - datetime.timedelta(days=1))
-    return min(chosen, today.replace(day=1))
+    return min(chosen, _next_month(today) if ahead else today.replace(day=1))
 
 
-def _recent_months(count: int = 12) -> list[datetime.date]:
+def _recent_months(count: int = 12, *, ahead: bool = False) -> list[datetime.date]:
     month, months = timezone.localdate().replace(day=1), []
+    if ahead:
+        months.append(_next_month(month))
     for _ in range(count):
         months.append(month)
         month = (month - datetime.timedelta(days=1)).replace(day=1)
@@ -248,9 +256,9 @@ def _recent_months(count: int = 12) -> list[datetime.date]:
 def rosters(request):
     """The township prepares and submits its monthly roster; the district sees every
     township's submission for a month."""
-    month = _month(request.GET.get("month"))
     today = timezone.localdate()
     district = region_selectors.districts_for(fetched_by=request.user, perm="review_filings").first()
+    month = _month(request.GET.get("month"), ahead=district is None)
     if district is not None:
         overview = selectors.roster_overview(district=district, month=month)
         for row in overview:
@@ -286,7 +294,8 @@ def rosters(request):
     return render(request, "filing/rosters_township.html", {
         "township": township, "townships": townships, "month": month, "draft": draft,
         "lines": draft.lines[:500], "form": form, "history": history, "submitted": submitted,
-        "due": due, "late": submitted is None and today > due, "months": _recent_months(),
+        "due": due, "late": submitted is None and today > due,
+        "months": _recent_months(ahead=True), "preview": month > today.replace(day=1),
         "type_labels": TYPE_LABELS,
     }, status=_status(request))
 

@@ -382,3 +382,20 @@ def test_a_tekun_benefit_counts_one_person_whatever_the_household(
     services.statistics_refresh(district=regions["district"])
     stat = MonthStat.objects.get(month=D(2026, 4, 1), assistance_type="tekun")
     assert (stat.beneficiaries, stat.people) == (1, 1)
+
+
+def test_the_township_previews_next_months_roster_with_a_decided_change(
+        build, clock, team, regions, client):
+    benefit = build.confirmed().benefit  # paid from April
+    clock.set(D(2026, 5, 20))
+    heard(benefit, team["acceptor"], "拟减发低保金")
+    benefit_services.benefit_adjust(benefit=benefit, by=team["acceptor"], amount="900",
+                                    reasons="家庭成员就业，收入增加")
+    client.force_login(team["acceptor"])
+    page = client.get(reverse("filing:rosters"), {"month": "2026-06"}).content.decode()
+    assert "预览" in page and "900.00" in page and "确定报送" not in page
+    may = client.get(reverse("filing:rosters"), {"month": "2026-05"}).content.decode()
+    assert "1200.00" in may and "确定报送" in may and "预览：" not in may
+    # Two months ahead is not offered: the page falls back to next month.
+    later = client.get(reverse("filing:rosters"), {"month": "2026-08"}).content.decode()
+    assert "2026年6月" in later and "900.00" in later
