@@ -1,9 +1,22 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from cases.views.intake import progress
 from config.public import policy
 from config.views import healthz, home
+
+
+class Favicon(RedirectView):
+    """/favicon.ico, which browsers ask for on their own: the icon in static/ (whitenoise)."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("favicon.ico")
+
 
 urlpatterns = [
     path("", home, name="home"),
@@ -18,4 +31,5 @@ urlpatterns = [
     path("gongshi/", include("publicity.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", login_not_required(Favicon.as_view()), name="favicon"),
 ]

@@ -17,8 +17,10 @@ from accounts.rules import rule_value
 from accounts.scope import regions_where, scoped, scoped_any
 from cases.models import (
     IN_PAYMENT,
+    AssistanceType,
     Benefit,
     BenefitEvent,
+    BenefitPeriod,
     BenefitState,
     Review,
     ReviewRound,
@@ -60,15 +62,9 @@ def _open_reviews_of_benefit():
 # --- the list of benefits ---------------------------------------------------------------
 
 
-def benefit_list(*, fetched_by: User, assistance_type: str = "", state: str = "",
-                 review: str = "", after: int | None = None, before: int | None = None,
-                 size: int = 20, today: datetime.date | None = None) -> KeysetPage:
-    """The benefits of the user's regions, newest first. `state`: a BenefitState, "all",
-    or "" for those in payment (在保 and 渐退中). `review`: "open" (a review not yet
-    decided) or "overdue" (one past its due date). Each row carries its head's name
-    (`household.heads`), `open_review_id` and `open_review_due`."""
-    today = today or timezone.localdate()
-    queryset = _benefits(fetched_by)
+def _filtered(user: User, *, assistance_type: str, state: str, review: str,
+              today: datetime.date) -> QuerySet[Benefit]:
+    queryset = _benefits(user)
     if assistance_type:
         queryset = queryset.filter(assistance_type=assistance_type)
     if state in BenefitState.values:
@@ -79,15 +75,66 @@ def benefit_list(*, fetched_by: User, assistance_type: str = "", state: str = ""
         queryset = queryset.filter(Exists(_open_reviews_of_benefit()))
     elif review == "overdue":
         queryset = queryset.filter(Exists(_open_reviews_of_benefit().filter(due_on__lt=today)))
+    return queryset
+
+
+def _month_of(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def _periods_covering(month: datetime.date):
+    return BenefitPeriod.objects.filter(
+        Q(last_month__isnull=True) | Q(last_month__gte=month),
+        benefit=OuterRef("pk"), first_month__lte=month).order_by("-first_month", "-id")
+
+
+def benefit_list(*, fetched_by: User, assistance_type: str = "", state: str = "",
+                 review: str = "", after: int | None = None, before: int | None = None,
+                 size: int = 20, today: datetime.date | None = None) -> KeysetPage:
+    """The benefits of the user's regions, newest first. `state`: a BenefitState, "all",
+    or "" for those in payment (在保 and 渐退中). `review`: "open" (a review not yet
+    decided) or "overdue" (one past its due date). Each row carries its head's name
+    (`household.heads`), `open_review_id` and `open_review_due`, the amount paid this
+    month (`paid_now`, None when no month is paid now) and a decided amount not yet paid
+    (`next_amount` from `next_month`, None when there is none)."""
+    today = today or timezone.localdate()
+    month = _month_of(today)
+    queryset = _filtered(fetched_by, assistance_type=assistance_type, state=state,
+                         review=review, today=today)
     first_open = _open_reviews_of_benefit().order_by("due_on")
+    later = BenefitPeriod.objects.filter(benefit=OuterRef("pk"), first_month__gt=month
+                                         ).order_by("-first_month", "-id")
     queryset = (queryset.select_related("application", "region__parent")
                 .prefetch_related(with_heads())
                 .annotate(open_review_id=Subquery(first_open.values("pk")[:1]),
-                          open_review_due=Subquery(first_open.values("due_on")[:1])))
+                          open_review_due=Subquery(first_open.values("due_on")[:1]),
+                          paid_now=Subquery(_periods_covering(month).values("amount")[:1]),
+                          next_amount=Subquery(later.values("amount")[:1]),
+                          next_month=Subquery(later.values("first_month")[:1])))
     page = keyset_page(queryset, after=after, before=before, size=size)
     for benefit in page.rows:
         benefit.review_overdue = bool(benefit.open_review_due and benefit.open_review_due < today)
+        if benefit.next_amount is not None and benefit.next_amount == benefit.paid_now:
+            benefit.next_amount = benefit.next_month = None
     return page
+
+
+def benefit_list_heading(*, fetched_by: User, assistance_type: str = "", state: str = "",
+                         review: str = "", today: datetime.date | None = None) -> str:
+    """What the list shows and how many, following its filters: "在保（含渐退）9 户",
+    "已停保 1 户", "全部状态 · 特困 · 待核查 2 户"."""
+    today = today or timezone.localdate()
+    count = _filtered(fetched_by, assistance_type=assistance_type, state=state, review=review,
+                      today=today).count()
+    if state in BenefitState.values:
+        parts = [BenefitState(state).label]
+    else:
+        parts = ["全部状态" if state == "all" else "在保（含渐退）"]
+    if assistance_type in AssistanceType.values:
+        parts.append(AssistanceType(assistance_type).label)
+    if review in ("open", "overdue"):
+        parts.append({"open": "待核查", "overdue": "核查逾期"}[review])
+    return f"{' · '.join(parts)} {count} 户"
 
 
 def benefit_state_counts(*, fetched_by: User) -> dict[str, int]:
@@ -110,6 +157,9 @@ class BenefitFile:
     members: list
     periods: list
     current: object  # the latest period (its lines: the parts of the amount) or None
+    paid_now: object  # the period paying this month, or None (not begun, or ended)
+    upcoming: object  # a later period with another amount, decided and not yet paid, or None
+    compositions: list  # (heading, lines): the parts of this month's amount, then the upcoming
     events: list
     views: list
     unused_views: object  # the views a cut or a stop may rest on, or None
@@ -119,9 +169,25 @@ class BenefitFile:
     open_review: object
 
 
-def benefit_file(*, benefit: Benefit) -> BenefitFile:
+def _compositions(shown, upcoming) -> list[tuple[str, list]]:
+    if upcoming is None or shown is upcoming:
+        return [("金额构成", shown.lines)] if shown is not None and shown.lines else []
+    parts = [("金额构成（本月）", shown.lines)] if shown is not None and shown.lines else []
+    if upcoming.lines:
+        parts.append((f"金额构成（自{upcoming.first_month.year}年{upcoming.first_month.month}月起）",
+                      upcoming.lines))
+    return parts
+
+
+def benefit_file(*, benefit: Benefit, today: datetime.date | None = None) -> BenefitFile:
+    month = _month_of(today or timezone.localdate())
     members = list(benefit.household.members.order_by("id"))
     periods = list(benefit.periods.order_by("first_month", "id"))
+    paid_now = next((p for p in reversed(periods) if p.covers(month)), None)
+    later = [p for p in periods if p.first_month > month]
+    upcoming = later[-1] if later else None
+    if upcoming is not None and paid_now is not None and upcoming.amount == paid_now.amount:
+        upcoming = None
     events = list(benefit.events.select_related("actor").order_by("at", "id"))
     for event in events:
         event.notice = (event.data or {}).get("notice", "")
@@ -138,6 +204,8 @@ def benefit_file(*, benefit: Benefit) -> BenefitFile:
                                                                                  "-id"))
     return BenefitFile(
         members=members, periods=periods, current=periods[-1] if periods else None,
+        paid_now=paid_now, upcoming=upcoming, compositions=_compositions(
+            paid_now or (periods[-1] if periods else None), upcoming),
         events=events, views=views, unused_views=unused,
         work_refusals=list(benefit.work_refusals.select_related("member", "recorded_by")),
         assessments=assessments,
@@ -292,6 +360,7 @@ def review_rounds(*, fetched_by: User, ids: list[int] | None = None, size: int =
         item.done = item.checked + item.decided
         item.percent = 100 * item.done // item.total if item.total else 100
         item.running = item.done < item.total
+        item.unchecked = item.total - item.done
     return rounds
 
 

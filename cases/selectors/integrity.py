@@ -55,17 +55,39 @@ def _findings(user: User) -> QuerySet[FraudFinding]:
         "benefit__household__members")
 
 
+# The list's filters. The default, "open", is everything not yet done with: waiting for
+# the township or the district, or verified with money still to recover.
+WAITING = Q(state__in=[FindingState.RECORDED, FindingState.CONFIRMED])
+RECOVERING = Q(state=FindingState.VERIFIED, balance_left__gt=0)
 FINDING_FILTERS = {
-    "open": ("待确认或认定", Q(state__in=[FindingState.RECORDED, FindingState.CONFIRMED])),
-    "recovering": ("追缴中", Q(state=FindingState.VERIFIED, balance_left__gt=0)),
+    "open": ("未办结", WAITING | RECOVERING),
+    "waiting": ("待确认或认定", WAITING),
+    "recovering": ("追缴中", RECOVERING),
     "closed": ("已追回或核销", Q(state=FindingState.VERIFIED, balance_left__lte=0)),
+    "refused": ("未确认或不予认定", Q(state__in=[FindingState.DECLINED, FindingState.DISMISSED])),
     "all": ("全部", Q()),
 }
 
 
-def finding_list(*, fetched_by: User, status: str = "open") -> QuerySet[FraudFinding]:
+def finding_status(finding: FraudFinding) -> str:
+    """The finding's status in the words of the list's filters: a verified finding is
+    追缴中 while money is still to recover, then 已追回 or 已核销."""
+    label = finding.get_state_display()
+    if finding.state != FindingState.VERIFIED or finding.balance is None:
+        return label
+    if finding.balance > 0:
+        return f"{label} · 追缴中"
+    return f"{label} · {'已核销' if finding.written_off else '已追回'}"
+
+
+def finding_list(*, fetched_by: User, status: str = "open") -> list[FraudFinding]:
+    """The findings of the user's reach under a filter of FINDING_FILTERS, newest first,
+    each with its `status_label`."""
     _, condition = FINDING_FILTERS.get(status, FINDING_FILTERS["open"])
-    return _findings(fetched_by).filter(condition).order_by("-recorded_at", "-id")
+    findings = list(_findings(fetched_by).filter(condition).order_by("-recorded_at", "-id"))
+    for finding in findings:
+        finding.status_label = finding_status(finding)
+    return findings
 
 
 def finding_get(*, fetched_by: User, pk: int) -> FraudFinding:
@@ -74,6 +96,7 @@ def finding_get(*, fetched_by: User, pk: int) -> FraudFinding:
         pk=pk).first()
     if finding is None:
         raise Http404
+    finding.status_label = finding_status(finding)
     return finding
 
 

@@ -65,10 +65,13 @@ def benefits(request):
         after=parse_id(request.GET.get("after")), before=parse_id(request.GET.get("before")),
         size=parse_size(request.GET.get("size")))
     counts = selectors.benefit_state_counts(fetched_by=request.user)
+    heading = selectors.benefit_list_heading(
+        fetched_by=request.user, assistance_type=kept.get("type", ""),
+        state=kept.get("state", ""), review=kept.get("review", ""))
     return render(request, "cases/benefits/list.html", {
         "page": page, "kept": kept, "keep": urlencode(kept), "types": AssistanceType.choices,
         "states": [(value, label, counts.get(value, 0)) for value, label in BenefitState.choices],
-        "in_payment": sum(counts.get(s, 0) for s in IN_PAYMENT),
+        "heading": heading,
         "review_counts": selectors.review_counts(fetched_by=request.user),
     })
 
@@ -138,7 +141,7 @@ def _work_refusal(request, benefit, data):
 def _changed(benefit) -> str:
     period = selectors.benefit_current_period(benefit=benefit)
     since = f"，自{_month(period.first_month)}起执行" if period else ""
-    return f"月保障金额现为 {benefit.monthly_amount} 元{since}。书面通知见变更记录。"
+    return f"月保障金额调整为 {benefit.monthly_amount:.2f} 元{since}。书面通知见变更记录。"
 
 
 def _cut_share(request, benefit, data):
@@ -394,7 +397,7 @@ def rounds(request):
                 show_on(form, error)
             else:
                 messages.success(request, f"已发起{opened.township.name}「{opened.name}」，共 "
-                                          f"{opened.total} 户，核对测算正在后台进行。")
+                                          f"{opened.total} 户，逐户核对测算的进度见下方。")
                 return redirect("cases:benefit_rounds")
     items = selectors.review_rounds(fetched_by=request.user)
     return render(request, "cases/benefits/rounds.html", {
