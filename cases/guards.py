@@ -192,7 +192,10 @@ def objections_heard(app):
 
 def participants(app) -> dict[str, set]:
     """Who took part so far, for 受理、审核、审批三分离: the acceptor, and every reviewer
-    (a case sent back and proposed again has had more than one)."""
+    (a case sent back and proposed again has had more than one). A benefit's review
+    answers for its own people (review_participants)."""
+    if app._meta.model_name == "review":
+        return review_participants(app)
     proposers = set(app.events.filter(
         action__in=["propose_approval", "propose_rejection"]
     ).values_list("actor_id", flat=True)) if app.pk else set()
@@ -267,3 +270,11 @@ def review_has_calculation(review):
     if review.calculation:
         return None
     return "请先重新核对和测算，再作出核查结论。"
+
+
+def review_participants(review) -> dict[str, set]:
+    """Who proposed a review's adjustment, gradual exit or stop, this time and before a
+    send-back: none of them may approve it (DESIGN §4 rule 5)."""
+    proposers = set(review.events.filter(action="propose").values_list(
+        "actor_id", flat=True)) if review.pk else set()
+    return {"proposed_by": (proposers | {review.proposed_by_id}) - {None}}

@@ -50,6 +50,7 @@ TILES = [
     # Benefits in force: reviews not decided yet, and those past their due date (DB §31).
     ("handle_cases", "待核查", "cases:benefit_reviews", "benefit_reviews_open"),
     ("handle_cases", "核查逾期", "cases:benefit_reviews?status=overdue", "benefit_reviews_overdue"),
+    ("approve_cases", "核查待审批", "cases:benefit_reviews?status=proposed", "benefit_reviews_proposed"),
     ("verify_economic_status", "待核对", "?verify=pending", "awaiting_verification"),
     ("review_filings", "待备案审查", "filing:reviews?status=pending", "reviews_pending"),
     ("review_filings", "抽查未完成", "filing:spot_checks", "spot_checks_open"),

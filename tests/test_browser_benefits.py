@@ -1,6 +1,7 @@
 """A periodic review of a benefit in force falls due; the township's caseworker finds it on
-the workbench, checks and calculates again, adjusts the amount and sees the new amount
-on the benefit's page, with the written notice to print. Then the same pages on a
+the workbench, checks and calculates again and proposes a new amount; the approver finds
+the proposal on the workbench and decides it; the caseworker sees the new amount on the
+benefit's page, with the written notice to print. Then the same pages on a
 375-px phone. Debian's Chromium."""
 
 import datetime
@@ -61,9 +62,22 @@ def test_a_due_review_is_checked_and_adjusted(browser, live_server, regions, sta
     desk.fill("textarea[name=reasons]", "定期核查：家庭无收入，按现行标准补足至1400元")
     desk.screenshot(path=str(ARTIFACTS / "benefits-review-decision.png"), full_page=True)
     desk.click("button:has-text('作出结论')")
-    expect(desk.locator(".messages")).to_contain_text("月保障金额调整为 1400.00 元")
-    expect(desk.locator("#decision")).to_contain_text("调整金额")
+    expect(desk.locator(".messages")).to_contain_text("待镇(街道)审批人审批")
+    expect(desk.locator("#decision")).to_contain_text("待镇(街道)审批人审批")
 
+    # The township's approver finds the proposal waiting and decides it (三分离).
+    approver = signed_in(browser, live_server, "approver_a", width=1280)
+    waiting = approver.locator("a.tile", has_text="核查待审批")
+    expect(waiting).to_contain_text("1")
+    waiting.click()
+    approver.locator("tr", has_text="孙桂兰").locator("a", has_text=review.due_on.isoformat()).click()
+    expect(approver.locator("#decision")).to_contain_text("1400.00")
+    approver.screenshot(path=str(ARTIFACTS / "benefits-review-approval.png"), full_page=True)
+    approver.click("button:has-text('审批同意')")
+    expect(approver.locator(".messages")).to_contain_text("月保障金额调整为 1400.00 元")
+    expect(approver.locator("#decision")).to_contain_text("调整金额")
+
+    desk.reload()
     desk.click("text=查看在保记录")
     expect(desk.locator(".amount-big")).to_have_text("1400.00")
     expect(desk.locator("#history")).to_contain_text("1200.00 元 → 1400.00 元/月")

@@ -161,7 +161,8 @@ def _move_back(app: Application, benefit: Benefit, decided_on: datetime.date) ->
 
 def _gradual_exit(benefit: Benefit, staff: Staff, today: datetime.date) -> None:
     """At the periodic review: the head has a job; the check finds the household over the
-    line; the head is heard; 渐退 for three months (DB §33)."""
+    line; the head is heard; 渐退 for three months (DB §33), proposed by a caseworker and
+    approved by the street's approver."""
     review = Review.objects.get(benefit=benefit, kind=ReviewKind.PERIODIC)
     head = benefit.household.members.get(relation=Member.Relation.HEAD)
     household_services.member_update(member=head, by=staff.acceptor,
@@ -177,8 +178,9 @@ def _gradual_exit(benefit: Benefit, staff: Staff, today: datetime.date) -> None:
         benefit=benefit, by=staff.acceptor, proposed="拟给予渐退期，期满后停发低保金",
         heard_on=today, person=head.name, review=review,
         statement="本人已在物流公司就业，月工资约九千元，同意渐退，希望渐退期满前能稳定工作。")
-    reviews.review_decide(review=review, by=staff.reviewer, outcome=ReviewOutcome.EXIT,
-                          exit_months=3, reasons="户主就业后家庭人均收入超过当地低保标准")
+    review = reviews.review_propose(review=review, by=staff.reviewer, outcome=ReviewOutcome.EXIT,
+                                    exit_months=3, reasons="户主就业后家庭人均收入超过当地低保标准")
+    reviews.review_decide(review=review, by=staff.approver)  # 三分离: the approver decides
 
 
 def _stop_and_recover(benefit: Benefit, staff: Staff, today: datetime.date) -> None:

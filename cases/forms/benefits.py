@@ -86,10 +86,18 @@ class StopForm(forms.Form):
 
 
 class DecideForm(forms.Form):
+    """The caseworker's conclusion: 继续享受 decided at once; the others proposed to the
+    approver."""
+
     outcome = forms.ChoiceField(label="核查结论", choices=ReviewOutcome.choices,
-                                widget=forms.RadioSelect)
+                                widget=forms.RadioSelect,
+                                help_text="继续享受由经办人直接作出；调整金额、渐退、停止发放"
+                                          "报镇(街道)审批人审批。")
     amount = forms.DecimalField(label="调整后月保障金额（元）", max_digits=10, decimal_places=2,
                                 min_value=0, required=False, help_text="选择“调整金额”时填写。")
+    deviation = forms.CharField(label="与测算结果不同的理由", required=False,
+                                widget=forms.Textarea(attrs=TEXTAREA),
+                                help_text="调整后金额与本次测算结果不同时必须写明。")
     exit_months = forms.IntegerField(label="渐退期（月）", min_value=1, max_value=36,
                                      required=False)
     reasons = forms.CharField(label="理由", required=False, widget=forms.Textarea(attrs=TEXTAREA),
@@ -106,6 +114,13 @@ class DecideForm(forms.Form):
         if data.get("outcome") == ReviewOutcome.ADJUST and data.get("amount") is None:
             self.add_error("amount", "选择“调整金额”时请填写调整后的月保障金额。")
         return data
+
+
+class ApproveForm(forms.Form):
+    """The approver's decision on a proposal: agree, or send it back with a reason."""
+
+    reason = forms.CharField(label="退回理由", required=False, widget=forms.Textarea(attrs=TEXTAREA),
+                             help_text="退回重新核查时必须写明。")
 
 
 class RoundForm(forms.Form):

@@ -3,7 +3,10 @@
 review round for a township (年审).
 
 A review re-runs the economic-status verification and the calculation (状态 待核查 →
-已核对测算), then ends in a decision: continue, adjust, gradual exit or stop.
+已核对测算), then ends in a decision: continue, adjust, gradual exit or stop. Continuing
+changes no one's money and the caseworker decides it; an adjustment, a gradual exit or a
+stop is proposed by the caseworker (待审批) and decided by the township's approver, who
+may not be the proposer (受理、审核、审批三分离, DESIGN §4 rule 5), or sent back.
 """
 
 from django.conf import settings
@@ -28,7 +31,12 @@ class ReviewKind(models.TextChoices):
 class ReviewState(models.TextChoices):
     OPEN = "open", "待核查"
     CHECKED = "checked", "已核对测算"
+    PROPOSED = "proposed", "待审批"
     DECIDED = "decided", "已完成"
+
+
+# Not decided yet: a benefit has at most one of these (the constraint below).
+OPEN_REVIEW_STATES = [ReviewState.OPEN, ReviewState.CHECKED, ReviewState.PROPOSED]
 
 
 class ReviewOutcome(models.TextChoices):
@@ -36,6 +44,10 @@ class ReviewOutcome(models.TextChoices):
     ADJUST = "adjust", "调整金额"
     EXIT = "exit", "渐退"
     STOP = "stop", "停止发放"
+
+
+# The outcomes that change the household's money: proposed, then approved (rule 5).
+NEEDS_APPROVAL = (ReviewOutcome.ADJUST, ReviewOutcome.EXIT, ReviewOutcome.STOP)
 
 
 class ReviewRound(models.Model):
@@ -84,6 +96,12 @@ class Review(ConcurrentTransitionMixin, models.Model):
                                blank=True)
     new_amount = models.DecimalField("调整后金额", max_digits=10, decimal_places=2, null=True,
                                      blank=True)
+    exit_months = models.PositiveSmallIntegerField("渐退期（月）", null=True, blank=True)
+    # Why the amount proposed departs from the calculation's total (empty when it does not).
+    deviation = models.TextField("与测算结果不同的理由", blank=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="提出人", null=True,
+                                    blank=True, on_delete=models.PROTECT, related_name="+")
+    proposed_on = models.DateField("提出日期", null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="决定人", null=True,
                                    blank=True, on_delete=models.PROTECT, related_name="+")
     decided_on = models.DateField("决定日期", null=True, blank=True)
@@ -94,7 +112,8 @@ class Review(ConcurrentTransitionMixin, models.Model):
         verbose_name_plural = "复查"
         ordering = ["due_on", "id"]
         constraints = [
-            # One review at a time per benefit: a second reason folds into the open one.
+            # One review at a time per benefit: a second reason folds into the open one
+            # (open: OPEN_REVIEW_STATES, a proposal waiting for approval included).
             models.UniqueConstraint(fields=["benefit"], condition=~Q(state="decided"),
                                     name="one_open_review_per_benefit",
                                     violation_error_message="该在保对象已有未完成的核查。"),
@@ -118,10 +137,32 @@ class Review(ConcurrentTransitionMixin, models.Model):
         """Verification and calculation again, from the household's current data."""
 
     @step(state, source=ReviewState.CHECKED, target=ReviewState.DECIDED, perm="handle_cases",
-          label="作出核查结论", event="核查结论", offer=None, style="primary",
-          guards=[guards.review_has_calculation])
+          label="继续享受", event="核查结论：继续享受", offer=None, style="primary",
+          guards=[guards.review_has_calculation],
+          refusal="该核查当前为「{state}」，不能作出继续享受的结论。")
+    def decide_continue(self):
+        """Continue as before: no one's money changes, the caseworker decides it alone."""
+
+    @step(state, source=ReviewState.CHECKED, target=ReviewState.PROPOSED, perm="handle_cases",
+          label="提出核查意见", event="提出核查意见，报审批", offer=None, style="primary",
+          guards=[guards.review_has_calculation],
+          refusal="该核查当前为「{state}」，不能提出核查意见。")
+    def propose(self):
+        """Adjust, gradual exit or stop: proposed with the amount, months and reasons."""
+
+    @step(state, source=ReviewState.PROPOSED, target=ReviewState.DECIDED, perm="approve_cases",
+          label="审批同意", event="审批核查意见", offer=None, style="primary",
+          not_by=("proposed_by",), refusal="该核查当前为「{state}」，不能审批。",
+          denied="只有该镇(街道)的审批人可以审批核查意见。")
     def decide(self):
-        """Continue, adjust, gradual exit or stop; the benefit's steps carry it out."""
+        """The approver agrees; the benefit's steps carry the proposal out."""
+
+    @step(state, source=ReviewState.PROPOSED, target=ReviewState.CHECKED, perm="approve_cases",
+          label="退回重新核查", event="退回经办人重新核查", offer=None,
+          refusal="该核查当前为「{state}」，不能退回。",
+          denied="只有该镇(街道)的审批人可以退回核查意见。")
+    def send_back(self):
+        """The approver sends the proposal back to the caseworker, with a reason."""
 
     def step_event(self, **event) -> "ReviewEvent":
         return ReviewEvent(review=self, **event)

@@ -27,12 +27,13 @@ from cases.models import (
     ReviewState,
     SelfCareAssessment,
 )
+from cases.models.reviews import OPEN_REVIEW_STATES
 from cases.selectors.cases import FINANCE_READERS, with_heads
 from core.paging import KeysetPage, keyset_page
 from households.models import Member
 from verification.selectors import report_view
 
-OPEN_REVIEW = [ReviewState.OPEN, ReviewState.CHECKED]
+OPEN_REVIEW = OPEN_REVIEW_STATES  # a proposal waiting for approval is still open
 
 
 # Benefits are money and their reviews hold the calculation and the verification report:
@@ -237,7 +238,7 @@ def gradual_exit_limit(*, benefit: Benefit) -> int:
 # --- reviews --------------------------------------------------------------------------------
 
 
-REVIEW_STATUSES = ("open", "overdue", "unchecked", "checked", "decided")
+REVIEW_STATUSES = ("open", "overdue", "unchecked", "checked", "proposed", "decided")
 
 
 def _cursor(review: Review) -> str:
@@ -279,7 +280,8 @@ def review_queue(*, fetched_by: User, status: str = "open", round_id: int | None
                  today: datetime.date | None = None) -> KeysetPage:
     """The reviews of the user's regions by due date, soonest first. `status`: "open"
     (not decided), "overdue" (not decided and past due), "unchecked" (待核查),
-    "checked" (checked, awaiting the decision) or "decided". Each row has `overdue`."""
+    "checked" (checked, awaiting the caseworker's conclusion), "proposed" (awaiting the
+    approver's decision, 待审批) or "decided". Each row has `overdue`."""
     today = today or timezone.localdate()
     queryset = _reviews(fetched_by)
     if status == "overdue":
@@ -288,6 +290,8 @@ def review_queue(*, fetched_by: User, status: str = "open", round_id: int | None
         queryset = queryset.filter(state=ReviewState.OPEN)
     elif status == "checked":
         queryset = queryset.filter(state=ReviewState.CHECKED)
+    elif status == "proposed":
+        queryset = queryset.filter(state=ReviewState.PROPOSED)
     elif status == "decided":
         queryset = queryset.filter(state=ReviewState.DECIDED)
     else:
@@ -303,11 +307,14 @@ def review_queue(*, fetched_by: User, status: str = "open", round_id: int | None
 
 
 def review_counts(*, fetched_by: User, today: datetime.date | None = None) -> dict[str, int]:
-    """For the workbench: reviews not decided, and those past their due date."""
+    """For the workbench: reviews not decided, those past their due date, and the
+    proposals waiting for the approver."""
     today = today or timezone.localdate()
     counts = _reviews(fetched_by).filter(state__in=OPEN_REVIEW).aggregate(
-        open=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today)))
-    return {"benefit_reviews_open": counts["open"], "benefit_reviews_overdue": counts["overdue"]}
+        open=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today)),
+        proposed=Count("id", filter=Q(state=ReviewState.PROPOSED)))
+    return {"benefit_reviews_open": counts["open"], "benefit_reviews_overdue": counts["overdue"],
+            "benefit_reviews_proposed": counts["proposed"]}
 
 
 def review_get(*, fetched_by: User, pk: int) -> Review:
@@ -351,7 +358,8 @@ def review_rounds(*, fetched_by: User, ids: list[int] | None = None, size: int =
     if ids is not None:
         queryset = queryset.filter(pk__in=ids)
     rounds = list(queryset.annotate(
-        checked=Count("reviews", filter=Q(reviews__state=ReviewState.CHECKED)),
+        checked=Count("reviews", filter=Q(reviews__state__in=[ReviewState.CHECKED,
+                                                              ReviewState.PROPOSED])),
         decided=Count("reviews", filter=Q(reviews__state=ReviewState.DECIDED)),
         overdue=Count("reviews", filter=Q(reviews__state__in=OPEN_REVIEW,
                                           reviews__due_on__lt=timezone.localdate())),

@@ -4,11 +4,14 @@ A periodic review falls due by the household's cycle (yearly, or every six month
 death or a change the household reports opens one due within the region's months; a
 self-care change, one due within ten working days. The scheduled job opens the periodic
 ones ahead of their date. Checking re-runs the economic-status verification and the
-calculation from the household's current data; the decision continues, adjusts, starts
-a gradual exit or stops, through the benefit's own steps (cases.services.benefits).
+calculation from the household's current data. Continuing is the caseworker's decision;
+an adjustment, a gradual exit or a stop changes the household's money: the caseworker
+proposes it, the township's approver (not the proposer: 三分离, DESIGN §4 rule 5) decides
+it through the benefit's own steps (cases.services.benefits), or sends it back.
 """
 
 import datetime
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -19,6 +22,7 @@ from accounts.models import User
 from accounts.rules import rule_value, rule_values
 from accounts.scope import user_can
 from accounts.services import system_user
+from cases import guards
 from cases.benefit import calculate
 from cases.benefit_facts import household_facts, households_with_facts
 from cases.models import (
@@ -32,14 +36,22 @@ from cases.models import (
     ReviewRound,
     ReviewState,
 )
+from cases.models.reviews import NEEDS_APPROVAL, OPEN_REVIEW_STATES
 from cases.services import benefit_people
 from cases.services import benefits as benefit_steps
-from cases.services.machinery import _require_text, _step, _steps
+from cases.services.machinery import (
+    _parse_amount,
+    _require_text,
+    _step,
+    _steps,
+    carried_out_by_decision,
+)
 from core.errors import ServiceError
 from households.models import Household, Member
 from verification.services import verifications_for_households
 
-OPEN = [ReviewState.OPEN, ReviewState.CHECKED]
+OPEN = OPEN_REVIEW_STATES  # not decided: a proposal waiting for approval included
+CHECKABLE = [ReviewState.OPEN, ReviewState.CHECKED]  # a proposal is sent back first
 WORKING = {Member.Employment.EMPLOYED, Member.Employment.FLEXIBLE}
 
 
@@ -129,8 +141,9 @@ def reviews_open_due(*, today: datetime.date | None = None) -> int:
 
 def reviews_check(*, review_ids: list[int], by: User) -> int:
     """Verify and calculate again for these reviews (one of them from its page, a
-    chunk of a round from a worker). Reviews already decided are left alone."""
-    reviews = list(Review.objects.filter(pk__in=review_ids, state__in=OPEN)
+    chunk of a round from a worker). Reviews decided or waiting for approval are left
+    alone."""
+    reviews = list(Review.objects.filter(pk__in=review_ids, state__in=CHECKABLE)
                    .select_related("benefit__region", "benefit__household", "region"))
     if not reviews:
         return 0
@@ -165,6 +178,8 @@ def review_check(*, review: Review, by: User) -> Review:
         raise PermissionDenied("只有该镇(街道)的经办人可以办理核查。")
     if review.state == ReviewState.DECIDED:
         raise ServiceError("该核查已作出结论。")
+    if review.state == ReviewState.PROPOSED:
+        raise ServiceError("该核查意见已报审批，不能重新核对测算；如需重新核对，请审批人退回。")
     with transaction.atomic():
         reviews_check(review_ids=[review.pk], by=by)
     review.refresh_from_db()
@@ -174,42 +189,159 @@ def review_check(*, review: Review, by: User) -> Review:
 # --- the decision ---------------------------------------------------------------------------
 
 
-def review_decide(*, review: Review, by: User, outcome: str, reasons: str = "", amount=None,
-                  exit_months=None) -> Review:
-    """继续、调整、渐退或停发. Cutting or stopping rests on the household's views (the
-    benefit's guards refuse otherwise); the written notice follows with reasons and the
-    right to reconsideration or litigation."""
-    if outcome not in ReviewOutcome.values:
-        raise ServiceError("请选择核查结论。", field="outcome")
-    reasons = reasons.strip()
-    if outcome != ReviewOutcome.CONTINUE and not reasons:
-        raise ServiceError("调整、渐退或停发须写明理由，理由将写入书面通知。", field="reasons")
+def review_continue(*, review: Review, by: User, reasons: str = "") -> Review:
+    """继续享受: no one's money changes, so the caseworker decides it alone; the next
+    periodic review follows the household's cycle."""
     today = timezone.localdate()
     with transaction.atomic():
-        with _step(review, by=by, action="decide", reason=reasons,
+        with _step(review, by=by, action="decide_continue", reason=reasons.strip(),
                    expected_state=ReviewState.CHECKED) as step:
             item = step.application
-            item.outcome, item.decided_by, item.decided_on = outcome, by, today
-            item.reasons = reasons
-            step.data = {"outcome": outcome}
-        benefit = Benefit.objects.get(pk=item.benefit_id)
-        if outcome == ReviewOutcome.ADJUST:
-            benefit_steps.benefit_adjust(benefit=benefit, by=by, amount=amount, reasons=reasons,
-                                         review=item)
-        elif outcome == ReviewOutcome.EXIT:
-            _check_exit_allowed(item)
-            benefit_steps.benefit_begin_exit(benefit=benefit, by=by, reasons=reasons,
-                                             months=exit_months, review=item)
-        elif outcome == ReviewOutcome.STOP:
-            benefit_steps.benefit_stop(benefit=benefit, by=by, reasons=reasons, review=item)
-        if outcome in (ReviewOutcome.CONTINUE, ReviewOutcome.ADJUST):
-            benefit.refresh_from_db()
-            benefit.next_review_on = benefit_steps.next_review(benefit, today)
-            benefit.save(update_fields=["next_review_on", "review_months"])
-        if item.outcome == ReviewOutcome.ADJUST:
-            item.new_amount = benefit.monthly_amount
-            item.save(update_fields=["new_amount"])
+            item.outcome, item.decided_by, item.decided_on = ReviewOutcome.CONTINUE, by, today
+            item.reasons = reasons.strip()
+            step.data = {"outcome": ReviewOutcome.CONTINUE}
+        _next_review(item, today)
     return item
+
+
+def review_propose(*, review: Review, by: User, outcome: str, reasons: str = "", amount=None,
+                   exit_months=None, deviation: str = "") -> Review:
+    """调整、渐退或停发, proposed by the caseworker for the approver's decision. What the
+    decision would refuse is refused here already: the household's views not heard
+    before a cut, an exit or a stop (the benefit's guards, SL §48), an amount that departs
+    from the calculation without a reason for it, a gradual exit the calculation does not
+    support, months the region does not allow."""
+    if outcome == ReviewOutcome.CONTINUE:
+        return review_continue(review=review, by=by, reasons=reasons)
+    if outcome not in NEEDS_APPROVAL:
+        raise ServiceError("请选择核查结论。", field="outcome")
+    reasons = _require_text(reasons, "调整、渐退或停发须写明理由，理由将写入书面通知。", "reasons")
+    deviation = (deviation or "").strip()
+    calculated = _calculated(review)
+    benefit = Benefit.objects.get(pk=review.benefit_id)
+    chosen = months = None
+    if outcome == ReviewOutcome.ADJUST:
+        chosen = _proposed_amount(benefit, calculated, amount, deviation)
+    else:
+        deviation = ""  # an amount is only proposed with an adjustment
+    if outcome == ReviewOutcome.EXIT:
+        _check_exit_allowed(review)
+        months = _exit_months(benefit, exit_months)
+    _refuse_what_the_benefit_would(benefit, outcome, chosen)
+    with transaction.atomic():
+        with _step(review, by=by, action="propose", reason=reasons,
+                   expected_state=ReviewState.CHECKED) as step:
+            item = step.application
+            item.outcome, item.new_amount, item.exit_months = outcome, chosen, months
+            item.reasons, item.deviation = reasons, deviation
+            item.proposed_by, item.proposed_on = by, timezone.localdate()
+            step.data = _proposal_data(item, calculated)
+    return item
+
+
+def _calculated(review: Review) -> Decimal | None:
+    """The monthly amount the review's calculation found, if it found one."""
+    total = (review.calculation or {}).get("total")
+    return Decimal(total) if total else None
+
+
+def _proposed_amount(benefit: Benefit, calculated, amount, deviation: str):
+    """The new monthly amount, the calculation's by default; another one needs its
+    explanation (as an approval's does, cases.services.machinery._amount_against)."""
+    if amount in (None, "") and calculated is None:
+        raise ServiceError("选择“调整金额”时请填写调整后的月保障金额。", field="amount")
+    chosen = _parse_amount(calculated if amount in (None, "") else amount)
+    if chosen == benefit.monthly_amount:
+        raise ServiceError(f"新金额与现金额（{benefit.monthly_amount}元）相同，无须调整；"
+                           "如维持不变请作出“继续享受”的结论。", field="amount")
+    if calculated is not None and chosen != calculated and not deviation:
+        raise ServiceError(f"调整后金额（{chosen}元）与本次测算结果（{calculated}元）不同，"
+                           "请写明与测算结果不同的理由。", field="deviation")
+    return chosen
+
+
+def _exit_months(benefit: Benefit, months) -> int:
+    allowed = rule_value("gradual_exit_months", benefit.region, timezone.localdate())
+    months = allowed if months in (None, "") else int(months)
+    if not 1 <= months <= allowed:
+        raise ServiceError(f"渐退期应为1至{allowed}个月（本地规定）。", field="exit_months")
+    return months
+
+
+BENEFIT_STEPS = {ReviewOutcome.ADJUST: "adjust", ReviewOutcome.EXIT: "begin_exit",
+                 ReviewOutcome.STOP: "stop"}
+
+
+def _refuse_what_the_benefit_would(benefit: Benefit, outcome: str, amount) -> None:
+    """The benefit step's own state and guards (declared on Benefit), asked at the
+    proposal, so that the caseworker learns now what the approver's decision would meet."""
+    method = getattr(benefit, BENEFIT_STEPS[outcome])
+    if not method._django_fsm.has_transition(benefit.state):
+        raise ServiceError(f"该在保记录当前为「{benefit.get_state_display()}」，"
+                           f"不能{ReviewOutcome(outcome).label}。", field="outcome")
+    benefit._intent = {"amount": amount}
+    problems = guards.refusals(benefit, method)
+    if problems:
+        raise ServiceError("；".join(problems))
+
+
+def _proposal_data(review: Review, calculated) -> dict:
+    data = {"outcome": review.outcome}
+    if review.new_amount is not None:
+        data["amount"] = str(review.new_amount)
+    if review.exit_months:
+        data["exit_months"] = review.exit_months
+    if calculated is not None:
+        data["calculated"] = str(calculated)
+    if review.deviation:
+        data["deviation"] = review.deviation
+    return data
+
+
+def review_decide(*, review: Review, by: User) -> Review:
+    """审批: the township's approver, not the proposer (三分离), agrees to the proposal;
+    the benefit's own step carries it out (its guards checked once more) and writes the
+    notice with the reasons and the right to reconsideration or litigation."""
+    today = timezone.localdate()
+    with transaction.atomic():
+        with _step(review, by=by, action="decide", expected_state=ReviewState.PROPOSED) as step:
+            item = step.application
+            item.decided_by, item.decided_on = by, today
+            step.data = _proposal_data(item, _calculated(item))
+        benefit = Benefit.objects.get(pk=item.benefit_id)
+        with carried_out_by_decision(benefit):
+            if item.outcome == ReviewOutcome.ADJUST:
+                benefit_steps.benefit_adjust(benefit=benefit, by=by, amount=item.new_amount,
+                                             reasons=item.reasons, review=item)
+            elif item.outcome == ReviewOutcome.EXIT:
+                _check_exit_allowed(item)
+                benefit_steps.benefit_begin_exit(benefit=benefit, by=by, reasons=item.reasons,
+                                                 months=item.exit_months, review=item)
+            elif item.outcome == ReviewOutcome.STOP:
+                benefit_steps.benefit_stop(benefit=benefit, by=by, reasons=item.reasons,
+                                           review=item)
+        if item.outcome == ReviewOutcome.ADJUST:
+            _next_review(item, today)
+    return item
+
+
+def review_send_back(*, review: Review, by: User, reason: str) -> Review:
+    """退回: the approver returns the proposal to the caseworker with a reason; the
+    review is checked again and a new proposal (or 继续享受) follows."""
+    reason = _require_text(reason, "请写明退回的理由（如须补充核实的情况）。", "reason")
+    with _step(review, by=by, action="send_back", reason=reason,
+               expected_state=ReviewState.PROPOSED) as step:
+        item = step.application
+        step.data = {"outcome": item.outcome}
+        item.outcome, item.new_amount, item.exit_months = "", None, None
+        item.reasons, item.deviation, item.proposed_by, item.proposed_on = "", "", None, None
+    return item
+
+
+def _next_review(review: Review, today: datetime.date) -> None:
+    benefit = Benefit.objects.get(pk=review.benefit_id)
+    benefit.next_review_on = benefit_steps.next_review(benefit, today)
+    benefit.save(update_fields=["next_review_on", "review_months"])
 
 
 def _check_exit_allowed(review: Review) -> None:

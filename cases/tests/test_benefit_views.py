@@ -3,6 +3,7 @@ the changes a caseworker makes there, a review taken from a reported change to i
 decision, the district's review round and the workbench."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -147,16 +148,74 @@ def test_a_reported_change_is_checked_and_decided_with_a_new_amount(client, bene
     assert status == 400
     html = response.content.decode()
     assert "须先听取家庭的陈述、申辩意见" in html and 'value="900' in html
+    assert "就业收入增加</textarea>" in html and re.search(r'value="adjust"[^>]* checked>', html)
 
-    # A raise needs none.
-    status, response = post(client, decide, {"outcome": "adjust", "amount": "1350",
-                                             "reasons": "户主重病，医疗支出增加"})
+    # A raise other than the calculation's 1,400 without saying why: refused, kept, also
+    # when the page is opened again later.
+    typed = {"outcome": "adjust", "amount": "1350", "reasons": "户主重病，医疗支出增加"}
+    status, response = post(client, decide, typed)
+    html = response.content.decode()
+    assert status == 400 and "与本次测算结果（1400.00元）不同" in html
+    assert 'value="1350' in html and "户主重病，医疗支出增加</textarea>" in html
+    status, html = page(client, reverse("cases:benefit_review", args=[review.pk]))
+    assert 'name="amount" value="1350"' in html and "户主重病，医疗支出增加</textarea>" in html
+    assert Review.objects.get(pk=review.pk).state == ReviewState.CHECKED
+
+    # Explained: proposed to the approver, nothing paid differently yet.
+    status, response = post(client, decide, {**typed, "deviation": "医保已报销部分费用"})
     assert status == 302
     status, html = page(client, reverse("cases:benefit_review", args=[review.pk]))
-    assert "调整金额" in html and "1350.00" in html and "打印" in html
+    assert "待镇(街道)审批人审批" in html and "医保已报销部分费用" in html
+    assert "审批同意" not in html  # not the caseworker's to decide
+    assert 'name="amount"' not in html  # the typed draft is gone with the proposal
+    assert Benefit.objects.get(pk=benefit.pk).monthly_amount == 1200
+    # The caseworker cannot approve it by posting either.
+    assert client.post(decide, {"step": "decide"}).status_code == 403
+
+    # The approver finds it on the workbench and in the queue's 待审批, and decides.
+    client.force_login(staff["approver_a"])
+    queue = reverse("cases:benefit_reviews") + "?status=proposed"
+    status, html = page(client, reverse("home"))
+    assert f'href="{queue}"><b>1</b><span>核查待审批</span>' in html
+    status, html = page(client, queue)
+    assert benefit.number in html and "待审批" in html
+    status, html = page(client, reverse("cases:benefit_review", args=[review.pk]))
+    assert "审批同意" in html and "退回重新核查" in html and "1350.00" in html
+    assert "本次测算" in html and "1400.00" in html
+    status, response = post(client, decide, {"step": "decide"})
+    assert status == 302
+    status, html = page(client, reverse("cases:benefit_review", args=[review.pk]))
+    assert "调整金额" in html and "1350.00" in html and "打印" in html and "approver_a" in html
     status, html = page(client, reverse("cases:benefit", args=[benefit.pk]))
     assert '<span class="amount-big">1350.00</span>' in html
     assert "1200.00 元 → 1350.00 元/月" in html
+
+
+def test_the_approver_sends_a_proposal_back_and_continuing_needs_no_approver(
+        client, benefit, staff, team, standard):
+    review = review_services.review_open(benefit=benefit, by=team["reviewer"], kind="change",
+                                         note="户主就业")
+    review = review_services.review_check(review=review, by=team["reviewer"])
+    review_services.review_propose(review=review, by=team["reviewer"], outcome="adjust",
+                                   amount="1400", reasons="按现行标准补足")
+    decide = reverse("cases:benefit_review_decide", args=[review.pk])
+    client.force_login(staff["approver_a"])
+    status, response = post(client, decide, {"step": "send_back", "reason": ""})
+    assert status == 400 and "请写明退回的理由" in response.content.decode()
+    status, response = post(client, decide, {"step": "send_back", "reason": "请核实就业是否稳定"})
+    assert status == 302
+    review.refresh_from_db()
+    assert review.state == ReviewState.CHECKED
+    status, html = page(client, reverse("cases:benefit_review", args=[review.pk]))
+    assert "退回经办人重新核查" in html and "请核实就业是否稳定" in html
+
+    client.force_login(staff["caseworker_a"])
+    status, response = post(client, decide, {"outcome": "continue", "reasons": "就业不稳定"})
+    assert status == 302
+    review.refresh_from_db()
+    assert (review.state, review.decided_by) == (ReviewState.DECIDED, staff["caseworker_a"])
+    status, html = page(client, reverse("cases:benefit_review", args=[review.pk]))
+    assert "继续享受" in html
 
 
 def test_views_asked_for_by_a_review_lead_back_to_its_decision(client, benefit, staff, team):

@@ -10,6 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from accounts.roles import Role
+from accounts.services import grant_role
 from cases import services
 from cases.models import (
     Benefit,
@@ -139,15 +141,21 @@ def test_gradual_exit_pays_exactly_the_set_months_then_stops_by_itself(
     # is tested in test_benefit.py): over the line.
     Review.objects.filter(pk=review.pk).update(calculation={"eligible": False, "lines": []})
     review.refresh_from_db()
+    # The proposal already meets what the decision would: the views, the region's months.
     with pytest.raises(ServiceError, match="须先听取"):
-        reviews.review_decide(review=review, by=team["acceptor"], outcome=ReviewOutcome.EXIT,
-                              reasons="就业后收入超过标准", exit_months=3)
+        reviews.review_propose(review=review, by=team["acceptor"], outcome=ReviewOutcome.EXIT,
+                               reasons="就业后收入超过标准", exit_months=3)
     heard(benefit, team["acceptor"], proposed="拟给予3个月渐退期后停发")
     with pytest.raises(ServiceError, match="渐退期应为1至6个月"):
-        reviews.review_decide(review=review, by=team["acceptor"], outcome=ReviewOutcome.EXIT,
-                              reasons="就业后收入超过标准", exit_months=7)
-    reviews.review_decide(review=review, by=team["acceptor"], outcome=ReviewOutcome.EXIT,
-                          reasons="就业后收入超过标准", exit_months=3)
+        reviews.review_propose(review=review, by=team["acceptor"], outcome=ReviewOutcome.EXIT,
+                               reasons="就业后收入超过标准", exit_months=7)
+    review = reviews.review_propose(review=review, by=team["acceptor"],
+                                    outcome=ReviewOutcome.EXIT, reasons="就业后收入超过标准",
+                                    exit_months=3)
+    assert review.state == ReviewState.PROPOSED
+    benefit.refresh_from_db()
+    assert benefit.state == BenefitState.PAYING  # nothing changes before the approver decides
+    reviews.review_decide(review=review, by=team["approver"])
     benefit.refresh_from_db()
     assert benefit.state == BenefitState.EXITING
     # October, November, December are paid; nothing from January.
@@ -186,8 +194,8 @@ def test_gradual_exit_needs_work_income_over_the_line(build, clock, team):
     Review.objects.filter(pk=review.pk).update(calculation={"eligible": True, "lines": []})
     review.refresh_from_db()
     with pytest.raises(ServiceError, match="本次测算仍符合条件"):
-        reviews.review_decide(review=review, by=team["acceptor"], outcome=ReviewOutcome.EXIT,
-                              reasons="x")
+        reviews.review_propose(review=review, by=team["acceptor"], outcome=ReviewOutcome.EXIT,
+                               reasons="x")
 
 
 def test_a_cut_for_refused_work_reduces_only_that_persons_share(build, clock, team, household):
@@ -307,3 +315,146 @@ def test_a_chunk_of_reviews_is_checked_in_one_step_with_an_audit_row_each(
     # A decided review is left alone by a later chunk.
     Review.objects.filter(pk=ids[0]).update(state=ReviewState.DECIDED)
     assert reviews.reviews_check(review_ids=ids, by=team["acceptor"]) == 1
+
+
+# --- a review's decision: the caseworker proposes, the approver decides (DESIGN §4 rule 5) ---
+
+
+def checked_review(benefit, by, *, total="900.00", eligible=True):
+    """A reported change, checked; its calculation set to find `total` (the calculation
+    itself is tested in test_benefit.py)."""
+    review = reviews.review_open(benefit=benefit, by=by, kind=ReviewKind.CHANGE,
+                                 note="家庭报告收入变化")
+    review = reviews.review_check(review=review, by=by)
+    Review.objects.filter(pk=review.pk).update(
+        calculation={"eligible": eligible, "total": total, "lines": []})
+    review.refresh_from_db()
+    return review
+
+
+def test_a_cut_is_proposed_by_the_caseworker_and_decided_by_the_approver(build, clock, team):
+    benefit = confirmed_on(build, clock, D(2026, 3, 10)).benefit
+    clock.set(D(2026, 6, 5))
+    review = checked_review(benefit, team["reviewer"])
+    heard(benefit, team["reviewer"], proposed="拟减发至每月900元")
+    review = reviews.review_propose(review=review, by=team["reviewer"],
+                                    outcome=ReviewOutcome.ADJUST, reasons="家庭收入增加")
+    assert (review.state, review.new_amount, review.proposed_by) == (
+        ReviewState.PROPOSED, Decimal("900.00"), team["reviewer"])  # the calculation's amount
+    assert review.get_state_display() == "待审批"
+    benefit.refresh_from_db()
+    assert benefit.monthly_amount == Decimal("1200.00")  # nothing paid differently yet
+    # A caseworker cannot decide it: the approver's role.
+    with pytest.raises(PermissionDenied, match="审批人"):
+        reviews.review_decide(review=review, by=team["acceptor"])
+    # While it waits, the review stays the benefit's one open review: a further reason joins it.
+    joined = reviews.review_open(benefit=benefit, by=team["acceptor"], kind=ReviewKind.CHANGE,
+                                 note="又报告一项变化")
+    assert joined.pk == review.pk and joined.state == ReviewState.PROPOSED
+    assert reviews.reviews_check(review_ids=[review.pk], by=team["acceptor"]) == 0
+    with pytest.raises(ServiceError, match="待审批|报审批"):
+        reviews.review_check(review=review, by=team["acceptor"])
+
+    review = reviews.review_decide(review=review, by=team["approver"])
+    assert (review.state, review.decided_by, review.outcome) == (
+        ReviewState.DECIDED, team["approver"], ReviewOutcome.ADJUST)
+    benefit.refresh_from_db()
+    assert benefit.monthly_amount == Decimal("900.00")
+    adjust = benefit.events.get(action="adjust")
+    assert (adjust.actor, adjust.review, adjust.amount_after) == (
+        team["approver"], review, Decimal("900.00"))
+    assert "行政复议" in adjust.data["notice"]
+    steps = review.events.filter(action__in=["propose", "decide"]).order_by("at", "id")
+    assert [(e.action, e.actor, e.to_state) for e in steps] == [
+        ("propose", team["reviewer"], ReviewState.PROPOSED),
+        ("decide", team["approver"], ReviewState.DECIDED)]
+
+
+def test_the_proposer_may_not_approve_their_own_proposal(build, clock, team, regions):
+    benefit = confirmed_on(build, clock, D(2026, 3, 10)).benefit
+    review = checked_review(benefit, team["reviewer"])
+    heard(benefit, team["reviewer"])
+    review = reviews.review_propose(review=review, by=team["reviewer"],
+                                    outcome=ReviewOutcome.STOP, reasons="家庭收入超过标准")
+    grant_role(user=team["reviewer"], region=regions["a"], role=Role.TOWNSHIP_APPROVER, by=None)
+    proposer = type(team["reviewer"]).objects.get(pk=team["reviewer"].pk)
+    with pytest.raises(ServiceError, match="三名不同人员办理：您已提出该核查意见"):
+        reviews.review_decide(review=review, by=proposer)
+    review.refresh_from_db()
+    benefit.refresh_from_db()
+    assert (review.state, benefit.state) == (ReviewState.PROPOSED, BenefitState.PAYING)
+    reviews.review_decide(review=review, by=team["approver"])
+    benefit.refresh_from_db()
+    assert benefit.state == BenefitState.STOPPED
+    assert benefit.events.get(action="stop").actor == team["approver"]
+
+
+def test_the_approver_sends_a_proposal_back_with_a_reason(build, clock, team, regions):
+    benefit = confirmed_on(build, clock, D(2026, 3, 10)).benefit
+    review = checked_review(benefit, team["reviewer"])
+    heard(benefit, team["reviewer"])
+    review = reviews.review_propose(review=review, by=team["reviewer"],
+                                    outcome=ReviewOutcome.STOP, reasons="家庭收入超过标准")
+    with pytest.raises(ServiceError, match="退回的理由"):
+        reviews.review_send_back(review=review, by=team["approver"], reason=" ")
+    with pytest.raises(PermissionDenied):  # the caseworker cannot send it back either
+        reviews.review_send_back(review=review, by=team["acceptor"], reason="x")
+    review = reviews.review_send_back(review=review, by=team["approver"],
+                                      reason="收入为一次性劳务报酬，请核实是否持续")
+    assert (review.state, review.outcome, review.proposed_by) == (ReviewState.CHECKED, "", None)
+    back = review.events.get(action="send_back")
+    assert (back.actor, back.reason, back.from_state, back.to_state) == (
+        team["approver"], "收入为一次性劳务报酬，请核实是否持续", ReviewState.PROPOSED,
+        ReviewState.CHECKED)
+    benefit.refresh_from_db()
+    assert benefit.state == BenefitState.PAYING
+    # Checked again and proposed again by another caseworker: the first stays barred.
+    review = reviews.review_check(review=review, by=team["acceptor"])
+    Review.objects.filter(pk=review.pk).update(
+        calculation={"eligible": True, "total": "900.00", "lines": []})
+    review.refresh_from_db()
+    review = reviews.review_propose(review=review, by=team["acceptor"],
+                                    outcome=ReviewOutcome.ADJUST, reasons="收入部分持续")
+    grant_role(user=team["reviewer"], region=regions["a"], role=Role.TOWNSHIP_APPROVER, by=None)
+    first = type(team["reviewer"]).objects.get(pk=team["reviewer"].pk)
+    with pytest.raises(ServiceError, match="三名不同人员"):
+        reviews.review_decide(review=review, by=first)
+
+
+def test_continuing_is_decided_by_the_caseworker_alone(build, clock, team):
+    benefit = confirmed_on(build, clock, D(2026, 3, 10)).benefit
+    clock.set(D(2026, 9, 1))
+    review = checked_review(benefit, team["acceptor"], total="1200.00")
+    review = reviews.review_propose(review=review, by=team["acceptor"],
+                                    outcome=ReviewOutcome.CONTINUE, reasons="")
+    assert (review.state, review.outcome, review.decided_by, review.proposed_by) == (
+        ReviewState.DECIDED, ReviewOutcome.CONTINUE, team["acceptor"], None)
+    assert review.events.filter(action="decide_continue", actor=team["acceptor"]).exists()
+    benefit.refresh_from_db()
+    assert benefit.monthly_amount == Decimal("1200.00")
+    assert benefit.next_review_on == D(2027, 3, 1)  # the next review by the household's cycle
+    with pytest.raises(ServiceError, match="已完成"):  # decided: nothing more to approve
+        reviews.review_decide(review=review, by=team["approver"])
+
+
+def test_an_amount_departing_from_the_calculation_needs_its_explanation(build, clock, team):
+    benefit = confirmed_on(build, clock, D(2026, 3, 10)).benefit
+    review = checked_review(benefit, team["reviewer"], total="4700.00")
+    with pytest.raises(ServiceError, match="与本次测算结果（4700.00元）不同") as refused:
+        reviews.review_propose(review=review, by=team["reviewer"], outcome=ReviewOutcome.ADJUST,
+                               amount="4500", reasons="家庭成员重病，医疗支出增加")
+    assert refused.value.field == "deviation"
+    review.refresh_from_db()
+    assert review.state == ReviewState.CHECKED  # nothing written
+    review = reviews.review_propose(
+        review=review, by=team["reviewer"], outcome=ReviewOutcome.ADJUST, amount="4500",
+        reasons="家庭成员重病，医疗支出增加", deviation="医疗救助已报销部分费用，按实际支出核减")
+    proposed = review.events.get(action="propose")
+    assert proposed.data == {"outcome": "adjust", "amount": "4500.00", "calculated": "4700.00",
+                             "deviation": "医疗救助已报销部分费用，按实际支出核减"}
+    review = reviews.review_decide(review=review, by=team["approver"])
+    decided = review.events.get(action="decide")
+    assert (decided.data["calculated"], decided.data["deviation"]) == (
+        "4700.00", "医疗救助已报销部分费用，按实际支出核减")
+    benefit.refresh_from_db()
+    assert benefit.monthly_amount == Decimal("4500.00")

@@ -1,9 +1,10 @@
 """在保 pages: the township's benefits in force, one benefit with its history and the
 changes a caseworker makes (views heard, a change reported, a refusal of work and the
 cut of that share, self-care, a direct adjustment or stop), the printable notice of a
-change, the review queue and a review's check and decision, and the district's review
-rounds (年审). Thin: read through cases.selectors.benefits, change through one service
-each (cases.services.benefits, .reviews, .rounds)."""
+change, the review queue and a review's check, the caseworker's conclusion or proposal
+and the approver's decision on it, and the district's review rounds (年审). Thin: read
+through cases.selectors.benefits, change through one service each
+(cases.services.benefits, .reviews, .rounds)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from accounts.scope import has_any, user_can
 from cases import steps
 from cases.forms.benefits import (
     AdjustForm,
+    ApproveForm,
     ChangeForm,
     CutShareForm,
     DecideForm,
@@ -312,20 +314,31 @@ def reviews(request):
         "page": page, "status": status, "keep": urlencode(kept), "round_id": round_id,
         "counts": selectors.review_counts(fetched_by=request.user),
         "statuses": [("open", "全部未完成"), ("overdue", "已逾期"), ("unchecked", "待核对测算"),
-                     ("checked", "待作结论"), ("decided", "已完成")],
+                     ("checked", "待作结论"), ("proposed", "待审批"), ("decided", "已完成")],
     })
 
 
-def _review_page(request, review, form=None, status=200):
+def _draft_key(review) -> str:
+    return f"review-draft-{review.pk}"
+
+
+def _review_page(request, review, form=None, approve_form=None, status=200):
     can_handle = user_can(request.user, "handle_cases", review.region)
+    can_approve = user_can(request.user, "approve_cases", review.region)
     file = selectors.review_file(review=review)
+    total = (file["calculation"] or {}).get("total")
     if form is None and can_handle and review.state == ReviewState.CHECKED:
-        total = (file["calculation"] or {}).get("total")
+        # What was typed before a refusal (and a visit to hear the household) comes back.
+        draft = request.session.get(_draft_key(review)) or {
+            "amount": total or review.benefit.monthly_amount}
         form = DecideForm(exit_limit=selectors.gradual_exit_limit(benefit=review.benefit),
-                          initial={"amount": total or review.benefit.monthly_amount})
+                          initial=draft)
+    if approve_form is None and can_approve and review.state == ReviewState.PROPOSED:
+        approve_form = ApproveForm()
     return render(request, "cases/benefits/review.html", {
         "review": review, "benefit": review.benefit, "file": file, "form": form,
-        "can_handle": can_handle, "today": timezone.localdate(),
+        "approve_form": approve_form, "calculated": total,
+        "can_handle": can_handle, "can_approve": can_approve, "today": timezone.localdate(),
         "overdue": review.is_overdue(),
     }, status=status)
 
@@ -354,26 +367,57 @@ def review_check(request, review_pk):
 
 @require_POST
 def review_decide(request, review_pk):
+    """The caseworker's conclusion (继续享受 at once, the others proposed), or the
+    approver's decision on a proposal (the submit button's `step`: decide, send_back)."""
     item = selectors.review_get(fetched_by=request.user, pk=review_pk)
+    if request.POST.get("step") in ("decide", "send_back"):
+        return _review_approve(request, item)
     form = DecideForm(request.POST,
                       exit_limit=selectors.gradual_exit_limit(benefit=item.benefit))
     if form.is_valid():
         data = form.cleaned_data
         try:
-            decided = review_services.review_decide(
+            done = review_services.review_propose(
                 review=item, by=request.user, outcome=data["outcome"], reasons=data["reasons"],
-                amount=data["amount"], exit_months=data["exit_months"])
+                amount=data["amount"], exit_months=data["exit_months"],
+                deviation=data["deviation"])
         except ServiceError as error:
-            if error.field == "months":  # the service's name for the exit's months
-                error.field = "exit_months"
             show_on(form, error)
         else:
-            outcome = ReviewOutcome(decided.outcome).label
-            amount = f"，月保障金额调整为 {decided.new_amount} 元" if decided.new_amount else ""
-            messages.success(request, f"已作出核查结论：{outcome}{amount}。")
+            request.session.pop(_draft_key(item), None)
+            outcome = ReviewOutcome(done.outcome).label
+            if done.state == ReviewState.DECIDED:
+                messages.success(request, f"已作出核查结论：{outcome}。")
+            else:
+                amount = f"，调整后月保障金额 {done.new_amount} 元" if done.new_amount else ""
+                messages.success(request, f"已提出核查意见：{outcome}{amount}，待镇(街道)审批人审批。")
             return redirect("cases:benefit_review", review_pk=item.pk)
+    request.session[_draft_key(item)] = {name: request.POST.get(name, "") for name in form.fields}
     item = selectors.review_get(fetched_by=request.user, pk=review_pk)
     return _review_page(request, item, form=form, status=400)
+
+
+def _review_approve(request, item):
+    form = ApproveForm(request.POST)
+    if form.is_valid():
+        try:
+            if request.POST["step"] == "decide":
+                done = review_services.review_decide(review=item, by=request.user)
+            else:
+                done = review_services.review_send_back(review=item, by=request.user,
+                                                        reason=form.cleaned_data["reason"])
+        except ServiceError as error:
+            show_on(form, error)
+        else:
+            if done.state == ReviewState.DECIDED:
+                outcome = ReviewOutcome(done.outcome).label
+                amount = f"，月保障金额调整为 {done.new_amount} 元" if done.new_amount else ""
+                messages.success(request, f"已审批同意：{outcome}{amount}。")
+            else:
+                messages.success(request, "已退回经办人重新核查。")
+            return redirect("cases:benefit_review", review_pk=item.pk)
+    item = selectors.review_get(fetched_by=request.user, pk=item.pk)
+    return _review_page(request, item, approve_form=form, status=400)
 
 
 # --- the district's review rounds (年审) ------------------------------------------------------
