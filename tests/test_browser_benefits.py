@@ -101,6 +101,12 @@ def test_a_due_review_is_checked_and_adjusted(browser, live_server, regions, sta
     expect(phone.locator(".amount-big")).to_have_text("1400.00")
     assert fits(phone, PHONE["width"])
     phone.screenshot(path=str(ARTIFACTS / "benefits-benefit-375.png"), full_page=True)
+    # The caseworker prepares changes; a stop is the approver's (offered to them only).
+    expect(phone.locator("details.action > summary", has_text="停保")).to_have_count(0)
+    benefit_url = phone.url
+    phone = signed_in(browser, live_server, "approver_a", width=PHONE["width"],
+                      height=PHONE["height"])
+    phone.goto(benefit_url)
     # A stop before the household was heard: refused next to the form, the reasons kept.
     phone.locator("details.action > summary", has_text="停保").click()
     phone.fill("#id_stop-reasons", "家庭人均收入超过低保标准")

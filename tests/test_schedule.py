@@ -23,7 +23,7 @@ def exit_ended(build, team):
     benefit = build.confirmed().benefit
     benefits.benefit_hear_views(benefit=benefit, by=team["acceptor"], proposed="拟给予渐退期",
                                 heard_on=today, person="赵建国", statement="户主已就业，同意渐退")
-    benefits.benefit_begin_exit(benefit=benefit, by=team["acceptor"], months=2,
+    benefits.benefit_begin_exit(benefit=benefit, by=team["approver"], months=2,
                                 reasons="户主就业后家庭收入超过低保标准")
     # History: paid from a year ago, the exit's last month was last month.
     last = add_months(month_start(today), -1)

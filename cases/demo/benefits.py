@@ -194,7 +194,7 @@ def _stop_and_recover(benefit: Benefit, staff: Staff, today: datetime.date) -> N
         heard_on=today - datetime.timedelta(days=6), person=head.name,
         statement="承认申请时没有申报在超市的工资收入，愿意分期退还已领取的低保金。")
     benefit = benefits.benefit_stop(
-        benefit=benefit, by=staff.reviewer,
+        benefit=benefit, by=staff.approver,
         reasons="经税务数据比对和入户核实，户主申请时隐瞒在业工资收入，家庭人均收入高于当地低保标准")
     finding = integrity.finding_record(
         benefit=benefit, by=staff.acceptor, means=FraudMeans.CONCEALMENT,

@@ -74,12 +74,14 @@ class Benefit(ConcurrentTransitionMixin, models.Model):
     def hear_views(self):
         """SL §48: the household's views, before a cut or a stop."""
 
-    @step(state, source=IN_PAYMENT, target=None, perm="handle_cases", label="调整金额",
+    # Changing the money is the township's decision: its approver takes these steps (at a
+    # review's approval, or directly), the caseworker prepares them (views, refusals).
+    @step(state, source=IN_PAYMENT, target=None, perm="approve_cases", label="调整金额",
           event="调整保障金额", offer=None, guards=[guards.views_heard_if_cut])
     def adjust(self):
         """增发、减发: a new amount from the month the rule says."""
 
-    @step(state, source=BenefitState.PAYING, target=BenefitState.EXITING, perm="handle_cases",
+    @step(state, source=BenefitState.PAYING, target=BenefitState.EXITING, perm="approve_cases",
           label="渐退", event="进入渐退期", offer=None, guards=[guards.views_heard])
     def begin_exit(self):
         """渐退 (DB §33): paid for the region's months, then stopped by itself."""
@@ -89,7 +91,7 @@ class Benefit(ConcurrentTransitionMixin, models.Model):
     def end_exit(self):
         """The gradual exit has run its months (the scheduled sweep)."""
 
-    @step(state, source=IN_PAYMENT, target=BenefitState.STOPPED, perm="handle_cases",
+    @step(state, source=IN_PAYMENT, target=BenefitState.STOPPED, perm="approve_cases",
           label="停保", event="停止发放", offer=None, style="danger",
           guards=[guards.views_heard])
     def stop(self):
@@ -100,7 +102,7 @@ class Benefit(ConcurrentTransitionMixin, models.Model):
     def work_refusal(self):
         """DB §34: a member refused suitable work without good reason."""
 
-    @step(state, source=IN_PAYMENT, target=None, perm="handle_cases", label="减发本人部分",
+    @step(state, source=IN_PAYMENT, target=None, perm="approve_cases", label="减发本人部分",
           event="减发拒绝就业人员本人部分", offer=None,
           guards=[guards.third_work_refusal, guards.views_heard])
     def cut_share(self):
@@ -110,6 +112,13 @@ class Benefit(ConcurrentTransitionMixin, models.Model):
           event="自理能力评估", offer=None)
     def assess_self_care(self):
         """TK §21–23: six daily activities; the care line follows the result."""
+
+    @step(state, source=IN_PAYMENT, target=None, perm="handle_cases",
+          label="照料护理随评估调整", event="照料护理（失能护理补贴）随自理能力评估调整", offer=None,
+          guards=[guards.views_heard_if_cut])
+    def follow_care_line(self):
+        """The care line set by the rules for the assessed level (TK §21–23; seed 001 §(三)):
+        the assessment decides it, the caseworker records it."""
 
     def step_event(self, **event) -> "BenefitEvent":
         return BenefitEvent(benefit=self, **event)

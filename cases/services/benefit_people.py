@@ -150,6 +150,7 @@ def _follow_care_line(benefit: Benefit, *, by: User, member: Member, level: str,
                             "amount": str(line)}] if line else [])
     amount = benefit.monthly_amount - old + line
     benefit_adjust(benefit=benefit, by=by, amount=amount, lines=new_lines, review=review,
+                   action="follow_care_line",
                    reasons=f"{member.name}自理能力评估为{Member.SelfCare(level).label}，"
                            f"照料护理（失能护理补贴）由{old}元调整为{line}元")
 

@@ -247,13 +247,13 @@ def _board(benefit: Benefit, *, amount: Decimal | None, starting: datetime.date)
 
 
 def benefit_adjust(*, benefit: Benefit, by: User, amount, reasons: str, review=None,
-                   lines: list[dict] | None = None) -> Benefit:
+                   lines: list[dict] | None = None, action: str = "adjust") -> Benefit:
     """增发或减发: a new monthly amount from the month the rule says; a cut rests on the
     household's views (guard on the step)."""
     reasons = _require_text(reasons, "请写明调整金额的理由，理由将写入书面通知。", "reasons")
     amount = _parse_amount(amount)
     today = timezone.localdate()
-    with _step(benefit, by=by, action="adjust", reason=reasons,
+    with _step(benefit, by=by, action=action, reason=reasons,
                intent={"amount": amount}) as step:
         item = step.application
         before = item.monthly_amount

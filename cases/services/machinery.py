@@ -11,7 +11,6 @@ commit.
 
 import datetime
 from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -104,30 +103,12 @@ def _check_separation(app, by: User, not_by: tuple[str, ...]) -> None:
                 f"您已{roles[role_field]}，请由其他人员办理这一步。")
 
 
-# The rows a decision the user was allowed to take carries out (a review's approval runs
-# the benefit's adjust, begin_exit or stop, declared for the caseworker's role): the
-# decision's own check stands in for their role check; state, separation and guards apply.
-_carried_out: ContextVar[frozenset] = ContextVar("carried_out", default=frozenset())
-
-
-@contextmanager
-def carried_out_by_decision(obj):
-    """Within: the steps on `obj` are the consequences of a decision just checked."""
-    token = _carried_out.set(_carried_out.get() | {(obj._meta.label, obj.pk)})
-    try:
-        yield
-    finally:
-        _carried_out.reset(token)
-
-
 def _check(app, method, facts, *, by: User, expected_state: str | None,
            checked_regions: set | None = None) -> None:
     """Everything a step is checked against, as declared on its transition: the role on
     the region (the scheduled jobs act as the system user), the state the user saw, the
     states it may start from, the people who may not take it and the guards."""
-    decided = (app._meta.label, app.pk) in _carried_out.get()
-    if not by.is_system and not decided and (checked_regions is None
-                                             or app.region_id not in checked_regions):
+    if not by.is_system and (checked_regions is None or app.region_id not in checked_regions):
         if not user_can(by, facts.perm, app.region):
             raise PermissionDenied(facts.denied or PERMISSION_MESSAGES[facts.perm])
         if checked_regions is not None:

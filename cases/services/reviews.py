@@ -44,7 +44,6 @@ from cases.services.machinery import (
     _require_text,
     _step,
     _steps,
-    carried_out_by_decision,
 )
 from core.errors import ServiceError
 from households.models import Household, Member
@@ -309,17 +308,17 @@ def review_decide(*, review: Review, by: User) -> Review:
             item.decided_by, item.decided_on = by, today
             step.data = _proposal_data(item, _calculated(item))
         benefit = Benefit.objects.get(pk=item.benefit_id)
-        with carried_out_by_decision(benefit):
-            if item.outcome == ReviewOutcome.ADJUST:
-                benefit_steps.benefit_adjust(benefit=benefit, by=by, amount=item.new_amount,
-                                             reasons=item.reasons, review=item)
-            elif item.outcome == ReviewOutcome.EXIT:
-                _check_exit_allowed(item)
-                benefit_steps.benefit_begin_exit(benefit=benefit, by=by, reasons=item.reasons,
-                                                 months=item.exit_months, review=item)
-            elif item.outcome == ReviewOutcome.STOP:
-                benefit_steps.benefit_stop(benefit=benefit, by=by, reasons=item.reasons,
-                                           review=item)
+        # The approver takes the benefit's own step (declared for the approver's role).
+        if item.outcome == ReviewOutcome.ADJUST:
+            benefit_steps.benefit_adjust(benefit=benefit, by=by, amount=item.new_amount,
+                                         reasons=item.reasons, review=item)
+        elif item.outcome == ReviewOutcome.EXIT:
+            _check_exit_allowed(item)
+            benefit_steps.benefit_begin_exit(benefit=benefit, by=by, reasons=item.reasons,
+                                             months=item.exit_months, review=item)
+        elif item.outcome == ReviewOutcome.STOP:
+            benefit_steps.benefit_stop(benefit=benefit, by=by, reasons=item.reasons,
+                                       review=item)
         if item.outcome == ReviewOutcome.ADJUST:
             _next_review(item, today)
     return item

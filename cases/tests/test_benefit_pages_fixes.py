@@ -33,7 +33,7 @@ def raised(build, clock, team):
     clock.set(D(2026, 1, 10))
     benefit = build.confirmed().benefit
     clock.set(D(2026, 5, 15))
-    benefit_services.benefit_adjust(benefit=benefit, by=team["acceptor"], amount="1500",
+    benefit_services.benefit_adjust(benefit=benefit, by=team["approver"], amount="1500",
                                     reasons="家庭成员新增重病，增发")
     return Benefit.objects.get(pk=benefit.pk)
 
@@ -71,7 +71,7 @@ def test_the_message_after_a_change_says_from_when(client, build, staff, clock):
     clock.set(D(2026, 1, 10))
     benefit = build.confirmed().benefit
     clock.set(D(2026, 5, 15))
-    client.force_login(staff["caseworker_a"])
+    client.force_login(staff["approver_a"])
     response = client.post(reverse("cases:benefit_act", args=[benefit.pk, "adjust"]), {
         "adjust-amount": "1500", "adjust-reasons": "家庭成员新增重病，增发"}, follow=True)
     page = text(response)

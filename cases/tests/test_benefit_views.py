@@ -85,7 +85,10 @@ def test_a_caseworker_of_another_township_finds_nothing(client, benefit, staff, 
 
 
 def test_a_stop_without_the_households_views_is_refused_next_to_the_form(client, benefit, staff):
-    client.force_login(staff["caseworker_a"])
+    client.force_login(staff["caseworker_a"])  # the caseworker prepares, does not stop
+    assert 'id="action-stop"' not in page(client, reverse("cases:benefit", args=[benefit.pk]))[1]
+    assert client.post(act(benefit, "stop"), {"stop-reasons": "x"}).status_code == 403
+    client.force_login(staff["approver_a"])
     status, response = post(client, act(benefit, "stop"),
                             {"stop-reasons": "家庭人均收入超过低保标准"})
     html = response.content.decode()
@@ -99,6 +102,7 @@ def test_a_stop_without_the_households_views_is_refused_next_to_the_form(client,
 def test_views_heard_then_a_stop_shows_stopped_and_a_printable_notice(client, benefit, staff):
     client.force_login(staff["caseworker_a"])
     assert hear_views(client, benefit).status_code == 302
+    client.force_login(staff["approver_a"])  # the township's decision
     status, response = post(client, act(benefit, "stop"),
                             {"stop-reasons": "家庭人均收入超过低保标准"})
     assert status == 302
@@ -238,10 +242,12 @@ def test_work_refusals_and_a_self_care_assessment_are_recorded_from_the_page(
         "work_refusal-member": son.pk, "work_refusal-refused_on": timezone.localdate(),
         "work_refusal-offer": "兴丰物业公司保洁岗位"})
     assert response.status_code == 302
+    client.force_login(staff["approver_a"])  # the cut is the approver's decision
     status, response = post(client, act(benefit, "cut_share"), {
         "cut_share-member": son.pk, "cut_share-reasons": "多次拒绝介绍的工作"})
     assert status == 400 and "累计3次" in response.content.decode()
 
+    client.force_login(staff["caseworker_a"])
     response = client.post(act(benefit, "assess_self_care"), {
         "assess_self_care-member": benefit.household.head.pk,
         "assess_self_care-not_managed": ["eating", "dressing", "bed", "toilet"],

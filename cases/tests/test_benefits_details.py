@@ -4,6 +4,8 @@ or an exit, the notice's wording, a round's scope."""
 import datetime
 from decimal import Decimal
 
+import pytest
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from cases.models import Benefit, ReviewRound
@@ -34,7 +36,7 @@ def test_a_stop_or_an_exit_leaves_no_periodic_review_due_and_the_notice_reads_we
     assert stopped.next_review_on is not None
     clock.set(D(2026, 6, 15))
     heard(stopped, team["acceptor"])
-    benefits.benefit_stop(benefit=stopped, by=team["acceptor"], reasons="家庭收入超过标准。")
+    benefits.benefit_stop(benefit=stopped, by=team["approver"], reasons="家庭收入超过标准。")
     stopped.refresh_from_db()
     assert stopped.next_review_on is None
     notice = stopped.events.get(action="stop").data["notice"]
@@ -43,7 +45,7 @@ def test_a_stop_or_an_exit_leaves_no_periodic_review_due_and_the_notice_reads_we
     build.household = make_household(regions["a2"], head_name="钱二")
     exiting = build.confirmed().benefit
     heard(exiting, team["acceptor"], "拟渐退")
-    benefits.benefit_begin_exit(benefit=exiting, by=team["acceptor"], months=2,
+    benefits.benefit_begin_exit(benefit=exiting, by=team["approver"], months=2,
                                 reasons="就业后收入超过标准")
     exiting.refresh_from_db()
     assert exiting.next_review_on is None
@@ -55,7 +57,7 @@ def test_a_round_reviews_the_benefits_being_paid_not_those_in_gradual_exit(
     build.household = make_household(regions["a2"], head_name="钱二")
     exiting = build.confirmed().benefit
     heard(exiting, team["acceptor"], "拟渐退")
-    benefits.benefit_begin_exit(benefit=exiting, by=team["acceptor"], months=2,
+    benefits.benefit_begin_exit(benefit=exiting, by=team["approver"], months=2,
                                 reasons="就业后收入超过标准")
     review_round = rounds.review_round_open(township=regions["a"], by=team["district"],
                                             name="2026年度低保年审", due_on=D(2026, 4, 30))
@@ -63,3 +65,16 @@ def test_a_round_reviews_the_benefits_being_paid_not_those_in_gradual_exit(
     assert list(ReviewRound.objects.get().reviews.values_list("benefit", flat=True)) == [
         paying.pk]
     assert Benefit.objects.get(pk=exiting.pk).reviews.count() == 0
+
+
+def test_changing_the_money_is_the_approvers_decision_the_caseworker_prepares_it(
+        build, clock, team):
+    benefit = build.confirmed().benefit
+    heard(benefit, team["acceptor"])  # the caseworker hears the household
+    for change in (lambda by: benefits.benefit_stop(benefit=benefit, by=by, reasons="x"),
+                   lambda by: benefits.benefit_adjust(benefit=benefit, by=by, amount="900",
+                                                      reasons="x")):
+        with pytest.raises(PermissionDenied):
+            change(team["acceptor"])
+    benefit = benefits.benefit_stop(benefit=benefit, by=team["approver"], reasons="收入超过标准")
+    assert benefit.events.get(action="stop").actor == team["approver"]

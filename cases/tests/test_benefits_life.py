@@ -103,17 +103,17 @@ def test_a_stop_without_recorded_views_is_refused(build, clock, team):
     benefit = confirmed_on(build, clock, D(2026, 3, 10)).benefit
     clock.set(D(2026, 6, 15))
     with pytest.raises(ServiceError, match="须先听取家庭的陈述、申辩意见"):
-        benefits.benefit_stop(benefit=benefit, by=team["acceptor"], reasons="家庭收入超过标准")
+        benefits.benefit_stop(benefit=benefit, by=team["approver"], reasons="家庭收入超过标准")
     with pytest.raises(ServiceError, match="须先听取"):
-        benefits.benefit_adjust(benefit=benefit, by=team["acceptor"], amount="900",
+        benefits.benefit_adjust(benefit=benefit, by=team["approver"], amount="900",
                                 reasons="收入增加")
     assert Benefit.objects.get(pk=benefit.pk).state == BenefitState.PAYING
     # A raise needs no hearing.
-    benefits.benefit_adjust(benefit=benefit, by=team["acceptor"], amount="1300",
+    benefits.benefit_adjust(benefit=benefit, by=team["approver"], amount="1300",
                             reasons="家庭成员重病，支出增加")
 
     views = heard(benefit, team["acceptor"])
-    benefit = benefits.benefit_stop(benefit=benefit, by=team["acceptor"],
+    benefit = benefits.benefit_stop(benefit=benefit, by=team["approver"],
                                     reasons="家庭人均收入超过低保标准")
     assert benefit.state == BenefitState.STOPPED and benefit.last_month == D(2026, 6, 1)
     stop = benefit.events.get(action="stop")
@@ -166,14 +166,14 @@ def test_gradual_exit_pays_exactly_the_set_months_then_stops_by_itself(
 
     # A raise during the exit ends with it (and none after its last month).
     clock.set(D(2026, 10, 5))
-    benefits.benefit_adjust(benefit=benefit, by=team["acceptor"], amount="1300",
+    benefits.benefit_adjust(benefit=benefit, by=team["approver"], amount="1300",
                             reasons="家庭成员住院，支出增加")
     assert [(p.first_month, p.last_month, p.amount) for p in benefit.periods.all()] == [
         (D(2026, 4, 1), D(2026, 10, 1), Decimal("1200.00")),
         (D(2026, 11, 1), D(2026, 12, 1), Decimal("1300.00"))]
     clock.set(D(2026, 12, 5))
     with pytest.raises(ServiceError, match="渐退期到2026年12月结束"):
-        benefits.benefit_adjust(benefit=benefit, by=team["acceptor"], amount="1400",
+        benefits.benefit_adjust(benefit=benefit, by=team["approver"], amount="1400",
                                 reasons="x")
 
     assert benefits.benefits_end_exits(today=D(2026, 12, 31)) == 0
@@ -210,12 +210,12 @@ def test_a_cut_for_refused_work_reduces_only_that_persons_share(build, clock, te
         if n == 3:
             heard(benefit, team["acceptor"], proposed="拟减发赵小军本人部分")
         with pytest.raises(ServiceError, match=f"累计3次.*目前登记{n - 1}次"):
-            benefit_people.benefit_cut_share(benefit=benefit, by=team["acceptor"], member_id=son.pk,
+            benefit_people.benefit_cut_share(benefit=benefit, by=team["approver"], member_id=son.pk,
                                        reasons="三次拒绝介绍的工作")
         benefit_people.benefit_record_work_refusal(benefit=benefit, by=team["acceptor"],
                                              member_id=son.pk, refused_on=day,
                                              offer=f"社区公益岗位{n}")
-    benefit = benefit_people.benefit_cut_share(benefit=benefit, by=team["acceptor"], member_id=son.pk,
+    benefit = benefit_people.benefit_cut_share(benefit=benefit, by=team["approver"], member_id=son.pk,
                                          reasons="无正当理由三次拒绝介绍的工作")
     assert benefit.monthly_amount == Decimal("800.00")
     current = benefit.periods.get(last_month__isnull=True)
@@ -226,7 +226,7 @@ def test_a_cut_for_refused_work_reduces_only_that_persons_share(build, clock, te
     assert benefit.periods.get(first_month=D(2026, 4, 1)).last_month == D(2026, 6, 1)
     with pytest.raises(ServiceError, match="已减发"):
         heard(benefit, team["acceptor"])
-        benefit_people.benefit_cut_share(benefit=benefit, by=team["acceptor"], member_id=son.pk,
+        benefit_people.benefit_cut_share(benefit=benefit, by=team["approver"], member_id=son.pk,
                                    reasons="again")
 
 
@@ -257,7 +257,7 @@ def test_a_second_application_of_the_same_type_is_refused_naming_the_case(build,
             by=team["acceptor"], documents=[("authorization", photo())])
     # After a stop, a new application is possible.
     heard(app.benefit, team["acceptor"])
-    benefits.benefit_stop(benefit=app.benefit, by=team["acceptor"], reasons="收入超过标准")
+    benefits.benefit_stop(benefit=app.benefit, by=team["approver"], reasons="收入超过标准")
     services.application_accept_new(household=household, assistance_type="dibao",
                                     reason="再次失业", by=team["acceptor"],
                                     documents=[("authorization", photo())])

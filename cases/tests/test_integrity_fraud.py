@@ -43,7 +43,7 @@ def benefit(build, clock, team):
     clock.set(D(2026, 1, 10))
     item = Benefit.objects.get(application=build.confirmed())
     clock.set(D(2026, 5, 15))
-    benefits.benefit_adjust(benefit=item, by=team["acceptor"], amount="1500",
+    benefits.benefit_adjust(benefit=item, by=team["approver"], amount="1500",
                             reasons="家庭成员新增重病，增发")
     return Benefit.objects.get(pk=item.pk)
 

@@ -100,6 +100,12 @@ class Action:
         info = steps.info(getattr(Benefit, self.step))
         return info.label, info.hint, info.style
 
+    def allowed(self, user, benefit) -> bool:
+        """The role the step declares (the caseworker prepares, the approver changes the
+        money); a reported change is the caseworker's."""
+        perm = steps.info(getattr(Benefit, self.step)).perm if self.step else "handle_cases"
+        return user_can(user, perm, benefit.region)
+
     def available(self, benefit, file) -> bool:
         if self.step is None:
             return benefit.state in IN_PAYMENT
@@ -193,7 +199,7 @@ ACTIONS = [
            _assess_self_care),
     Action("adjust", "adjust", lambda benefit, file, *bound, prefix: AdjustForm(
         *bound, prefix=prefix), _adjust,
-        hint="增发可直接办理；减发须先听取家庭意见。金额自次月（按本地规定）起执行。"),
+        hint="由审批人决定；减发须先由经办人听取家庭意见。金额自次月（按本地规定）起执行。"),
     Action("stop", "stop", lambda benefit, file, *bound, prefix: StopForm(
         *bound, prefix=prefix), _stop,
         hint="停发须先听取家庭的陈述、申辩意见；停发后出具书面通知。"),
@@ -212,11 +218,9 @@ class Offer:
 
 
 def _offers(request, benefit, file, open_form=None) -> list[Offer]:
-    if not user_can(request.user, "handle_cases", benefit.region):
-        return []
     offers = []
     for action in ACTIONS:
-        if not action.available(benefit, file):
+        if not action.allowed(request.user, benefit) or not action.available(benefit, file):
             continue
         label, hint, style = action.facts()
         hint = action.hint or hint
@@ -256,8 +260,9 @@ def benefit_act(request, benefit_pk, key):
     action = BY_KEY.get(key)
     if action is None:
         raise Http404
-    if not user_can(request.user, "handle_cases", item.region):
-        raise PermissionDenied("只有该镇(街道)的经办人可以办理在保对象的变更。")
+    if not action.allowed(request.user, item):
+        raise PermissionDenied("您没有办理这一项在保变更的权限：增发、减发、停发由镇(街道)审批人决定，"
+                               "听取意见、登记变化和评估由经办人办理。")
     file = selectors.benefit_file(benefit=item)
     if not action.available(item, file):
         messages.error(request, f"该在保记录现为「{item.get_state_display()}」，"

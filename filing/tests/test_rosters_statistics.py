@@ -269,7 +269,7 @@ def test_a_stopped_benefit_is_on_the_roster_of_its_last_month_and_not_after(
     assert lines_of(regions, D(2026, 3, 1)) == []
     clock.set(D(2026, 6, 15))
     heard(benefit, team["acceptor"], "拟停发低保金")
-    benefit_services.benefit_stop(benefit=benefit, by=team["acceptor"],
+    benefit_services.benefit_stop(benefit=benefit, by=team["approver"],
                                   reasons="家庭人均收入超过低保标准")
     # Decided in June, effective from July (the rule's next month): June is still paid.
     for month in (D(2026, 4, 1), D(2026, 6, 1)):
@@ -290,7 +290,7 @@ def test_a_gradual_exit_is_paid_exactly_its_months_then_leaves_the_roster(
     benefit = build.confirmed().benefit  # on 10 March: paid from April
     clock.set(D(2026, 9, 20))
     heard(benefit, team["acceptor"], "拟给予3个月渐退期后停发")
-    benefit_services.benefit_begin_exit(benefit=benefit, by=team["acceptor"], months=3,
+    benefit_services.benefit_begin_exit(benefit=benefit, by=team["approver"], months=3,
                                         reasons="户主就业后家庭收入超过低保标准")
     paid = [month for month in (D(2026, m, 1) for m in range(4, 13))
             if lines_of(regions, month)]
@@ -307,7 +307,7 @@ def test_an_adjusted_benefit_is_paid_the_old_amount_until_the_new_one_takes_effe
     benefit = build.confirmed().benefit
     clock.set(D(2026, 5, 20))
     heard(benefit, team["acceptor"], "拟减发低保金")
-    benefit_services.benefit_adjust(benefit=benefit, by=team["acceptor"], amount="900",
+    benefit_services.benefit_adjust(benefit=benefit, by=team["approver"], amount="900",
                                     reasons="家庭成员就业，收入增加")
     assert lines_of(regions, D(2026, 5, 1)) == [("赵建国", Decimal("1200.00"))]
     assert lines_of(regions, D(2026, 6, 1)) == [("赵建国", Decimal("900.00"))]
@@ -324,7 +324,7 @@ def test_the_roster_takes_the_same_queries_for_one_household_or_many(
     first = build.confirmed().benefit
     clock.set(D(2026, 5, 20))
     heard(first, team["acceptor"], "拟减发低保金")
-    benefit_services.benefit_adjust(benefit=first, by=team["acceptor"], amount="900",
+    benefit_services.benefit_adjust(benefit=first, by=team["approver"], amount="900",
                                     reasons="家庭成员就业，收入增加")
     few, households = queries()
     assert households == 1
@@ -343,11 +343,11 @@ def test_statistics_count_what_the_periods_pay_each_month(build, clock, team, re
     assert once.household == stopped.household
     clock.set(D(2026, 5, 20))
     heard(adjusted, team["acceptor"], "拟减发低保金")
-    benefit_services.benefit_adjust(benefit=adjusted, by=team["acceptor"], amount="900",
+    benefit_services.benefit_adjust(benefit=adjusted, by=team["approver"], amount="900",
                                     reasons="家庭成员就业，收入增加")  # from June
     clock.set(D(2026, 6, 15))
     heard(stopped, team["acceptor"], "拟停发低保金")
-    benefit_services.benefit_stop(benefit=stopped, by=team["acceptor"],
+    benefit_services.benefit_stop(benefit=stopped, by=team["approver"],
                                   reasons="家庭人均收入超过低保标准")  # paid through June
     clock.set(D(2026, 8, 5))
     services.statistics_refresh(district=regions["district"])
@@ -389,7 +389,7 @@ def test_the_township_previews_next_months_roster_with_a_decided_change(
     benefit = build.confirmed().benefit  # paid from April
     clock.set(D(2026, 5, 20))
     heard(benefit, team["acceptor"], "拟减发低保金")
-    benefit_services.benefit_adjust(benefit=benefit, by=team["acceptor"], amount="900",
+    benefit_services.benefit_adjust(benefit=benefit, by=team["approver"], amount="900",
                                     reasons="家庭成员就业，收入增加")
     client.force_login(team["acceptor"])
     page = client.get(reverse("filing:rosters"), {"month": "2026-06"}).content.decode()

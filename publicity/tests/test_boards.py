@@ -139,7 +139,7 @@ def test_a_change_shows_on_the_board_from_the_month_it_takes_effect(client, buil
                                                                    team, regions):
     app = build.confirmed()  # 10 March, 1200 a month
     clock.set(D(2026, 5, 20))
-    benefits.benefit_adjust(benefit=app.benefit, by=team["acceptor"], amount="1300",
+    benefits.benefit_adjust(benefit=app.benefit, by=team["approver"], amount="1300",
                             reasons="家庭成员重病，支出增加")  # from June
     page = board_on(client, clock, regions["a1"], D(2026, 5, 20))
     assert "1200.00" in page and "1300.00" not in page
@@ -157,10 +157,10 @@ def test_a_second_change_before_the_first_took_effect_replaces_it(client, build,
                                                                   regions):
     app = build.confirmed()
     clock.set(D(2026, 5, 20))
-    benefits.benefit_adjust(benefit=app.benefit, by=team["acceptor"], amount="1300",
+    benefits.benefit_adjust(benefit=app.benefit, by=team["approver"], amount="1300",
                             reasons="家庭成员重病，支出增加")
     clock.set(D(2026, 5, 25))
-    benefits.benefit_adjust(benefit=app.benefit, by=team["acceptor"], amount="1350",
+    benefits.benefit_adjust(benefit=app.benefit, by=team["approver"], amount="1350",
                             reasons="医疗支出再次增加")
     page = board_on(client, clock, regions["a1"], D(2026, 5, 25))
     assert "1200.00" in page and "1300.00" not in page and "1350.00" not in page
@@ -176,7 +176,7 @@ def test_a_stopped_benefit_stays_on_the_board_until_its_effective_month(client, 
     app = build.confirmed()
     clock.set(D(2026, 6, 15))
     heard(app.benefit, team["acceptor"], "拟停发低保金")
-    benefits.benefit_stop(benefit=app.benefit, by=team["acceptor"],
+    benefits.benefit_stop(benefit=app.benefit, by=team["approver"],
                           reasons="家庭人均收入超过低保标准")  # paid through June
     for day in (D(2026, 6, 15), D(2026, 6, 30)):
         page = board_on(client, clock, regions["a1"], day)
@@ -192,10 +192,10 @@ def test_a_raise_during_a_gradual_exit_keeps_the_day_the_name_comes_down(client,
     app = build.confirmed()
     clock.set(D(2026, 6, 15))
     heard(app.benefit, team["acceptor"], "拟给予3个月渐退期后停发")
-    benefits.benefit_begin_exit(benefit=app.benefit, by=team["acceptor"], months=3,
+    benefits.benefit_begin_exit(benefit=app.benefit, by=team["approver"], months=3,
                                 reasons="就业后收入超过标准")  # paid July to September
     clock.set(D(2026, 7, 10))
-    benefits.benefit_adjust(benefit=app.benefit, by=team["acceptor"], amount="1300",
+    benefits.benefit_adjust(benefit=app.benefit, by=team["approver"], amount="1300",
                             reasons="家庭成员重病，支出增加")  # from August
     assert "1200.00" in board_on(client, clock, regions["a1"], D(2026, 7, 31))
     assert "1300.00" in board_on(client, clock, regions["a1"], D(2026, 9, 30))
