@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 PUBLIC = {"login", "healthz", "public:board", "public:objection", "public:objection_done",
-          "public_policy", "progress"}
+          "public_policy", "progress", "favicon"}
 
 
 def named_routes(resolver=None, namespace=""):
@@ -38,6 +38,8 @@ def test_every_page_but_the_public_ones_needs_a_login(client, db):
 
 def test_public_pages_answer_without_login(client, db):
     assert client.get(reverse("login")).status_code == 200
+    favicon = client.get(reverse("favicon"))  # browsers ask for it on their own
+    assert favicon.status_code == 301 and favicon["Location"].endswith("/favicon.ico")
     assert client.get(reverse("healthz")).json()["status"] == "ok"
 
 
