@@ -98,14 +98,16 @@ class DecideForm(forms.Form):
     deviation = forms.CharField(label="与测算结果不同的理由", required=False,
                                 widget=forms.Textarea(attrs=TEXTAREA),
                                 help_text="调整后金额与本次测算结果不同时必须写明。")
-    exit_months = forms.IntegerField(label="渐退期（月）", min_value=1, max_value=36,
-                                     required=False)
+    exit_months = forms.IntegerField(label="渐退期（月）", min_value=1, max_value=6,
+                                     required=False)  # DB §33; the region's rule may be less
     reasons = forms.CharField(label="理由", required=False, widget=forms.Textarea(attrs=TEXTAREA),
                               help_text="调整、渐退或停发须写明理由，理由将写入书面通知。")
 
     def __init__(self, *args, exit_limit: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if exit_limit:
+            self.fields["exit_months"].max_value = exit_limit
+            self.fields["exit_months"].widget.attrs["max"] = exit_limit
             self.fields["exit_months"].help_text = (f"选择“渐退”时填写，本地规定1至{exit_limit}个月；"
                                                     "不填按最长期限。")
 

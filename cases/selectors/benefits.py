@@ -235,6 +235,25 @@ def gradual_exit_limit(*, benefit: Benefit) -> int:
     return rule_value("gradual_exit_months", benefit.region)
 
 
+def review_change(*, review: Review):
+    """The change of the benefit a review's decision made (its effective month), if any."""
+    return review.benefit.events.filter(review=review).order_by("-at", "-id").first()
+
+
+def benefit_amounts_now(*, benefit: Benefit) -> dict:
+    """What the benefit pays this month (None when no month is paid now) and the first
+    month a change decided today would apply to (rule `change_effective_months`)."""
+    today = timezone.localdate()
+    month = today.replace(day=1)
+    paid = (benefit.periods.filter(first_month__lte=month)
+            .filter(Q(last_month__isnull=True) | Q(last_month__gte=month))
+            .order_by("-first_month").values_list("amount", flat=True).first())
+    after = rule_value("change_effective_months", benefit.region, today)
+    index = month.year * 12 + month.month - 1 + after
+    return {"paid_now": paid,
+            "effective_from": datetime.date(index // 12, index % 12 + 1, 1)}
+
+
 # --- reviews --------------------------------------------------------------------------------
 
 

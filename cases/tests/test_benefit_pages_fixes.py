@@ -169,3 +169,25 @@ def test_the_favicon_is_served_from_static_and_linked(client, staff):
     assert '<link rel="icon"' in client.get(reverse("progress")).content.decode()
     client.force_login(staff["caseworker_a"])
     assert '<link rel="icon"' in client.get(reverse("cases:benefits")).content.decode()
+
+
+def test_a_refreshed_form_address_leads_back_to_the_page(client, build, staff):
+    benefit = build.confirmed().benefit
+    client.force_login(staff["caseworker_a"])
+    response = client.get(reverse("cases:benefit_act", args=[benefit.pk, "stop"]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("cases:benefit", args=[benefit.pk])
+
+
+def test_the_review_page_says_what_is_paid_now_and_from_when_a_change_applies(
+        client, build, staff, team, clock):
+    clock.set(D(2026, 1, 10))
+    benefit = build.confirmed().benefit  # paid from February
+    clock.set(D(2026, 5, 15))
+    benefit_services.benefit_adjust(benefit=benefit, by=team["approver"], amount="1500",
+                                    reasons="家庭成员新增重病，增发")
+    review = review_services.review_open(benefit=benefit, by=team["acceptor"], kind="change",
+                                         note="家庭报告收入变化")
+    client.force_login(staff["caseworker_a"])
+    page = text(client.get(reverse("cases:benefit_review", args=[review.pk])))
+    assert "本月发放 1200.00 元，已决定调整为 1500.00 元" in page

@@ -17,7 +17,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.views.decorators.http import require_POST
 
 from accounts.scope import has_any, user_can
 from cases import steps
@@ -248,9 +247,10 @@ def benefit(request, benefit_pk):
     return _benefit_page(request, item)
 
 
-@require_POST
 def benefit_act(request, benefit_pk, key):
     item = selectors.benefit_get(fetched_by=request.user, pk=benefit_pk)
+    if request.method != "POST":  # a refreshed or bookmarked form address: the page
+        return redirect("cases:benefit", benefit_pk=item.pk)
     action = BY_KEY.get(key)
     if action is None:
         raise Http404

@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
 
 from accounts.scope import has_any, user_can
 from cases.forms.benefits import (
@@ -76,6 +75,7 @@ def _review_page(request, review, form=None, approve_form=None, status=200):
         "approve_form": approve_form, "calculated": total,
         "can_handle": can_handle, "can_approve": can_approve, "today": timezone.localdate(),
         "overdue": review.is_overdue(),
+        **selectors.benefit_amounts_now(benefit=review.benefit),
     }, status=status)
 
 
@@ -85,9 +85,10 @@ def review(request, review_pk):
     return _review_page(request, item)
 
 
-@require_POST
 def review_check(request, review_pk):
     item = selectors.review_get(fetched_by=request.user, pk=review_pk)
+    if request.method != "POST":  # a refreshed or bookmarked form address: the page
+        return redirect("cases:benefit_review", review_pk=item.pk)
     try:
         item = review_services.review_check(review=item, by=request.user)
     except ServiceError as error:
@@ -101,10 +102,11 @@ def review_check(request, review_pk):
     return redirect(reverse("cases:benefit_review", args=[item.pk]) + "#calculation")
 
 
-@require_POST
 def review_decide(request, review_pk):
     """The caseworker's conclusion (继续享受 at once, the others proposed), or the
     approver's decision on a proposal (the submit button's `step`: decide, send_back)."""
+    if request.method != "POST":  # a refreshed or bookmarked form address: the page
+        return redirect("cases:benefit_review", review_pk=review_pk)
     item = selectors.review_get(fetched_by=request.user, pk=review_pk)
     if request.POST.get("step") in ("decide", "send_back"):
         return _review_approve(request, item)
@@ -147,8 +149,12 @@ def _review_approve(request, item):
         else:
             if done.state == ReviewState.DECIDED:
                 outcome = ReviewOutcome(done.outcome).label
-                amount = f"，月保障金额调整为 {done.new_amount} 元" if done.new_amount else ""
-                messages.success(request, f"已审批同意：{outcome}{amount}。")
+                event = selectors.review_change(review=done)
+                since = (f"，自{event.effective_month.year}年{event.effective_month.month}月起执行"
+                         if event is not None and event.effective_month else "")
+                amount = f"，月保障金额调整为 {done.new_amount:.2f} 元" if done.new_amount else ""
+                messages.success(request, f"已审批同意：{outcome}{amount}{since}。"
+                                          "书面通知见在保记录的变更记录。")
             else:
                 messages.success(request, "已退回经办人重新核查。")
             return redirect("cases:benefit_review", review_pk=item.pk)
