@@ -56,7 +56,9 @@ ensure_venv() {  # ensure_venv LOCKFILE: .venv with exactly the locked, hash-che
   want=$(sha256sum "$lock" | cut -d' ' -f1)
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     say "安装 Python 依赖（$lock，逐个校验哈希）"
-    .venv/bin/python -m pip install -qq --disable-pip-version-check --require-hashes -r "$lock"
+    # --no-compile: modules are compiled when first imported, not all of them up front.
+    .venv/bin/python -m pip install -qq --disable-pip-version-check --no-compile \
+      --require-hashes -r "$lock"
     echo "$want" > "$stamp"
   fi
   export PATH="$ROOT/.venv/bin:$PATH"
