@@ -6,7 +6,9 @@ it in the session under a short random key and redirects to `?s=<key>`; the list
 reads it back with `recalled_search`. The key means nothing outside this session.
 """
 
+import re
 import secrets
+import unicodedata
 
 SESSION_KEY = "searches"
 MAX_REMEMBERED = 20
@@ -36,3 +38,13 @@ def recalled_search(request) -> str:
     if not key:
         return ""
     return request.session.get(SESSION_KEY, {}).get(key, "")
+
+
+CASE_NUMBER_FRAGMENT = re.compile(r"[0-9]+(?:-[0-9]*)*|-[0-9][0-9-]*")
+
+
+def case_number_fragment(text: str) -> str:
+    """`text` as a piece of a case number (110115001-2026-00017: digits and hyphens), with
+    full-width digits and dashes of a Chinese keyboard made plain; "" when it is not one."""
+    text = unicodedata.normalize("NFKC", text).strip().replace("\u2014", "-").replace("\u2013", "-")
+    return text if CASE_NUMBER_FRAGMENT.fullmatch(text) else ""

@@ -8,13 +8,14 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.rules import rule_values
+from accounts.rules import rule_sources, rule_values
 from accounts.scope import get_scoped_or_404, scoped, user_can
 from cases.benefit import Calculation, calculate
 from cases.benefit_facts import household_facts
 from cases.models import OPEN_STATES, Application, AssistanceType, CaseEvent, Material, State
 from core.idnumber import normalize
 from core.paging import KeysetPage, keyset_page
+from core.search import case_number_fragment
 from households.models import Member
 from publicity.models import Notice, Objection
 from verification import selectors as verification_selectors
@@ -53,7 +54,8 @@ def case_queue(*, fetched_by: User, state: str = "", assistance_type: str = "", 
     """The work queue: the user's cases, newest first, by state, type and due date.
 
     `due`: "overdue" (open and past the deadline) or "week" (due within 7 days).
-    `search`: a case number, a name (or part of one) or a whole ID number.
+    `search`: a case number or any part of one, a name (or part of one) or a whole ID
+    number.
     """
     today = today or timezone.localdate()
     queryset = _cases(fetched_by)
@@ -77,8 +79,10 @@ def case_queue(*, fetched_by: User, state: str = "", assistance_type: str = "", 
         number = normalize(search)
         if len(number) == 18 and number[:17].isdigit():
             queryset = queryset.filter(household__members__id_number=number)
-        elif search[:1].isdigit():
-            queryset = queryset.filter(number__startswith=search)
+        elif fragment := case_number_fragment(search):
+            # Any part of the number (the tail "00017" as often as the whole): a LIKE on
+            # the one column, over the user's own cases, only for digits and hyphens.
+            queryset = queryset.filter(number__contains=fragment)
         else:
             queryset = queryset.filter(household__members__name__contains=search).distinct()
     queryset = (queryset.select_related("region__parent").prefetch_related(with_heads())
@@ -144,8 +148,10 @@ def case_calculation(application: Application, on: datetime.date | None = None):
     today = on or timezone.localdate()
     # The application date: when the township or the community registered it.
     applied_on = timezone.localdate(application.created_at)
+    rules = {**rule_values(application.region, today),
+             "_sources": rule_sources(application.region, today)}
     result = calculate(household_facts(application.household), application.assistance_type,
-                       rule_values(application.region, today), applied_on, as_of=today)
+                       rules, applied_on, as_of=today)
     if on is None:
         application._calculation = result
     return result

@@ -1,0 +1,35 @@
+"""The small things a real office meets: a case found by any part of its number, an action
+URL opened directly, 申请人撤回 shown as a secondary action."""
+
+from django.urls import reverse
+
+from cases import selectors
+
+
+def numbers(page):
+    return [case.number for case in page.rows]
+
+
+def test_a_case_is_found_by_any_part_of_its_number(build, team):
+    first, second = build.accepted(), build.accepted("tekun")
+    tail = second.number.rsplit("-", 1)[1]  # "00002"
+    assert tail.startswith("000")
+    assert numbers(selectors.case_queue(fetched_by=team["acceptor"], search=tail)) == [second.number]
+    middle = second.number.split("-", 1)[1]  # "2026-00002"
+    assert numbers(selectors.case_queue(fetched_by=team["acceptor"], search=middle)) == [second.number]
+    whole = numbers(selectors.case_queue(fetched_by=team["acceptor"], search=first.number))
+    assert whole == [first.number]
+    # Typed on a Chinese keyboard: full-width digits and dash.
+    wide = "".join(chr(ord(c) + 0xFEE0) for c in middle)
+    assert numbers(selectors.case_queue(fetched_by=team["acceptor"], search=wide)) == [second.number]
+    # A name still searches names.
+    head = first.household.members.get().name
+    assert first.number in numbers(selectors.case_queue(fetched_by=team["acceptor"], search=head))
+
+
+def test_the_queue_finds_the_tail_of_a_number_typed_in_its_search_box(client, build, team):
+    app = build.accepted()
+    client.force_login(team["acceptor"])
+    response = client.post(reverse("cases:queue"), {"q": app.number[-5:]})
+    html = client.get(response["Location"]).content.decode()
+    assert app.number in html
