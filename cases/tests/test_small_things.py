@@ -33,3 +33,16 @@ def test_the_queue_finds_the_tail_of_a_number_typed_in_its_search_box(client, bu
     response = client.post(reverse("cases:queue"), {"q": app.number[-5:]})
     html = client.get(response["Location"]).content.decode()
     assert app.number in html
+
+
+def test_an_action_address_opened_directly_leads_to_the_case_page(client, build, team, staff):
+    app = build.accepted()
+    url = reverse("cases:act", args=[app.pk, "finish_investigation"])
+    client.force_login(team["acceptor"])
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("cases:detail", args=[app.pk])
+    assert client.get(reverse("cases:act", args=[app.pk, "no-such-step"])).status_code == 302
+    assert client.put(url).status_code == 405
+    client.force_login(staff["caseworker_b"])  # another street: still not found
+    assert client.get(url).status_code == 404

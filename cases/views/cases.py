@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from accounts.scope import has_any, user_can
 from cases import offers as case_offers
@@ -121,9 +121,14 @@ def detail(request, pk):
     return render(request, "cases/detail.html", _detail_context(request, application))
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def act(request, pk, key):
     application = selectors.case_get(fetched_by=request.user, pk=pk)
+    if request.method != "POST":
+        # The address of an action opened directly (a bookmark, a refreshed form, a link
+        # passed on): the case page, where the action is offered if it still may be taken.
+        # After the scoped lookup: another region's case stays 404.
+        return redirect("cases:detail", pk=application.pk)
     action = case_offers.BY_KEY.get(key)
     if action is None:
         raise Http404
