@@ -117,6 +117,13 @@ class Action:
     form: type
     run: Callable
 
+    @property
+    def look(self) -> str:
+        """The class of the offer's own button on the case page. The real next step stands
+        out (primary); a destructive one (申请人撤回、不予确认) is outlined, no more prominent
+        than the other secondary offers, and turns red only on its form's submit button."""
+        return "danger-outline" if self.style == "danger" else self.style
+
     def allowed_in(self, state: str) -> bool:
         return any(state in steps.sources(getattr(Application, name)) for name in self.steps)
 

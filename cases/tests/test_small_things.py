@@ -1,6 +1,8 @@
 """The small things a real office meets: a case found by any part of its number, an action
 URL opened directly, 申请人撤回 shown as a secondary action."""
 
+import re
+
 from django.urls import reverse
 
 from cases import selectors
@@ -46,3 +48,16 @@ def test_an_action_address_opened_directly_leads_to_the_case_page(client, build,
     assert client.put(url).status_code == 405
     client.force_login(staff["caseworker_b"])  # another street: still not found
     assert client.get(url).status_code == 404
+
+
+def test_withdrawal_looks_secondary_beside_the_next_step(client, build, team):
+    app = build.investigated(build.accepted())  # 待审核: 提出审核意见 is the next step
+    client.force_login(team["reviewer"])
+    html = client.get(reverse("cases:detail", args=[app.pk])).content.decode()
+    propose = re.search(r'id="action-propose">\s*<summary class="button ([^"]*)"', html)
+    withdraw = re.search(r'id="action-withdraw">\s*<summary class="button ([^"]*)"', html)
+    assert propose and propose[1] == "primary"
+    assert withdraw and withdraw[1] == "danger-outline"
+    # The red is kept for the withdrawal's own confirming button.
+    form = html[withdraw.end():].split("</details>", 1)[0]
+    assert '<button type="submit" class="danger">提交</button>' in form
