@@ -3,7 +3,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
 
 from accounts.scope import has_any
@@ -11,6 +11,7 @@ from cases.models import Application
 from cases.selectors import intake_counts, workload
 from cases.selectors.benefits import review_counts
 from cases.steps import tiles
+from config.selectors_desk import admin_desk, may_see_admin_desk
 from filing.selectors import supervision_workload
 
 
@@ -70,6 +71,31 @@ def _tile_url(where: str) -> str:
     return reverse(name) + (f"?{query}" if query else "")
 
 
+# The rules page in Chinese, once it exists; until then the admin's changelist.
+RULE_PAGES = ("rules:list", "accounts:rules", "rules")
+
+
+def _rules_url() -> str:
+    for name in RULE_PAGES:
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return reverse("admin:accounts_rule_changelist")
+
+
+def _admin_part(user) -> dict:
+    """The district administrator's desk: what needs them, and the history of grants and
+    rules (the audit, read in 系统管理)."""
+    if not may_see_admin_desk(user):
+        return {}
+    audit = reverse("admin:accounts_auditentry_changelist")
+    return {"desk": admin_desk(fetched_by=user), "rules_url": _rules_url(),
+            "audit_url": audit,
+            "audit_grants_url": f"{audit}?action__in=grant_role,revoke_grant",
+            "audit_rules_url": f"{audit}?action__in=rule_create,rule_change"}
+
+
 def home(request):
     """The workbench: what waits for this user, by role."""
     tiles = []
@@ -91,4 +117,5 @@ def home(request):
         "tiles": tiles,
         "can_view_households": has_any(request.user, "view_households"),
         "can_change_households": has_any(request.user, "change_households"),
+        **_admin_part(request.user),
     })
