@@ -27,6 +27,8 @@ def navigation(request):
         items.append(("cases:integrity_district", "诚信管理", "cases:integrity_district"))
     if has_any(user, "verify_economic_status"):
         items.append(("verification:sources", "经济状况核对", "verification"))
+    if has_any(user, "manage_rules"):
+        items.append(("rules:list", "政策标准与参数", "rules"))
     if has_any(user, "manage_staff") or has_any(user, "manage_rules"):
         items.append(("admin:index", "系统管理", "admin"))
     match = getattr(request, "resolver_match", None)

@@ -4,9 +4,11 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from accounts.urls_rules import rule_urls
 from cases.views.intake import progress
 from config.public import policy
 from config.views import healthz, home
+from config.views_rules import rule_new_with_preview
 
 
 class Favicon(RedirectView):
@@ -21,6 +23,7 @@ class Favicon(RedirectView):
 urlpatterns = [
     path("", home, name="home"),
     path("", include("accounts.urls")),
+    path("rules/", include((rule_urls(new_view=rule_new_with_preview), "rules"))),
     path("households/", include("households.urls")),
     path("cases/", include("cases.urls")),
     path("verification/", include("verification.urls")),
