@@ -58,6 +58,12 @@ def _rename(old: str, new: str) -> None:
         User.objects.filter(username=old).update(username=new)
 
 
+# The district's own rows cite Beijing's documents (or the national rule), never another
+# city's plan.
+STANDARD_SOURCE = "北京市民政局、北京市财政局关于调整本市城乡低保标准的通知（演示数据）"
+URGENT_AID_SOURCE = "社会救助法第五十条：小额、紧急的先行救助，限额由区民政局规定（演示数据）"
+
+
 def load() -> list[tuple[str, str, str]]:
     """Create (or keep) the regions and one user per role per region.
 
@@ -75,11 +81,10 @@ def load() -> list[tuple[str, str, str]]:
         # Beijing has one urban-rural standard; 1,450 from September 2023. Demo data: a
         # district keeps its own rows in 系统管理 → 规则参数 as the city publishes them.
         Rule.objects.get_or_create(key=key, region=district, valid_from=datetime.date(2023, 9, 1),
-                                   defaults={"value": "1450",
-                                             "source": "北京市城乡低保标准（演示数据）"})
+                                   defaults={"value": "1450", "source": STANDARD_SOURCE})
     Rule.objects.get_or_create(key="urgent_aid_limit", region=district,
                                valid_from=datetime.date(2026, 7, 1),
-                               defaults={"value": "1000", "source": "区先行救助限额（演示数据）"})
+                               defaults={"value": "1000", "source": URGENT_AID_SOURCE})
     for code, name, prefix, communities in TOWNSHIPS:
         township, _ = Region.objects.update_or_create(
             code=code, defaults={"name": name, "level": Level.TOWNSHIP, "parent": district})

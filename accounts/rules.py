@@ -16,8 +16,8 @@ from django.utils import timezone
 from accounts.models import Region, Rule
 from accounts.rule_specs import RULES, RuleSpec
 
-__all__ = ["NATIONAL_FROM", "RULES", "RuleSpec", "rule_row", "rule_value", "rule_values",
-           "seed_national_rules"]
+__all__ = ["NATIONAL_FROM", "RULES", "RuleSpec", "rule_row", "rule_sources", "rule_value",
+           "rule_values", "seed_national_rules"]
 
 NATIONAL_FROM = datetime.date(2021, 7, 1)  # DB (民发〔2021〕57号) in force
 
@@ -40,9 +40,9 @@ def rule_value(key: str, region: Region | None, on: datetime.date | None = None)
     return value
 
 
-def rule_values(region: Region | None, on: datetime.date | None = None) -> dict[str, Any]:
-    """Every rule's value for `region` on `on`, in one query (for calculations and batch
-    jobs that read many rules for the same place)."""
+def _rows_in_force(region: Region | None, on: datetime.date | None) -> dict[str, Rule]:
+    """Each rule's row in force for `region` on `on`, in one query: the most specific
+    region's (longer code), then the latest start. A rule without any row is absent."""
     on = on or timezone.localdate()
     places = Q(region__isnull=True)
     if region is not None:
@@ -56,6 +56,13 @@ def rule_values(region: Region | None, on: datetime.date | None = None) -> dict[
         if current is None or rank > (len(current.region.code) if current.region_id else 0,
                                       current.valid_from):
             best[row.key] = row
+    return best
+
+
+def rule_values(region: Region | None, on: datetime.date | None = None) -> dict[str, Any]:
+    """Every rule's value for `region` on `on`, in one query (for calculations and batch
+    jobs that read many rules for the same place)."""
+    best = _rows_in_force(region, on)
     values = {}
     for key, spec in RULES.items():
         value = best[key].value if key in best else spec.national
@@ -63,6 +70,15 @@ def rule_values(region: Region | None, on: datetime.date | None = None) -> dict[
             value = Decimal(str(value))
         values[key] = value
     return values
+
+
+def rule_sources(region: Region | None, on: datetime.date | None = None) -> dict[str, str]:
+    """Every rule's legal source as in force for `region` on `on`: the source of the row
+    whose value applies (a district's own document for its own row), else the national
+    spec's. A citation printed beside a rule's value comes from here, never from code."""
+    best = _rows_in_force(region, on)
+    return {key: (best[key].source if key in best and best[key].source else spec.source)
+            for key, spec in RULES.items()}
 
 
 def rule_row(key: str, region: Region | None, on: datetime.date | None = None) -> Rule | None:

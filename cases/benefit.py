@@ -1,4 +1,4 @@
-"""The benefit calculation (DESIGN §5; seed 001 reading note 5; DB §13).
+"""The benefit calculation (DESIGN §5; DB §12–13).
 
 Monthly per-capita income = (counted income − allowed rigid expenditures) ÷ members,
 every figure per month:
@@ -36,6 +36,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from accounts.rule_specs import RULES
 from cases.benefit_facts import Expense, Facts, Person
 from households.models import Asset, Expenditure, Household, Member, not_deductible
 
@@ -66,9 +67,11 @@ PARTS = {
 FINANCIAL_ASSETS = {Asset.Kind.DEPOSIT, Asset.Kind.SECURITIES}
 
 SRC_DB13 = "审核确认办法第十三条"
-SRC_NOTE5 = "吉安市实施方案政策解读5"
-SRC_NEAR = "低保边缘家庭：人均收入低于低保标准1.5倍（民政部低收入人口认定，各地规定倍数）"
-SRC_CARE = "吉安市实施方案（三）：建立城镇贫困家庭失能护理补贴制度"
+# A line that applies a rule cites that rule's source as in force where the case is
+# (accounts.rules.rule_sources, passed in rules["_sources"]): a district's own document
+# for its own row, the national rule otherwise. Medical, tuition and pension deductions
+# and the window cite the window's rule.
+WINDOW = "expenditure_window_months"
 
 
 @dataclass
@@ -147,9 +150,17 @@ def _months_before(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month, min(day.day, 28))
 
 
+def _source(rules: dict, key: str) -> str:
+    """The citation of rule `key`: rules["_sources"][key] (accounts.rules.rule_sources for
+    the case's region), else the national spec's source."""
+    return (rules.get("_sources") or {}).get(key) or RULES[key].source
+
+
 def calculate(facts: Facts, assistance_type: str, rules: dict, applied_on: datetime.date,
               as_of: datetime.date | None = None) -> Calculation:
-    """The itemised calculation for one household; `rules` is accounts.rules.rule_values."""
+    """The itemised calculation for one household; `rules` is accounts.rules.rule_values,
+    with the citations of accounts.rules.rule_sources under "_sources" (without them, the
+    lines cite the national sources)."""
     as_of = as_of or applied_on
     calc = Calculation(assistance_type=assistance_type, as_of=as_of.isoformat(),
                        members=len(facts.people))
@@ -165,7 +176,7 @@ def calculate(facts: Facts, assistance_type: str, rules: dict, applied_on: datet
         return calc
     calc.standard = str(standard)
     calc.add(f"{'城市' if urban else '农村'}低保标准", standard, "元/人·月，本地规定",
-             "规则参数", "info")
+             _source(rules, standard_key), "info")
 
     income = _income(calc, facts)
     deductions = _deductions(calc, facts, rules, standard, applied_on)
@@ -177,7 +188,7 @@ def calculate(facts: Facts, assistance_type: str, rules: dict, applied_on: datet
     calc.add("家庭月人均收入", net / members,
              f"（月收入{_cents(income)} − 月扣减{_cents(deductions)}）÷ {members}人；"
              "显示保留到分，按实际数值判断",
-             "审核确认办法第十二条；吉安市实施方案政策解读5", "result")
+             "审核确认办法第十二条", "result")
 
     ratio = rules["near_threshold_ratio"]
     near_line = standard * ratio
@@ -185,7 +196,7 @@ def calculate(facts: Facts, assistance_type: str, rules: dict, applied_on: datet
     if calc.near_threshold:
         calc.add("低保边缘", None,
                  f"人均收入不低于低保标准，但低于标准的{ratio}倍（{_cents(near_line)}元）",
-                 SRC_NEAR, "warning")
+                 _source(rules, "near_threshold_ratio"), "warning")
     assets_ok = _asset_limits(calc, facts, rules, standard)
     _eligibility(calc, facts, assistance_type, net, standard, near_line, assets_ok, rules)
     return calc
@@ -224,16 +235,16 @@ def _deductions(calc: Calculation, facts: Facts, rules: dict, standard: Decimal,
     if outside:
         calc.add("不在计算期内的支出", ZERO,
                  f"{len(outside)}笔支出不在{since:%Y-%m-%d}（不含）至{applied_on:%Y-%m-%d}之间，不扣减",
-                 f"{SRC_NOTE5}(1)", "excluded")
+                 _source(rules, WINDOW), "excluded")
 
     by_category: dict[str, list[Expense]] = {}
     for expense in in_window:
         by_category.setdefault(expense.category, []).append(expense)
-    simple = {"medical": "(1)", "education": "(3)", "pension": "(4)"}
+    simple = {"medical", "education", "pension"}
     for code, expenses in by_category.items():
         label = expenses[0].label
         if code in PARTS:
-            expenses = _deductible_parts(calc, code, label, expenses, f"{SRC_NOTE5}{simple[code]}")
+            expenses = _deductible_parts(calc, code, label, expenses, _source(rules, WINDOW))
             if not expenses:
                 continue
         spent = sum((e.amount for e in expenses), ZERO)
@@ -244,7 +255,7 @@ def _deductions(calc: Calculation, facts: Facts, rules: dict, standard: Decimal,
             amount = Fraction(spent) / months
             total += amount
             calc.add(f"扣减：{label}", amount, f"申请前{window}个月内合计{spent}元 ÷ {months}个月",
-                     f"{SRC_NOTE5}{simple[code]}", "deduction")
+                     _source(rules, WINDOW), "deduction")
         elif code == "rehabilitation":
             per_person: dict[tuple, Decimal] = {}
             for e in expenses:
@@ -256,32 +267,34 @@ def _deductions(calc: Calculation, facts: Facts, rules: dict, standard: Decimal,
                 total += amount
                 over = f"，超过上限按{cap}元计" if spent_person > cap else ""
                 calc.add(f"扣减：{label}（{name or '家庭'}）", amount,
-                         f"合计{spent_person}元{over}，÷ {MONTHS_PER_YEAR}个月", f"{SRC_NOTE5}(2)",
+                         f"合计{spent_person}元{over}，÷ {MONTHS_PER_YEAR}个月",
+                         _source(rules, "rehabilitation_cap_yearly"),
                          "deduction")
         elif rules["deduct_other_expenditure"]:
             amount = Fraction(spent) / MONTHS_PER_YEAR
             total += amount
             calc.add(f"扣减：{label}", amount, f"合计{spent}元 ÷ {MONTHS_PER_YEAR}个月（县级规定）",
-                     f"{SRC_NOTE5}(7)", "deduction")
+                     _source(rules, "deduct_other_expenditure"), "deduction")
         else:
             calc.add(f"不扣减：{label}", ZERO, f"合计{spent}元；本地未规定其他刚性支出",
-                     f"{SRC_NOTE5}(7)", "excluded")
+                     _source(rules, "deduct_other_expenditure"), "excluded")
 
     ratio = rules["employment_cost_ratio"]
+    employment_source = _source(rules, "employment_cost_ratio")
     for person in facts.people:
         if person.employment not in WORKING:
             if person.employment_group in EMPLOYMENT_COST_GROUPS:
                 calc.add(f"不扣减就业成本：{person.name}", ZERO, "属于可扣减人群但未就业",
-                         f"{SRC_NOTE5}(5)", "excluded")
+                         employment_source, "excluded")
             continue
         if person.employment_group in EMPLOYMENT_COST_GROUPS:
             amount = standard * ratio
             total += Fraction(amount)
             calc.add(f"扣减：就业成本（{person.name}）", amount,
-                     f"低保标准{standard} × {ratio}", f"{SRC_NOTE5}(5)", "deduction")
+                     f"低保标准{standard} × {ratio}", employment_source, "deduction")
         else:
             calc.add(f"不扣减就业成本：{person.name}", ZERO,
-                     "仅限应届毕业生、刑满释放人员、退役军人", f"{SRC_NOTE5}(5)", "excluded")
+                     "仅限应届毕业生、刑满释放人员、退役军人", employment_source, "excluded")
     return total
 
 
@@ -319,18 +332,19 @@ def _asset_limits(calc: Calculation, facts: Facts, rules: dict, standard: Decima
         ok = False
         calc.add("财产：人均金融资产超过上限", per_capita,
                  f"申报存款和有价证券人均{per_capita}元，上限为{rules['financial_assets_limit_months']}"
-                 f"个月低保标准（{_cents(limit)}元）", "规则参数", "warning")
+                 f"个月低保标准（{_cents(limit)}元）", _source(rules, "financial_assets_limit_months"),
+                 "warning")
     for kind, key, what in ((Asset.Kind.VEHICLE, "vehicles_allowed", "机动车"),
                             (Asset.Kind.REAL_ESTATE, "dwellings_allowed", "住房")):
         count = sum(h.quantity for h in facts.holdings if h.kind == kind)
         if count > rules[key]:
             ok = False
-            calc.add(f"财产：{what}超过规定", None, f"申报{count}（允许{rules[key]}）", "规则参数",
-                     "warning")
+            calc.add(f"财产：{what}超过规定", None, f"申报{count}（允许{rules[key]}）",
+                     _source(rules, key), "warning")
     if not rules["business_allowed"] and any(h.kind == Asset.Kind.BUSINESS for h in facts.holdings):
         ok = False
-        calc.add("财产：有工商登记的经营实体", None, "本地规定有经营实体的不符合条件", "规则参数",
-                 "warning")
+        calc.add("财产：有工商登记的经营实体", None, "本地规定有经营实体的不符合条件",
+                 _source(rules, "business_allowed"), "warning")
     return ok
 
 
@@ -358,12 +372,14 @@ def _eligibility(calc: Calculation, facts: Facts, assistance_type: str, net: Fra
         calc.eligible = near and assets_ok
         calc.add("低收入家庭认定", None,
                  f"人均收入{'低于' if near else '不低于'}低保标准的"
-                 f"{rules['near_threshold_ratio']}倍（{_cents(near_line)}元）", SRC_NEAR, "result")
+                 f"{rules['near_threshold_ratio']}倍（{_cents(near_line)}元）",
+                 _source(rules, "near_threshold_ratio"), "result")
         if facts.residence == Household.Residence.URBAN and any(_fully_dependent(p)
                                                                  for p in facts.people):
             calc.add("失能护理补贴", None,
                      f"如认定为支出型贫困低收入家庭，完全失能的重病、重残成员每人每月"
-                     f"{rules['care_subsidy_monthly']}元，由经办人核定", SRC_CARE, "info")
+                     f"{rules['care_subsidy_monthly']}元，由经办人核定",
+                     _source(rules, "care_subsidy_monthly"), "info")
         return  # no cash formula: the amount is the caseworker's
     elif assistance_type == "tekun":
         calc.eligible = below and assets_ok
@@ -372,7 +388,7 @@ def _eligibility(calc: Calculation, facts: Facts, assistance_type: str, net: Fra
         calc.add("特困人员基本生活费", basic,
                  f"低保标准{standard} × {rules['tekun_basic_ratio']}（按申请人一人计）；"
                  "照料护理费按自理能力另定；另须核实无劳动能力、无生活来源、无法定义务人或其无履行能力",
-                 "国发〔2016〕14号", "result")
+                 _source(rules, "tekun_basic_ratio"), "result")
     else:
         calc.add("金额", None, "该类别不按人均收入补差，按本地标准确定金额", "", "info")
         return
@@ -393,7 +409,7 @@ def _care_subsidy(calc: Calculation, facts: Facts, assistance_type: str, rules: 
         if _fully_dependent(person):
             total += amount
             calc.add(f"失能护理补贴（{person.name}）", amount, "完全失能的重病、重残人员，每人每月",
-                     SRC_CARE, "subsidy")
+                     _source(rules, "care_subsidy_monthly"), "subsidy")
     return total
 
 

@@ -10,8 +10,11 @@ from households.models import CadreRecord
 
 RELATIONS = {label: code for code, label in CadreRecord.Relation.choices}
 CATEGORIES = {label: code for code, label in CadreRecord.Category.choices}
-# Reading note 4: 村级备案不包括自然村组的小组长.
+# 村级备案只含村(居)民委员会成员，不含自然村组的小组长.
 GROUP_LEADER_WORDS = ("村民小组长", "小组长", "村组长")
+# The national rule the register serves, printed on its page (no other place's plan).
+REGISTER_BASIS = ("审核确认办法第十一条：乡镇(街道)、村(居)民委员会工作人员及其近亲属申请的，"
+                  "应当如实申明，并单独登记备案")
 
 REGISTER_SPEC = SourceSpec(
     "cadre_register", "干部及近亲属备案登记表", "区民政局（组织、人社部门提供）", (
@@ -45,7 +48,7 @@ def read_register(content: bytes) -> ReadResult:
         if row["relation"] != "本人" and row["cadre_id_number"] not in selves:
             problems.append("所属登记人员未在表中以“本人”登记")
         if any(word in row["post"] for word in GROUP_LEADER_WORDS):
-            problems.append("村民小组长不属于备案审查范围（吉安市实施方案政策解读4），请删除该行")
+            problems.append("村民小组长不属于备案审查范围（不是村(居)民委员会成员），请删除该行")
         if problems:
             checked.error(f"第{number}行：{'；'.join(problems)}。")
             continue

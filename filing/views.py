@@ -17,12 +17,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import selectors as region_selectors
+from accounts.rules import rule_sources
 from accounts.scope import has_any, user_can
 from cases.models import AssistanceType
 from core.errors import ServiceError, show_on
 from core.tabular import template_response
 from filing import charts, exports, selectors, services
-from filing.cadre_register import REGISTER_SPEC
+from filing.cadre_register import REGISTER_BASIS, REGISTER_SPEC
 from filing.forms import CheckForm, DrawForm, RegisterImportForm, ReviewForm, RosterForm
 from filing.tasks import refresh_statistics
 from households.services import record_view
@@ -126,6 +127,7 @@ def register(request):
         "counts": [(label, counts.get(code, 0)) for code, label in
                    current.records.model.Relation.choices] if current else [],
         "history": selectors.register_history(district=district), "spec": REGISTER_SPEC,
+        "basis": REGISTER_BASIS,
     }, status=_status(request))
 
 
@@ -295,6 +297,7 @@ def rosters(request):
         "township": township, "townships": townships, "month": month, "draft": draft,
         "lines": draft.lines[:500], "form": form, "history": history, "submitted": submitted,
         "due": due, "late": submitted is None and today > due,
+        "due_source": rule_sources(township, due.replace(day=1))["roster_due_day"],
         "months": _recent_months(ahead=True), "preview": month > today.replace(day=1),
         "type_labels": TYPE_LABELS,
     }, status=_status(request))

@@ -100,7 +100,7 @@ def _care_standards(district: Region) -> None:
             continue
         rule_save(rule=Rule(key=key, region=district, value=value,
                             valid_from=datetime.date(2023, 9, 1),
-                            source="特困人员照料护理标准（演示数据）"),
+                            source="北京市特困人员照料护理标准（演示数据）"),
                   by=admin, reason="演示数据：区特困人员照料护理标准")
 
 

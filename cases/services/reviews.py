@@ -19,7 +19,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.rules import rule_value, rule_values
+from accounts.rules import rule_sources, rule_value, rule_values
 from accounts.scope import user_can
 from accounts.services import system_user
 from cases import guards
@@ -156,7 +156,9 @@ def reviews_check(*, review_ids: list[int], by: User) -> int:
         benefit = review.benefit
         rules = rules_by_region.get(benefit.region_id)
         if rules is None:
-            rules = rules_by_region[benefit.region_id] = rule_values(benefit.region, today)
+            rules = rules_by_region[benefit.region_id] = {
+                **rule_values(benefit.region, today),
+                "_sources": rule_sources(benefit.region, today)}
         calc = calculate(household_facts(households[benefit.household_id]),
                          benefit.assistance_type, rules, applied_on=today)
         found[review.pk] = (calc, checks.get(benefit.household_id))
