@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from households.fields import tidy_person_name, tidy_phone, validate_person_name, validate_phone
 from households.models import Asset, Expenditure, Household, Income, Member
 
 
@@ -14,6 +15,16 @@ class HouseholdForm(forms.ModelForm):
         self.fields["region"].queryset = communities.select_related("parent")
         self.fields["region"].label_from_instance = lambda r: f"{r.parent.name} · {r.name}"
         self.fields["region"].empty_label = "请选择社区/村"
+        self.fields["phone"].help_text = "手机号或带区号的固定电话，如 13800138000、010-69281234。"
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"]
+        if phone:
+            # The model's own check first: its message says which characters may be used.
+            Household._meta.get_field("phone").run_validators(phone)
+            phone = tidy_phone(phone)
+            validate_phone(phone)
+        return phone
 
 
 class MemberForm(forms.ModelForm):
@@ -27,6 +38,11 @@ class MemberForm(forms.ModelForm):
         }
         widgets = {"id_number": forms.TextInput(attrs={"autocomplete": "off",
                                                         "inputmode": "text"})}
+
+    def clean_name(self):
+        name = tidy_person_name(self.cleaned_data["name"])
+        validate_person_name(name)
+        return name
 
     def validate_unique(self):
         # The service checks that a person belongs to one household and says where;

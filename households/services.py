@@ -11,6 +11,7 @@ from accounts.roles import Level
 from accounts.scope import user_can
 from core import idnumber
 from core.errors import ServiceError
+from households.fields import tidy_person_name, tidy_phone, validate_phone, validate_safe_name
 from households.models import Asset, Expenditure, Household, HouseholdAccess, Income, Member
 
 # Where a head is changed, said the same way wherever a user runs into it.
@@ -74,10 +75,24 @@ def _ensure_single_head(household: Household, relation: str, *, member: Member |
         raise ServiceError(HEAD_TAKEN, field="relation")
 
 
+def _checked(value: str, tidy, validate, field: str) -> str:
+    """`value` tidied and validated (households.fields): forms check the same, but imports
+    and other callers come here directly."""
+    value = tidy(value)
+    try:
+        validate(value)
+    except ValidationError as exc:
+        raise ServiceError(exc.messages[0], field=field) from None
+    return value
+
+
 def _fill_member(member: Member, data: dict) -> Member:
     for field in MEMBER_FIELDS:
         if field in data:
             setattr(member, field, data[field])
+    # Safe for any caller (no formula, no control character); the full shape of a name
+    # (households.fields.validate_person_name) is the forms' and the import's to ask.
+    member.name = _checked(member.name, tidy_person_name, validate_safe_name, "name")
     member.id_number = idnumber.normalize(member.id_number)
     try:
         idnumber.validate_id_number(member.id_number)
@@ -111,6 +126,12 @@ def _stored_member(member: Member) -> Member:
         raise ServiceError("该成员已被他人删除，请刷新家庭页面。") from None
 
 
+def _checked_phone(data: dict) -> dict:
+    if not data.get("phone"):
+        return data
+    return {**data, "phone": _checked(data["phone"], tidy_phone, validate_phone, "phone")}
+
+
 @transaction.atomic
 def household_create(*, by: User, household: dict, head: dict) -> Household:
     """Register a household together with its head (户主)."""
@@ -118,6 +139,7 @@ def household_create(*, by: User, household: dict, head: dict) -> Household:
     _ensure_community(region)
     _require_change(by, region)
     _ensure_person_free(head["id_number"])
+    household = _checked_phone(household)
     new = Household.objects.create(created_by=by,
                                    **{f: household[f] for f in HOUSEHOLD_FIELDS if f in household})
     _save_member(_fill_member(Member(household=new), {**head, "relation": Member.Relation.HEAD}))
@@ -134,6 +156,7 @@ def household_update(*, household: Household, by: User, data: dict) -> Household
     if "region" in data and data["region"] != household.region:
         _ensure_community(data["region"])
         _require_change(by, data["region"])
+    data = _checked_phone(data)
     changed = [f for f in HOUSEHOLD_FIELDS if f in data and getattr(household, f) != data[f]]
     for field in changed:
         setattr(household, field, data[field])
