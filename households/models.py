@@ -243,12 +243,13 @@ class ExpenditureCategory(models.Model):
         return self.name
 
 
-# 吉安市实施方案政策解读5(3)(4): parts of a tuition or pension payment that are never
-# deducted, and why; the entry form refuses them, the calculation lists them as 不扣减.
+# The local rules on rigid expenditures (seed 001 reading note 5(3)(4)): parts of a
+# tuition or pension payment that are never deducted, and why; the entry form refuses
+# them, the calculation lists them as 不扣减.
 NOTE5_SCHOOLING = ("自费出国就读、留学的学费不在扣减范围内，只扣减国内全日制普通高校、高等职业学校、"
-                   "高等专科学校和中等职业学校的学费（吉安市实施方案政策解读5(3)）")
+                   "高等专科学校和中等职业学校的学费（刚性支出扣减范围，依本地规定）")
 NOTE5_PENSION = ("由政府补贴的部分或单位缴纳的部分不列入扣减范围，只扣减个人负担部分"
-                 "（吉安市实施方案政策解读5(4)）")
+                 "（刚性支出扣减范围，依本地规定）")
 
 
 class Expenditure(models.Model):
