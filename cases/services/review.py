@@ -99,6 +99,14 @@ def application_record_hearing(*, application: Application, by: User, data: dict
     with _step(application, by=by, action=action,
                expected_state=expected_state, reason=data.get("opinions", "")) as step:
         app = step.application
+        entered = (app.events.filter(to_state=State.HEARING).exclude(from_state=State.HEARING)
+                   .order_by("-at").values_list("at", flat=True).first())
+        entered_on = timezone.localdate(entered) if entered else None
+        # A meeting entered afterwards (up to 30 days back) puts its cases on the agenda
+        # today: its own date stands. A hearing recorded on its own cannot precede the step.
+        if held_on and entered_on and held_on < entered_on and not data.get("session"):
+            raise ServiceError(f"评议日期不能早于该申请进入民主评议的日期（{entered_on:%Y-%m-%d}）。",
+                               field="held_on")
         hearing = publicity.hearing_record(application_id=app.pk, by=by,
                                            data=data)
         step.data = {"hearing": hearing.pk, "votes": [hearing.votes_for, hearing.votes_against,

@@ -11,7 +11,7 @@ from accounts.models import Rule
 from accounts.roles import Role
 from accounts.workdays import add_working_days
 from cases import guards, services
-from cases.models import CaseDocument, State
+from cases.models import Application, CaseDocument, State
 from cases.tests.builders import CaseBuilder, photo
 from core.errors import ServiceError
 from publicity.models import Hearing, HearingSession, Notice, Objection
@@ -175,6 +175,18 @@ def test_a_hearing_outcome_must_follow_its_votes(build, team):
             "held_on": TODAY(), "participants": "7人", "opinions": "多数反对", "votes_for": 1,
             "votes_against": 5, "votes_abstain": 1, "minutes": "……",
             "outcome": Hearing.Outcome.APPROVE})
+
+
+def test_a_hearing_cannot_be_dated_before_the_case_entered_it(build, team):
+    app = services.application_call_hearing(
+        application=build.proposed(build.investigated(build.accepted())), by=team["reviewer"])
+    day_before = TODAY() - datetime.timedelta(days=1)
+    with pytest.raises(ServiceError, match=f"不能早于该申请进入民主评议的日期（{TODAY():%Y-%m-%d}）"):
+        services.application_record_hearing(application=app, by=team["reviewer"], data={
+            "held_on": day_before, "participants": "7人", "opinions": "同意", "votes_for": 6,
+            "votes_against": 1, "votes_abstain": 0, "minutes": "……",
+            "outcome": Hearing.Outcome.APPROVE})
+    assert Application.objects.get(pk=app.pk).state == State.HEARING
 
 
 # --- hearing meetings: several cases heard at once ------------------------------------------
