@@ -1,12 +1,23 @@
 """The demo data of bin/run: a real district, one user per role per region, ~50 households."""
 
 from django.core.management import call_command
+from django.utils import timezone
 
 from accounts.models import Region, RegionGrant, User
 from accounts.roles import Level, Role
+from cases.models import (
+    Application,
+    Benefit,
+    BenefitEvent,
+    CaseEvent,
+    FindingEvent,
+    Review,
+    ReviewEvent,
+)
 from core.idnumber import validate_id_number
 from households.models import Household, Member
 from households.selectors import household_list
+from publicity.models import Notice
 from verification.models import ImportBatch, VerificationRequest
 from verification.services import verification_run
 
@@ -93,3 +104,43 @@ def test_demo_agency_files_give_a_report_with_the_planted_warnings(db):
     assert "金融资产" in report(heads[17]).warnings
     plain = report(heads[0])
     assert not plain.has_warning and "住房公积金" in plain.summary
+
+
+def test_the_demo_happens_in_the_order_of_the_procedure(db):
+    # Each story runs through the services on its own day (core.demo_clock): nothing
+    # is dated before the step it follows, nor after now.
+    call_command("load_demo")
+    now = timezone.now()
+    for model in (CaseEvent, BenefitEvent, ReviewEvent, FindingEvent):
+        assert not model.objects.filter(at__gt=now).exists(), model
+    for app in Application.objects.select_related("filing_batch"):
+        notice = Notice.objects.filter(application=app).order_by("opened_on").first()
+        dates = [app.accepted_on, notice and notice.opened_on, app.decided_on,
+                 app.filing_batch and timezone.localdate(app.filing_batch.created_at)]
+        known = [d for d in dates if d is not None]
+        assert known == sorted(known), (app.number, dates)
+        times = list(app.events.order_by("id").values_list("at", flat=True))
+        assert times == sorted(times), app.number
+        if app.decided_on:
+            assert timezone.localdate(times[-1]) >= app.decided_on, app.number
+    for benefit in Benefit.objects.all():
+        start = benefit.events.filter(action="start").first()
+        assert start is not None and start.effective_month == benefit.start_month, benefit.pk
+        times = list(benefit.events.order_by("id").values_list("at", flat=True))
+        assert times == sorted(times), benefit.pk
+    for review in Review.objects.all():
+        first = review.events.order_by("at").first()
+        assert first is None or timezone.localdate(first.at) >= review.opened_on, review.pk
+        times = list(review.events.order_by("id").values_list("at", flat=True))
+        assert times == sorted(times), review.pk
+    assert Review.objects.exists() and FindingEvent.objects.exists()
+
+
+def test_hardship_fits_the_household(db):
+    call_command("load_demo")
+    for app in Application.objects.prefetch_related("household__members"):
+        members = list(app.household.members.all())
+        if "独居" in app.reason or app.assistance_type == "tekun":
+            assert len(members) == 1, (app.number, app.reason)
+        if "子女" in app.reason:
+            assert any(m.relation == Member.Relation.CHILD for m in members), app.number

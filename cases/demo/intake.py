@@ -2,13 +2,14 @@
 organisations, and a few registrations in 兴丰街道 (one overdue, one transferred with an
 overdue slip, one referred and answered)."""
 
-import datetime
 
 from django.utils import timezone
 
 from accounts.models import Region, User
-from cases.models import Agency, Handover, Registration
+from cases.demo.cases import days_ago
+from cases.models import Agency, Registration
 from cases.services import intake
+from core.demo_clock import on
 
 DIRECTORY = [
     (Agency.Kind.DISTRICT_WINDOW, "大兴区社会救助综合服务窗口",
@@ -34,24 +35,27 @@ def load() -> int:
     community = township.children.order_by("code").first()
     clerk = User.objects.get(username="xingfeng_caseworker")
     assistant = User.objects.filter(grants__region=community, grants__revoked_at__isnull=True).first()
-    late = intake.registration_create(
-        region=community, by=clerk, channel=Registration.Channel.WINDOW,
-        applicant_name="冯玉兰", category="medical", phone="13900000001",
-        hardship="丈夫住院手术，自付部分较多，询问医疗救助。")
-    Registration.objects.filter(pk=late.pk).update(due=timezone.localdate() - datetime.timedelta(days=2))
-    moved = intake.registration_create(
-        region=community, by=clerk, channel=Registration.Channel.WINDOW,
-        applicant_name="何建军", category="housing", hardship="租住房屋到期，无力续租，询问公租房。")
-    slip = intake.registration_transfer(registration=moved, by=clerk,
-                                        agency=agencies[4], request="申请公共租赁住房或租赁补贴")
-    Handover.objects.filter(pk=slip.pk).update(due=timezone.localdate() - datetime.timedelta(days=1))
-    lonely = intake.registration_create(
-        region=community, by=clerk, channel=Registration.Channel.WINDOW,
-        applicant_name="马秀珍", category="service", hardship="独居老人，子女在外地，情绪低落。")
-    referral = intake.registration_refer(registration=lonely, by=clerk, agency=agencies[6],
-                                         request="定期探访和心理疏导")
-    intake.handover_feedback(handover=referral, by=clerk, received_on=timezone.localdate(),
-                             feedback="社工已上门两次，安排每周电话关怀。")
+    # Each on its own day (core.demo_clock): the deadlines follow from the rules.
+    with on(days_ago(7)):  # 3 working days to dispose of it: overdue now
+        intake.registration_create(
+            region=community, by=clerk, channel=Registration.Channel.WINDOW,
+            applicant_name="冯玉兰", category="medical", phone="13900000001",
+            hardship="丈夫住院手术，自付部分较多，询问医疗救助。")
+    with on(days_ago(16)):  # the department's 10 working days to answer have run
+        moved = intake.registration_create(
+            region=community, by=clerk, channel=Registration.Channel.WINDOW,
+            applicant_name="何建军", category="housing", hardship="租住房屋到期，无力续租，询问公租房。")
+        intake.registration_transfer(registration=moved, by=clerk,
+                                     agency=agencies[4], request="申请公共租赁住房或租赁补贴")
+    with on(days_ago(9)):
+        lonely = intake.registration_create(
+            region=community, by=clerk, channel=Registration.Channel.WINDOW,
+            applicant_name="马秀珍", category="service", hardship="独居老人，子女在外地，情绪低落。")
+        referral = intake.registration_refer(registration=lonely, by=clerk, agency=agencies[6],
+                                             request="定期探访和心理疏导")
+    with on(days_ago(2)):
+        intake.handover_feedback(handover=referral, by=clerk, received_on=timezone.localdate(),
+                                 feedback="社工已上门两次，安排每周电话关怀。")
     if assistant is not None:
         intake.registration_create(
             region=community, by=assistant, channel=Registration.Channel.COMMUNITY,
