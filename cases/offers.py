@@ -63,7 +63,7 @@ FORMS: dict[str, tuple[type, Callable]] = {
     "propose": (forms.ProposeForm, _propose),
     "objection": (forms.ObjectionForm, lambda a, u, d: services.application_record_objection(
         application=a, by=u, channel=d["channel"], content=d["content"],
-        contact=d.get("contact", ""))),
+        contact=d.get("contact", ""), repeat=d.get("repeat", False))),
     "handle_objection": (forms.HandleObjectionForm,
                          lambda a, u, d: services.application_handle_objection(
                              application=a, objection=d["objection"], by=u,

@@ -134,6 +134,7 @@ class ObjectionForm(ActionForm):
         c for c in Objection.Channel.choices if c[0] != Objection.Channel.PUBLIC_FORM])
     content = forms.CharField(label="异议内容", widget=forms.Textarea(attrs={"rows": 2}))
     contact = forms.CharField(label="反映人联系方式（可不填）", required=False)
+    repeat = forms.BooleanField(label="确认另行登记（与已登记的异议内容相同）", required=False)
 
 
 class HandleObjectionForm(ActionForm):

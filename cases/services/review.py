@@ -119,12 +119,26 @@ def application_record_hearing(*, application: Application, by: User, data: dict
     return step.application
 
 
+def _same_text(text: str) -> str:
+    return "".join(ch for ch in (text or "") if ch.isalnum())
+
+
 def application_record_objection(*, application: Application, by: User, channel: str,
-                                 content: str, contact: str = ""):
+                                 content: str, contact: str = "", repeat: bool = False):
+    """异议 taken by phone, in person or by letter. The same words already on file for the
+    case are a warning: registered again only when the caseworker confirms it is another
+    report (`repeat`), so one call is not counted twice."""
     with _step(application, by=by, action="objection") as step:
         notice = publicity_selectors.open_notice(application_id=step.application.pk)
         if notice is None:
             raise ServiceError("该申请当前没有公示，不能登记公示异议。")
+        same = next((o for o in publicity_selectors.objections_of(
+            application_id=step.application.pk).order_by("-received_at")
+            if _same_text(o.content) == _same_text(content)), None)
+        if same is not None and not repeat:
+            raise ServiceError(
+                f"{timezone.localtime(same.received_at):%m月%d日 %H:%M}已登记过内容相同的异议。"
+                "如确是另一次反映，请勾选“确认另行登记”后再提交。", field="repeat")
         objection = publicity.objection_record(notice=notice, channel=channel, content=content,
                                                contact=contact, by=by)
         step.data = {"objection": objection.pk}

@@ -103,6 +103,27 @@ def test_an_objection_blocks_closing_until_handled_and_makes_the_hearing_mandato
     assert app.state == State.CONFIRMED
 
 
+def test_the_same_objection_twice_is_a_warning_until_confirmed(build, team, client):
+    app = build.proposed(build.investigated(build.accepted()))
+    services.application_record_objection(application=app, by=team["acceptor"], channel="phone",
+                                          content="邻居反映其子女有稳定工作")
+    with pytest.raises(ServiceError, match="已登记过内容相同的异议"):
+        services.application_record_objection(application=app, by=team["acceptor"],
+                                              channel="phone", content="邻居反映其子女有稳定工作。")
+    assert Objection.objects.count() == 1
+    services.application_record_objection(application=app, by=team["acceptor"], channel="visit",
+                                          content="邻居反映其子女有稳定工作", repeat=True)
+    assert Objection.objects.count() == 2
+    # On the case page the warning sits next to the form, which keeps what was typed.
+    client.force_login(team["acceptor"])
+    response = client.post(reverse("cases:act", args=[app.pk, "objection"]), {
+        "objection-channel": "phone", "objection-content": "邻居反映其子女有稳定工作",
+        "objection-expected_state": "publicizing"})
+    page = response.content.decode()
+    assert response.status_code == 400 and "确认另行登记" in page and "已登记过内容相同的异议" in page
+    assert Objection.objects.count() == 2
+
+
 def test_an_objection_while_awaiting_approval_calls_for_a_hearing_first(build, team):
     app = build.approving()
     objection = services.application_record_objection(
