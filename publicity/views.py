@@ -105,8 +105,12 @@ def notice_pdf(request, code):
     from weasyprint import HTML
 
     region = selectors.public_region(code)
-    if region.level != Level.COMMUNITY or not user_can(request.user, "handle_cases", region):
+    if not user_can(request.user, "handle_cases", region):
         raise PermissionDenied("只有该镇(街道)的经办人可以打印社区的公示。")
+    if region.level != Level.COMMUNITY:
+        # DB §19: the notice is posted where the applicant lives, one per community.
+        raise PermissionDenied("公示张贴在申请人所在的社区(村)：请在公示栏中选择具体的社区(村)后打印，"
+                               "每个社区(村)打印一张（审核确认办法第十九条）。")
     url = public_url(request, "public:board", region.code)
     qr = segno.make(url, error="m").svg_inline(scale=4, border=2)
     [group] = selectors.public_board(region=region)

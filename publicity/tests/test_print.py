@@ -37,3 +37,11 @@ def test_only_the_township_prints_its_communities_notices(client, staff, regions
     assert client.get(reverse("public:print", args=[regions["a1"].code])).status_code == 403
     client.force_login(staff["caseworker_b"])
     assert client.get(reverse("public:print", args=[regions["a1"].code])).status_code == 403
+
+
+def test_the_township_notice_is_printed_per_community_and_says_so(client, staff, regions):
+    client.force_login(staff["caseworker_a"])  # the street's own caseworker
+    response = client.get(reverse("public:print", args=[regions["a"].code]))
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "请在公示栏中选择具体的社区(村)后打印" in page and "只有该镇(街道)的经办人" not in page
