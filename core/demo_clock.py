@@ -20,31 +20,36 @@ START = datetime.time(9, 0)
 _last: dict[datetime.date, datetime.datetime] = {}  # the latest time given out per day
 
 
+_REAL_NOW = timezone.now
+
+
 @contextlib.contextmanager
 def on(day: datetime.date, at: datetime.time = START):
-    real_now = timezone.now
-    if day >= real_now().astimezone(timezone.get_current_timezone()).date():
-        yield  # today (or later: refused to keep the future empty): the real clock
-        return
-    base = timezone.make_aware(datetime.datetime.combine(day, at))
-    if day in _last:  # a later block the same day goes on after the earlier one
-        base = max(base, _last[day] + datetime.timedelta(seconds=1))
-    began = time.monotonic()
+    """Inside the block it is `day` (today or later: the real clock). Blocks may nest."""
+    outer = timezone.now
+    if day >= _REAL_NOW().astimezone(timezone.get_current_timezone()).date():
+        now = _REAL_NOW  # today, or later (refused, to keep the future empty)
+    else:
+        base = timezone.make_aware(datetime.datetime.combine(day, at))
+        if day in _last:  # a later block the same day goes on after the earlier one
+            base = max(base, _last[day] + datetime.timedelta(seconds=1))
+        began = time.monotonic()
 
-    def now() -> datetime.datetime:
-        _last[day] = base + datetime.timedelta(seconds=time.monotonic() - began)
-        return _last[day]
+        def now() -> datetime.datetime:
+            _last[day] = base + datetime.timedelta(seconds=time.monotonic() - began)
+            return _last[day]
 
     fields = [f for model in apps.get_models() for f in model._meta.concrete_fields
-              if f.default is real_now]
-    timezone.now = now
-    for field in fields:
-        field.default = now
-        field.__dict__.pop("_get_default", None)
+              if f.default is outer]
+    _set(now, fields)
     try:
         yield
     finally:
-        timezone.now = real_now
-        for field in fields:
-            field.default = real_now
-            field.__dict__.pop("_get_default", None)
+        _set(outer, fields)
+
+
+def _set(now, fields) -> None:
+    timezone.now = now
+    for field in fields:
+        field.default = now
+        field.__dict__.pop("_get_default", None)  # Field caches its default callable

@@ -8,9 +8,12 @@ import datetime
 import random
 from decimal import Decimal
 
+from django.utils import timezone
+
 from accounts.demo import TOWNSHIPS
 from accounts.models import Region, User
 from accounts.roles import Level
+from core.demo_clock import on
 from core.idnumber import check_digit
 from households import services
 from households.models import (
@@ -118,33 +121,49 @@ def load(*, count: int = 50, seed: int = 20260701) -> int:
         if Member.objects.filter(id_number=head["id_number"]).exists():
             continue
         clerk = User.objects.get(username=_caseworker_username(community))
-        household = services.household_create(
-            by=clerk,
-            household={"region": community, "residence": "urban",
-                       "address": community.name + plan["address"], "phone": plan["phone"]},
-            head=head)
-        for data in plan["members"]:
-            services.member_add(household=household, by=clerk, data=data)
-        if plan["wage"]:
-            services.record_add(household=household, by=clerk, model=Income,
-                                data={"category": income["wage"], "amount": plan["wage"],
-                                      "months": 12, "note": "灵活就业收入"})
-        if plan["kind"] == "elderly":
-            services.record_add(household=household, by=clerk, model=Income,
-                                data={"category": income["basic_pension"],
-                                      "amount": Decimal("10800.00"), "months": 12})
+        with on(registered_on()):
+            household = _register(plan, community, clerk, income)
         if head.get("health") == "serious" or plan["kind"] == "disabled":
             category = spending["medical" if head.get("health") else "rehabilitation"]
-            services.record_add(household=household, by=clerk, model=Expenditure,
-                                data={"category": category, "amount": plan["medical"],
-                                      "incurred_on": plan["spent_on"],
-                                      "note": "医保报销后个人自付"})
-        if plan["deposit"]:
-            services.record_add(household=household, by=clerk, model=Asset,
-                                data={"kind": "deposit", "value": plan["deposit"],
-                                      "description": "活期存款"})
+            with on(min(plan["spent_on"], timezone.localdate())):  # recorded when paid
+                services.record_add(household=household, by=clerk, model=Expenditure,
+                                    data={"category": category, "amount": plan["medical"],
+                                          "incurred_on": plan["spent_on"],
+                                          "note": "医保报销后个人自付"})
         created += 1
     return created
+
+
+def registered_on() -> datetime.date:
+    """The day the demo households were registered: before the oldest demo case (a 特困
+    benefit decided a year before its review, accepted some weeks earlier)."""
+    day = timezone.localdate() - datetime.timedelta(days=430)
+    return day - datetime.timedelta(days=max(0, day.weekday() - 4))
+
+
+def _register(plan: dict, community: Region, clerk: User, income: dict):
+    """The household, its members, incomes and deposit, as registered."""
+    head = plan["head"]
+    household = services.household_create(
+        by=clerk,
+        household={"region": community, "residence": "urban",
+                   "address": community.name + plan["address"], "phone": plan["phone"]},
+        head=head)
+    for data in plan["members"]:
+        services.member_add(household=household, by=clerk, data=data)
+    if plan["wage"]:
+        services.record_add(household=household, by=clerk, model=Income,
+                            data={"category": income["wage"], "amount": plan["wage"],
+                                  "months": 12, "note": "灵活就业收入"})
+    if plan["kind"] == "elderly":
+        services.record_add(household=household, by=clerk, model=Income,
+                            data={"category": income["basic_pension"],
+                                  "amount": Decimal("10800.00"), "months": 12})
+    if plan["deposit"]:
+        services.record_add(household=household, by=clerk, model=Asset,
+                            data={"kind": "deposit", "value": plan["deposit"],
+                                  "description": "活期存款"})
+    return household
 
 
 def _caseworker_username(community: Region) -> str:

@@ -113,7 +113,7 @@ def test_the_demo_happens_in_the_order_of_the_procedure(db):
     now = timezone.now()
     for model in (CaseEvent, BenefitEvent, ReviewEvent, FindingEvent):
         assert not model.objects.filter(at__gt=now).exists(), model
-    for app in Application.objects.select_related("filing_batch"):
+    for app in Application.objects.select_related("filing_batch", "household"):
         notice = Notice.objects.filter(application=app).order_by("opened_on").first()
         dates = [app.accepted_on, notice and notice.opened_on, app.decided_on,
                  app.filing_batch and timezone.localdate(app.filing_batch.created_at)]
@@ -121,6 +121,7 @@ def test_the_demo_happens_in_the_order_of_the_procedure(db):
         assert known == sorted(known), (app.number, dates)
         times = list(app.events.order_by("id").values_list("at", flat=True))
         assert times == sorted(times), app.number
+        assert app.household.created_at <= times[0], app.number  # registered before
         if app.decided_on:
             assert timezone.localdate(times[-1]) >= app.decided_on, app.number
     for benefit in Benefit.objects.all():
