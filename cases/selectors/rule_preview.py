@@ -14,10 +14,13 @@ from cases.models import IN_PAYMENT, Benefit
 
 # The standard → the residence of the households it is for (cases.benefit: urban/rural).
 STANDARD_RESIDENCE = {"dibao_standard_urban": "urban", "dibao_standard_rural": "rural"}
+# The types whose monthly amount the calculation derives from the standard (cases.benefit:
+# the 低保 gap, the 特困 basic living standard); the others follow their own local scales.
+FOLLOWS_STANDARD = ("dibao", "tekun")
 
 
 def standard_change_preview(*, fetched_by: User, region: Region, key: str) -> dict | None:
-    """{"count", "total"} of the benefits in payment under `region` that `key` applies to,
+    """{"count", "total"} of the 低保 and 特困 benefits in payment under `region` that `key` applies to,
     with the sum of their current monthly amounts; None for a rule that is no standard."""
     residence = STANDARD_RESIDENCE.get(key)
     if residence is None:
@@ -25,7 +28,8 @@ def standard_change_preview(*, fetched_by: User, region: Region, key: str) -> di
     if not user_can(fetched_by, "manage_rules", region):
         raise PermissionDenied("只有区民政局管理员可以预览标准调整的影响。")
     found = (Benefit.objects.filter(region__code__startswith=region.code, state__in=IN_PAYMENT,
-                                    household__residence=residence)
+                                    household__residence=residence,
+                                    assistance_type__in=FOLLOWS_STANDARD)
              .aggregate(count=Count("id"), total=Sum("monthly_amount")))
     return {"count": found["count"], "total": found["total"] or Decimal("0.00"),
             "residence": "城市" if residence == "urban" else "农村"}
