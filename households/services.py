@@ -11,7 +11,12 @@ from accounts.roles import Level
 from accounts.scope import user_can
 from core import idnumber
 from core.errors import ServiceError
-from households.fields import tidy_person_name, tidy_phone, validate_phone, validate_safe_name
+from households.fields import (
+    tidy_person_name,
+    tidy_phone,
+    validate_person_name,
+    validate_phone,
+)
 from households.models import Asset, Expenditure, Household, HouseholdAccess, Income, Member
 
 # Where a head is changed, said the same way wherever a user runs into it.
@@ -90,9 +95,9 @@ def _fill_member(member: Member, data: dict) -> Member:
     for field in MEMBER_FIELDS:
         if field in data:
             setattr(member, field, data[field])
-    # Safe for any caller (no formula, no control character); the full shape of a name
-    # (households.fields.validate_person_name) is the forms' and the import's to ask.
-    member.name = _checked(member.name, tidy_person_name, validate_safe_name, "name")
+    # A name is a name whoever enters it (a form, an import, the demo): 2–30 characters of
+    # Chinese, letters, · and spaces, never a formula (households.fields).
+    member.name = _checked(member.name, tidy_person_name, validate_person_name, "name")
     member.id_number = idnumber.normalize(member.id_number)
     try:
         idnumber.validate_id_number(member.id_number)

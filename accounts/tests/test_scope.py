@@ -35,17 +35,17 @@ def test_the_district_administrator_reads_no_family_file(regions, staff):
 
 
 def test_household_lists_follow_the_grants(regions, staff, make_household):
-    make_household(regions["a1"], head_name="甲")
-    make_household(regions["a2"], head_name="乙")
-    make_household(regions["b1"], head_name="丙")
+    make_household(regions["a1"], head_name="钱甲")
+    make_household(regions["a2"], head_name="钱乙")
+    make_household(regions["b1"], head_name="钱丙")
 
     def heads(user):
         return sorted(h.head.name for h in household_list(fetched_by=user))
 
-    assert heads(staff["caseworker_a"]) == ["乙", "甲"]
-    assert heads(staff["caseworker_b"]) == ["丙"]
-    assert heads(staff["assistant_a1"]) == ["甲"]
-    assert heads(staff["reviewer"]) == ["丙", "乙", "甲"]
+    assert heads(staff["caseworker_a"]) == ["钱乙", "钱甲"]
+    assert heads(staff["caseworker_b"]) == ["钱丙"]
+    assert heads(staff["assistant_a1"]) == ["钱甲"]
+    assert heads(staff["reviewer"]) == ["钱丙", "钱乙", "钱甲"]
     assert heads(staff["admin"]) == []
 
 
@@ -81,7 +81,7 @@ def test_changing_a_role_drops_the_old_permissions(regions, staff):
 
 def test_a_superuser_administers_everywhere_but_reads_no_family_file_without_a_grant(
         client, regions, staff, make_household):
-    make_household(regions["a1"], head_name="甲")
+    make_household(regions["a1"], head_name="钱甲")
     root = User.objects.create_superuser("root", password="pw-for-tests-1")
     assert user_can(root, "manage_staff", regions["b1"])
     assert regions_where(root, "manage_rules").count() == 6
@@ -91,4 +91,4 @@ def test_a_superuser_administers_everywhere_but_reads_no_family_file_without_a_g
     assert client.get("/households/").status_code == 403
     grant_role(user=root, region=regions["a"], role=Role.TOWNSHIP_APPROVER, by=root)
     root = User.objects.get(pk=root.pk)
-    assert [h.head.name for h in household_list(fetched_by=root)] == ["甲"]
+    assert [h.head.name for h in household_list(fetched_by=root)] == ["钱甲"]

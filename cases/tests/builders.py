@@ -41,6 +41,11 @@ def xlsx(rows) -> bytes:
     return buffer.getvalue()
 
 
+def cn(number: int, width: int = 0) -> str:
+    """A number in Chinese digits (24 → 二四), for test names: a name has no Arabic digits."""
+    return "".join("零一二三四五六七八九"[int(d)] for d in str(number).zfill(width))
+
+
 class CaseBuilder:
     """Cases through the real services. One household has one case per type (DB §31), so
     a further case of a type the household already has goes to another household of the
@@ -59,7 +64,7 @@ class CaseBuilder:
         if not taken or self.make_household is None:
             return household
         self.made += 1
-        return self.make_household(household.region, head_name=f"{household.head.name}{self.made}")
+        return self.make_household(household.region, head_name=f"{household.head.name}{cn(self.made)}")
 
     def accepted(self, assistance_type="dibao", reason="因病致贫，长期透析"):
         return services.application_accept_new(

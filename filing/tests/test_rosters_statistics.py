@@ -179,16 +179,16 @@ def test_rosters_and_batches_of_another_street_are_not_found(beneficiaries, regi
 def test_statistics_count_the_procedure_and_the_benefits(team, regions, staff, make_household,
                                                          client):
     decided = []
-    for name, kind in [("甲", "dibao"), ("乙", "dibao"), ("丙", "tekun")]:
+    for name, kind in [("钱甲", "dibao"), ("钱乙", "dibao"), ("钱丙", "tekun")]:
         decided.append(CaseBuilder(team, make_household(regions["a1"], head_name=name))
                        .confirmed(assistance_type=kind))
-    builder = CaseBuilder(team, make_household(regions["a2"], head_name="丁"))
+    builder = CaseBuilder(team, make_household(regions["a2"], head_name="钱丁"))
     rejected = case_services.application_propose(
         application=builder.investigated(builder.accepted()), by=team["reviewer"],
         approve=False, reasons="收入高于标准")
     rejected = case_services.application_reject(application=rejected,
                                                 by=team["approver"], reasons="收入高于标准")
-    CaseBuilder(team, make_household(regions["a1"], head_name="戊")).accepted()  # still open
+    CaseBuilder(team, make_household(regions["a1"], head_name="钱戊")).accepted()  # still open
     # Moved back: accepted two months ago, decided last month, paid from this month.
     two_ago = month_before(LAST_MONTH)
     accepted_on, decided_on = two_ago + datetime.timedelta(days=2), LAST_MONTH + datetime.timedelta(days=5)
@@ -235,10 +235,10 @@ def test_the_statistics_page_reads_stored_aggregates_not_cases(team, regions, st
             assert client.get(reverse("filing:statistics")).status_code == 200
         return len(captured)
 
-    CaseBuilder(team, make_household(regions["a1"], head_name="甲")).confirmed()
+    CaseBuilder(team, make_household(regions["a1"], head_name="钱甲")).confirmed()
     few = queries()
     for name in "乙丙丁戊":
-        CaseBuilder(team, make_household(regions["a1"], head_name=name)).confirmed()
+        CaseBuilder(team, make_household(regions["a1"], head_name=f"钱{name}")).confirmed()
     assert queries() == few
     assert MonthStat.objects.exists()
     # The only live count over cases (overdue) is answered by the (state, decision_due) index.

@@ -6,6 +6,7 @@ import re
 
 from django.urls import reverse
 
+from cases.tests.builders import cn
 from conftest import new_id_number
 from households import services
 from households.models import Household, HouseholdAccess, Income, IncomeCategory, Member
@@ -158,16 +159,16 @@ def test_opening_the_member_edit_page_records_that_the_full_number_was_shown(
 def test_a_long_list_pages_with_next_and_previous_and_no_total(
         client, regions, staff, make_household):
     for n in range(25):
-        make_household(regions["a1" if n % 2 else "a2"], head_name=f"户{n:02d}")
+        make_household(regions["a1" if n % 2 else "a2"], head_name=f"户{cn(n, 2)}")
     client.force_login(staff["caseworker_a"])
     first = client.get(reverse("households:list")).content.decode()
     assert first.count('<li><a href="/households/') == 20
-    assert "户24户" in first and "下一页" in first and "上一页" not in first
+    assert "户二四户" in first and "下一页" in first and "上一页" not in first
     assert not re.search(r"共 \d+ 户", first)  # no COUNT over the whole reach
     after = re.search(r'href="\?(after=\d+)"', first).group(1)
     second = client.get(f"{reverse('households:list')}?{after}").content.decode()
     assert second.count('<li><a href="/households/') == 5
-    assert "户00户" in second and "上一页" in second and "下一页" not in second
+    assert "户零零户" in second and "上一页" in second and "下一页" not in second
 
 
 def test_the_count_shows_when_one_community_is_chosen(client, regions, staff, make_household):

@@ -198,7 +198,7 @@ def test_two_users_adding_a_head_at_the_same_moment_one_is_told_the_household_ha
     def first_user():
         try:
             with transaction.atomic():
-                add_member(household, staff["caseworker_a"], relation="head", name="甲")
+                add_member(household, staff["caseworker_a"], relation="head", name="钱甲")
                 inserted.set()
                 time.sleep(1)  # the second user's insert waits on this uncommitted row
         finally:
@@ -208,12 +208,12 @@ def test_two_users_adding_a_head_at_the_same_moment_one_is_told_the_household_ha
     thread.start()
     assert inserted.wait(timeout=10)
     try:
-        add_member(household, staff["assistant_a1"], relation="head", name="乙")
+        add_member(household, staff["assistant_a1"], relation="head", name="钱乙")
     except ServiceError as error:
         outcome["error"] = error.message
     thread.join(timeout=30)
     assert "该家庭已有户主" in outcome["error"]
-    assert list(household.members.filter(relation="head").values_list("name", flat=True)) == ["甲"]
+    assert list(household.members.filter(relation="head").values_list("name", flat=True)) == ["钱甲"]
 
 
 def test_a_member_with_declared_records_is_not_removed_and_the_records_are_counted(

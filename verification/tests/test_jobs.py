@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from cases.tests.builders import cn
 from config import celery_app
 from conftest import new_id_number
 from core.errors import ServiceError
@@ -17,7 +18,7 @@ from verification.models import JobChunk, VerificationJob, VerificationRequest
 
 @pytest.fixture
 def township_households(regions, make_household, importer):
-    households = [make_household(regions["a1" if n % 2 else "a2"], head_name=f"户主{n}")
+    households = [make_household(regions["a1" if n % 2 else "a2"], head_name=f"户主{cn(n)}")
                   for n in range(25)]
     make_household(regions["b1"], head_name="别的街道")  # not in the job
     heads = [h.members.get() for h in households]
@@ -121,7 +122,7 @@ def test_a_job_needs_imported_data_the_right_role_and_no_other_running_job(regio
 
 
 def test_queries_per_chunk_do_not_grow_with_its_size(regions, make_household, importer):
-    households = [make_household(regions["a1"], head_name=f"户{n}") for n in range(30)]
+    households = [make_household(regions["a1"], head_name=f"户{cn(n)}") for n in range(30)]
     importer("hukou", [["身份证号", "姓名", "户籍状态"]] +
              [[h.members.get().id_number, "x", "正常"] for h in households])
 
