@@ -76,6 +76,12 @@ def test_the_services_refuse_a_formula_as_a_name_and_12345_as_a_phone(regions, s
         services.member_update(member=made.members.get(), by=by, data={"name": "张\x00三"})
     with pytest.raises(ServiceError):
         services.household_update(household=made, by=by, data={"phone": "010-123"})
+    # The whole shape of a name, whoever enters it (an import goes through these services).
+    for not_a_name in ("户01", "甲", "张三3"):
+        with pytest.raises(ServiceError, match="姓名") as refused:
+            services.member_add(household=made, by=by, data={
+                "name": not_a_name, "id_number": new_id_number(), "relation": "spouse"})
+        assert refused.value.field == "name"
     assert Member.objects.get().name == "买买提·艾力"
 
 
