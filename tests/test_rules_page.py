@@ -10,6 +10,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import AuditAction, AuditEntry, Rule
+from cases import services
+from cases.selectors import case_calculation
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +104,24 @@ def test_a_caseworker_may_not_open_the_rules_pages(client, staff, clock):
         assert client.get(url).status_code == 403
     assert new_standard(client, confirm="1").status_code == 403
     assert not Rule.objects.filter(key=URBAN).exists()
+
+
+def test_a_decision_keeps_its_amount_and_a_case_proposed_after_uses_the_new_standard(
+        admin_client, build, clock, team, this_year_standard):
+    clock.set(datetime.date(2026, 11, 20))
+    decided = build.proposed(build.investigated(build.accepted()), amount=None)  # as calculated
+    build.publicity_elapsed(decided)
+    decided = services.application_close_publicity(application=decided, by=team["reviewer"],
+                                                   skip_reason="无异议，核对无预警")
+    decided = services.application_approve(application=decided, by=team["approver"])
+    assert decided.calculation["standard"] == "1395" and decided.monthly_amount == Decimal("1395.00")
+    assert new_standard(admin_client, confirm="1").status_code == 302
+    clock.set(datetime.date(2027, 1, 5))
+    later = build.investigated(build.accepted())
+    later = services.application_propose(application=later, by=team["reviewer"], approve=True,
+                                         reasons="符合条件")
+    assert later.calculation["standard"] == "1450"
+    assert case_calculation(later).standard == "1450"
+    decided.refresh_from_db()
+    assert decided.calculation["standard"] == "1395"
+    assert decided.benefit.monthly_amount == Decimal("1395.00")  # the decision keeps its amount
