@@ -3,7 +3,6 @@ rectifications, monthly rosters and statistics. Thin: read through filing.select
 change through filing.services (and cases.services for the case itself)."""
 
 import csv
-import datetime
 import io
 from decimal import Decimal
 
@@ -25,6 +24,7 @@ from core.tabular import template_response
 from filing import charts, exports, selectors, services
 from filing.cadre_register import REGISTER_BASIS, REGISTER_SPEC
 from filing.forms import CheckForm, DrawForm, RegisterImportForm, ReviewForm, RosterForm
+from filing.months import pick_month, recent_months
 from filing.tasks import refresh_statistics
 from households.services import record_view
 
@@ -229,38 +229,12 @@ def rectifications(request):
 # --- monthly rosters -------------------------------------------------------------------------
 
 
-def _next_month(day: datetime.date) -> datetime.date:
-    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
-
-
-def _month(value: str | None, *, ahead: bool = False) -> datetime.date:
-    """The month asked for: last month by default, never later than this month (or next
-    month, `ahead`: the township previews the roster a decided change first reaches)."""
-    today = timezone.localdate()
-    try:
-        year, month = (int(part) for part in (value or "").split("-"))
-        chosen = datetime.date(year, month, 1)
-    except ValueError:
-        return services.month_start(today.replace(day=1) - datetime.timedelta(days=1))
-    return min(chosen, _next_month(today) if ahead else today.replace(day=1))
-
-
-def _recent_months(count: int = 12, *, ahead: bool = False) -> list[datetime.date]:
-    month, months = timezone.localdate().replace(day=1), []
-    if ahead:
-        months.append(_next_month(month))
-    for _ in range(count):
-        months.append(month)
-        month = (month - datetime.timedelta(days=1)).replace(day=1)
-    return months
-
-
 def rosters(request):
     """The township prepares and submits its monthly roster; the district sees every
     township's submission for a month."""
     today = timezone.localdate()
     district = region_selectors.districts_for(fetched_by=request.user, perm="review_filings").first()
-    month = _month(request.GET.get("month"), ahead=district is None)
+    month = pick_month(request.GET.get("month"), ahead=district is None)
     if district is not None:
         overview = selectors.roster_overview(district=district, month=month)
         for row in overview:
@@ -269,7 +243,7 @@ def rosters(request):
         due = services.roster_due(district, month)
         return render(request, "filing/rosters_district.html", {
             "district": district, "month": month, "overview": overview, "due": due,
-            "late": today > due, "months": _recent_months(),
+            "late": today > due, "months": recent_months(),
             "submitted": sum(1 for row in overview if row["roster"]),
             "total_amount": sum(row["roster"].amount for row in overview if row["roster"]),
         })
@@ -298,7 +272,7 @@ def rosters(request):
         "lines": draft.lines[:500], "form": form, "history": history, "submitted": submitted,
         "due": due, "late": submitted is None and today > due,
         "due_source": rule_sources(township, due.replace(day=1))["roster_due_day"],
-        "months": _recent_months(ahead=True), "preview": month > today.replace(day=1),
+        "months": recent_months(ahead=True), "preview": month > today.replace(day=1),
         "type_labels": TYPE_LABELS,
     }, status=_status(request))
 
@@ -362,7 +336,7 @@ def _stats_region(request):
 
 def statistics(request):
     region, regions = _stats_region(request)
-    months = list(reversed(_recent_months()))
+    months = list(reversed(recent_months()))
     data = selectors.statistics(region=region, months=months)
     labels = [f"{m:%y-%m}" for m in months]
     table = data["table"]
@@ -397,7 +371,7 @@ def statistics_refresh(request):
 
 def statistics_xlsx(request):
     region, _ = _stats_region(request)
-    months = list(reversed(_recent_months()))
+    months = list(reversed(recent_months()))
     data = selectors.statistics(region=region, months=months)
     header = ["月份", "受理", "确认", "不予确认", "平均办结工作日"]
     header += [f"{label}户数" for _, label in data["types"]]
